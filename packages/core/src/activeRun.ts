@@ -1,0 +1,117 @@
+import type { DistributiveOmit } from './distributiveOmit.ts';
+import type { EventWriter } from './eventWriter.ts';
+import type { RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
+import { isTerminalRunEvent } from './runEvent.ts';
+import type { RunEventDraft } from './runLoop.ts';
+import type { RunOutput } from './runOutput.ts';
+
+export interface ActiveRunIds {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly userId: string | null;
+}
+
+/**
+ * A run in progress in this process: its events so far (for live subscribers and resume), the
+ * controller that cancels it, and the promise of its output.
+ */
+export class ActiveRun {
+  readonly ids: ActiveRunIds;
+  readonly controller: AbortController;
+  readonly done: Promise<RunOutput>;
+  readonly #events: RunEvent[] = [];
+  readonly #writer: EventWriter;
+  #wake: (() => void) | undefined;
+  #changed: Promise<void>;
+  #subscribers = 0;
+  #detachTimer: NodeJS.Timeout | undefined;
+  #settle!: (output: RunOutput) => void;
+
+  constructor(ids: ActiveRunIds, controller: AbortController, writer: EventWriter) {
+    this.ids = ids;
+    this.controller = controller;
+    this.#writer = writer;
+    this.#changed = this.#nextChange();
+    this.done = new Promise<RunOutput>((resolve) => {
+      this.#settle = resolve;
+    });
+  }
+
+  get finished(): boolean {
+    const last = this.#events.at(-1);
+    return last !== undefined && isTerminalRunEvent(last);
+  }
+
+  /** Stamps an event with its sequence, time and ids; records, stores and broadcasts it. */
+  emit(draft: RunEventDraft): RunEvent {
+    if (this.finished) throw new Error(`run ${this.ids.runId} already ended`);
+    const event = {
+      ...(draft as DistributiveOmit<RunEvent, keyof RunEventBase<RunEventName>>),
+      seq: this.#events.length + 1,
+      createdAt: Date.now(),
+      agentId: this.ids.agentId,
+      runId: this.ids.runId,
+      sessionId: this.ids.sessionId,
+    } as RunEvent;
+    this.#events.push(event);
+    this.#writer.push(event);
+    const wake = this.#wake;
+    this.#changed = this.#nextChange();
+    wake?.();
+    return event;
+  }
+
+  /** Waits until every emitted event is stored. */
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  settle(output: RunOutput): void {
+    clearTimeout(this.#detachTimer);
+    this.#settle(output);
+  }
+
+  cancel(reason: string): void {
+    if (!this.controller.signal.aborted) this.controller.abort(new RunCancelledSignal(reason));
+  }
+
+  /**
+   * Events with `seq > afterSeq`, live until the terminal event. When the last subscriber leaves
+   * and `cancelAfterMs` is set, the run is cancelled unless someone re-subscribes in time.
+   */
+  async *subscribe(afterSeq = 0, cancelAfterMs?: number): AsyncGenerator<RunEvent> {
+    this.#subscribers++;
+    clearTimeout(this.#detachTimer);
+    let index = Math.max(0, afterSeq);
+    try {
+      while (true) {
+        while (index < this.#events.length) {
+          const event = this.#events[index++]!;
+          yield event;
+          if (isTerminalRunEvent(event)) return;
+        }
+        await this.#changed;
+      }
+    } finally {
+      if (--this.#subscribers === 0 && cancelAfterMs !== undefined && !this.finished) {
+        this.#detachTimer = setTimeout(() => this.cancel('client disconnected'), cancelAfterMs);
+        this.#detachTimer.unref();
+      }
+    }
+  }
+
+  #nextChange(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+}
+
+/** The abort reason of a cancelled run, so the loop can tell a cancel from a failure. */
+export class RunCancelledSignal extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'RunCancelledSignal';
+  }
+}

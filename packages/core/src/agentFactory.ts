@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import type { Agent } from './agent.ts';
+import { assertValidAgentId } from './agentId.ts';
+import type { RequestContext } from './requestContext.ts';
+import type { Store } from './store.ts';
+
+/** `ctx.input` of a factory: the schema's output type, or `unknown` without a schema. */
+export type FactoryInputOf<TSchema extends z.ZodType | undefined> = TSchema extends z.ZodType
+  ? z.output<TSchema>
+  : unknown;
+
+/** Opt-in reuse of built agents for requests that map to the same key. */
+export interface FactoryCacheOptions<TInput> {
+  key: (ctx: RequestContext<TInput>) => string;
+  ttlMs: number;
+  max: number;
+}
+
+export interface AgentFactoryOptions<TId extends string, TSchema extends z.ZodType | undefined> {
+  id: TId;
+  db: Store;
+  factory: (ctx: RequestContext<FactoryInputOf<TSchema>>) => Agent | Promise<Agent>;
+  name?: string;
+  description?: string;
+  inputSchema?: TSchema;
+  /** Fail with FACTORY_ERROR when the factory takes longer than this. */
+  timeoutMs?: number;
+  cache?: FactoryCacheOptions<FactoryInputOf<TSchema>>;
+}
+
+/** A registered callable that builds a fresh Agent for every request. */
+export class AgentFactory<
+  const TId extends string = string,
+  TSchema extends z.ZodType | undefined = undefined,
+> {
+  readonly kind = 'factory' as const;
+  readonly id: TId;
+  readonly db: Store;
+  readonly name: string | undefined;
+  readonly description: string | undefined;
+  readonly inputSchema: TSchema;
+  readonly timeoutMs: number | undefined;
+  readonly cacheTtlMs: number | undefined;
+  readonly cacheMax: number | undefined;
+  readonly #factory: (ctx: RequestContext<FactoryInputOf<TSchema>>) => Agent | Promise<Agent>;
+  readonly #cacheKey: ((ctx: RequestContext<FactoryInputOf<TSchema>>) => string) | undefined;
+
+  constructor(options: AgentFactoryOptions<TId, TSchema>) {
+    assertValidAgentId(options.id, 'AgentFactory');
+    if (!options.db) throw new TypeError(`AgentFactory '${options.id}' needs a db`);
+    if (typeof options.factory !== 'function') {
+      throw new TypeError(`AgentFactory '${options.id}' needs a factory function`);
+    }
+    if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
+      throw new TypeError(`AgentFactory '${options.id}': timeoutMs must be a positive number`);
+    }
+    if (options.cache && !(options.cache.ttlMs > 0 && options.cache.max > 0)) {
+      throw new TypeError(`AgentFactory '${options.id}': cache needs positive ttlMs and max`);
+    }
+    this.id = options.id;
+    this.db = options.db;
+    this.name = options.name;
+    this.description = options.description;
+    this.inputSchema = options.inputSchema as TSchema;
+    this.timeoutMs = options.timeoutMs;
+    this.cacheTtlMs = options.cache?.ttlMs;
+    this.cacheMax = options.cache?.max;
+    this.#factory = options.factory;
+    this.#cacheKey = options.cache?.key;
+  }
+
+  /** Calls the user's factory. Use `resolveAgent` instead: it validates input and post-resolves. */
+  build(ctx: RequestContext<FactoryInputOf<TSchema>>): Agent | Promise<Agent> {
+    return this.#factory(ctx);
+  }
+
+  /** The cache key for this request, or undefined when caching is off. */
+  cacheKey(ctx: RequestContext<FactoryInputOf<TSchema>>): string | undefined {
+    return this.#cacheKey?.(ctx);
+  }
+}
+
+/** Any factory, whatever its id and schema. */
+export type AnyAgentFactory = AgentFactory<string, z.ZodType | undefined>;

@@ -1,0 +1,24 @@
+/** Every stable error code a client can see, with the HTTP status it maps to. */
+export const ERROR_HTTP_STATUS = {
+  BAD_REQUEST: 400,
+  FACTORY_VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  FACTORY_FORBIDDEN: 403,
+  AGENT_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  SESSION_NOT_FOUND: 404,
+  RUN_NOT_ACTIVE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_RUNS: 429,
+  FACTORY_ERROR: 500,
+  INTERNAL: 500,
+  MODEL_ERROR: 502,
+  MAX_STEPS: 500,
+  STORE_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+} as const;
+
+export type AgentMintErrorCode = keyof typeof ERROR_HTTP_STATUS;
+export type ErrorHttpStatus = (typeof ERROR_HTTP_STATUS)[AgentMintErrorCode];

@@ -1,0 +1,9 @@
+export { AgentMintError, type AgentMintErrorOptions, isAgentMintError } from './agentMintError.ts';
+export { AgentNotFoundError } from './agentNotFoundError.ts';
+export { type AgentMintErrorCode, ERROR_HTTP_STATUS, type ErrorHttpStatus } from './errorCodes.ts';
+export { FactoryError } from './factoryError.ts';
+export { FactoryPermissionError } from './factoryPermissionError.ts';
+export { FactoryValidationError, type ValidationIssue } from './factoryValidationError.ts';
+export { ForbiddenError } from './forbiddenError.ts';
+export { TooManyRunsError } from './tooManyRunsError.ts';
+export { UnauthenticatedError } from './unauthenticatedError.ts';

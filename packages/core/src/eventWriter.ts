@@ -1,0 +1,60 @@
+import type { Logger } from './logger.ts';
+import type { RunEvent } from './runEvent.ts';
+import type { Store } from './store.ts';
+
+/**
+ * Write-behind for run events: at most one append in flight per run, and everything emitted while
+ * it runs goes out in the next batch, so a 200-delta stream costs a handful of writes, not 200.
+ */
+export class EventWriter {
+  readonly #store: Store;
+  readonly #runId: string;
+  readonly #logger: Logger;
+  #pending: RunEvent[] = [];
+  #inFlight: Promise<void> | undefined;
+  #failures = 0;
+
+  constructor(store: Store, runId: string, logger: Logger) {
+    this.#store = store;
+    this.#runId = runId;
+    this.#logger = logger;
+  }
+
+  push(event: RunEvent): void {
+    this.#pending.push(event);
+    this.#inFlight ??= this.#drain();
+  }
+
+  /** Resolves once every pushed event is stored; rejects if the store keeps failing. */
+  async flush(): Promise<void> {
+    while (this.#inFlight) await this.#inFlight;
+    if (this.#pending.length > 0) {
+      this.#inFlight = this.#drain();
+      await this.#inFlight;
+    }
+    if (this.#pending.length > 0) throw new Error(`could not store ${this.#pending.length} events`);
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending;
+        this.#pending = [];
+        try {
+          await this.#store.appendEvents(this.#runId, batch);
+          this.#failures = 0;
+        } catch (error) {
+          // Keep the batch for the next attempt; appends are idempotent on (runId, seq).
+          this.#pending = batch.concat(this.#pending);
+          if (++this.#failures >= 3) {
+            this.#logger.error('storing run events failed', { runId: this.#runId, error });
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50 * this.#failures));
+        }
+      }
+    } finally {
+      this.#inFlight = undefined;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { ActiveRun, RunCancelledSignal } from './activeRun.ts';
+import type { Agent } from './agent.ts';
+import { AgentMintError } from './errors/agentMintError.ts';
+import { EventWriter } from './eventWriter.ts';
+import type { Logger } from './logger.ts';
+import type { Message } from './message.ts';
+import type { RequestContext } from './requestContext.ts';
+import { runAgentLoop } from './runLoop.ts';
+import type { RunMetrics } from './runMetrics.ts';
+import type { RunOutput } from './runOutput.ts';
+import type { OwnerScope, RunErrorInfo, RunResult, Store } from './store.ts';
+
+export interface ExecuteRunOptions {
+  readonly agent: Agent;
+  readonly ctx: RequestContext;
+  readonly controller: AbortController;
+  readonly store: Store;
+  readonly message: string;
+  readonly streamModel: boolean;
+  /** Load earlier runs of the session as history (false for a session minted for this run). */
+  readonly loadHistory: boolean;
+  readonly historyScope: OwnerScope;
+  readonly factoryInput: unknown;
+  readonly logger: Logger;
+}
+
+/**
+ * Records the run as RUNNING (awaited: an accepted run always has a row), then drives the loop in
+ * the background. The returned run emits events live; `done` resolves when its row is final.
+ */
+export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun> {
+  const { agent, ctx, store } = options;
+  const userId = ctx.userId ?? null;
+  try {
+    await store.createRun({
+      runId: ctx.runId,
+      sessionId: ctx.sessionId,
+      agentId: ctx.agentId,
+      userId,
+      input: options.message,
+      factoryInput: options.factoryInput ?? null,
+      model: agent.model.id,
+      modelProvider: agent.model.provider,
+      createdAt: new Date(),
+    });
+  } catch (error) {
+    options.logger.error('could not record the run', { runId: ctx.runId, error });
+    throw new AgentMintError('STORE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
+      cause: error,
+    });
+  }
+  const run = new ActiveRun(
+    { runId: ctx.runId, sessionId: ctx.sessionId, agentId: ctx.agentId, userId },
+    options.controller,
+    new EventWriter(store, ctx.runId, options.logger),
+  );
+  void drive(run, options);
+  return run;
+}
+
+async function drive(run: ActiveRun, options: ExecuteRunOptions): Promise<void> {
+  const { agent, ctx, store, logger } = options;
+  const createdAt = new Date();
+  const started = performance.now();
+  run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
+  let result: RunResult;
+  let messages: readonly Message[] = [{ role: 'user', content: options.message }];
+  try {
+    const history =
+      options.loadHistory && agent.historyRuns > 0
+        ? await store.loadHistory(
+            ctx.sessionId,
+            { runs: agent.historyRuns, excludeRunId: ctx.runId },
+            options.historyScope,
+          )
+        : [];
+    const loop = await runAgentLoop({
+      agent,
+      ctx,
+      history,
+      message: options.message,
+      streamModel: options.streamModel,
+      emit: (draft) => run.emit(draft),
+    });
+    messages = loop.messages;
+    const metrics: RunMetrics = {
+      duration: (performance.now() - started) / 1000,
+      timeToFirstToken: loop.timeToFirstTokenMs === null ? null : loop.timeToFirstTokenMs / 1000,
+      inputTokens: loop.usage.inputTokens,
+      outputTokens: loop.usage.outputTokens,
+      totalTokens: loop.usage.inputTokens + loop.usage.outputTokens,
+    };
+    run.emit({ event: 'RunCompleted', content: loop.content, metrics });
+    result = finished('COMPLETED', loop.content, metrics, null, messages);
+  } catch (error) {
+    const reason = ctx.signal.reason;
+    if (ctx.signal.aborted) {
+      const text = reason instanceof RunCancelledSignal ? reason.message : 'cancelled';
+      run.emit({ event: 'RunCancelled', reason: text });
+      result = finished('CANCELLED', null, null, null, messages);
+    } else {
+      const info = describeRunError(error);
+      logger.error('run failed', { runId: ctx.runId, agentId: ctx.agentId, error });
+      run.emit({ event: 'RunError', error: info });
+      result = finished('ERROR', null, null, info, messages);
+    }
+  }
+  try {
+    await run.flush();
+  } catch (error) {
+    logger.error('run events could not all be stored', { runId: ctx.runId, error });
+  }
+  await finishWithRetry(store, ctx.runId, result, logger);
+  run.settle(toOutput(run, result, createdAt, agent));
+}
+
+function finished(
+  status: RunResult['status'],
+  content: string | null,
+  metrics: RunMetrics | null,
+  error: RunErrorInfo | null,
+  messages: readonly Message[],
+): RunResult {
+  return { status, content, metrics, error, messages, updatedAt: new Date() };
+}
+
+/** What a client may learn about a failed run: a stable code and a message without internals. */
+function describeRunError(error: unknown): RunErrorInfo {
+  if (error instanceof AgentMintError) return { code: error.code, message: error.publicMessage };
+  return { code: 'MODEL_ERROR', message: 'The model request failed; see the server logs' };
+}
+
+async function finishWithRetry(
+  store: Store,
+  runId: string,
+  result: RunResult,
+  logger: Logger,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.finishRun(runId, result);
+      return;
+    } catch (error) {
+      if (attempt >= 5) {
+        logger.error('could not finish the run record; it stays RUNNING until recovered', {
+          runId,
+          error,
+        });
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+}
+
+function toOutput(run: ActiveRun, result: RunResult, createdAt: Date, agent: Agent): RunOutput {
+  return {
+    ...run.ids,
+    status: result.status,
+    content: result.content,
+    contentType: 'str',
+    model: agent.model.id,
+    modelProvider: agent.model.provider,
+    metrics: result.metrics,
+    error: result.error,
+    messages: result.messages,
+    createdAt,
+  };
+}

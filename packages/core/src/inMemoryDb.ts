@@ -1,0 +1,153 @@
+import type { Message } from './message.ts';
+import { newId } from './newId.ts';
+import type { RunEvent } from './runEvent.ts';
+import type {
+  HistoryQuery,
+  ListRunsQuery,
+  ListSessionsQuery,
+  NewRunRecord,
+  OwnerScope,
+  RunRecord,
+  RunResult,
+  SessionRecord,
+  Store,
+} from './store.ts';
+
+interface StoredRun {
+  record: RunRecord;
+  events: RunEvent[];
+}
+
+/** A Store in process memory: for tests, benchmarks and agents that need no durable history. */
+export class InMemoryDb implements Store {
+  readonly id: string;
+  readonly #sessions = new Map<string, SessionRecord>();
+  readonly #runs = new Map<string, StoredRun>();
+
+  constructor(options: { id?: string } = {}) {
+    this.id = options.id ?? `memory-${newId()}`;
+  }
+
+  async init(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  async createRun(run: NewRunRecord): Promise<void> {
+    if (!this.#sessions.has(run.sessionId)) {
+      this.#sessions.set(run.sessionId, {
+        sessionId: run.sessionId,
+        agentId: run.agentId,
+        userId: run.userId,
+        name: null,
+        state: {},
+        createdAt: run.createdAt,
+        updatedAt: run.createdAt,
+      });
+    }
+    const record: RunRecord = {
+      ...run,
+      status: 'RUNNING',
+      content: null,
+      metrics: null,
+      error: null,
+      messages: [],
+      updatedAt: run.createdAt,
+    };
+    this.#runs.set(run.runId, { record, events: [] });
+  }
+
+  async appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
+    const stored = this.#runs.get(runId);
+    if (!stored) throw new Error(`unknown run ${runId}`);
+    const last = stored.events.at(-1)?.seq ?? 0;
+    for (const event of events) if (event.seq > last) stored.events.push(event);
+  }
+
+  async finishRun(runId: string, result: RunResult): Promise<void> {
+    const stored = this.#runs.get(runId);
+    if (!stored) throw new Error(`unknown run ${runId}`);
+    stored.record = { ...stored.record, ...result };
+    const session = this.#sessions.get(stored.record.sessionId);
+    if (session) this.#sessions.set(session.sessionId, { ...session, updatedAt: result.updatedAt });
+  }
+
+  async getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined> {
+    const record = this.#runs.get(runId)?.record;
+    return record && inScope(record, scope) ? record : undefined;
+  }
+
+  async listRuns(query: ListRunsQuery, scope?: OwnerScope): Promise<RunRecord[]> {
+    const runs = [...this.#runs.values()]
+      .map((stored) => stored.record)
+      .filter(
+        (run) =>
+          inScope(run, scope) &&
+          (query.sessionId === undefined || run.sessionId === query.sessionId) &&
+          (query.agentId === undefined || run.agentId === query.agentId),
+      );
+    return runs.slice(-(query.limit ?? 100)).reverse();
+  }
+
+  async listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]> {
+    const stored = this.#runs.get(runId);
+    if (!stored || !inScope(stored.record, scope)) return [];
+    return stored.events.filter((event) => event.seq > afterSeq);
+  }
+
+  async loadHistory(
+    sessionId: string,
+    query: HistoryQuery,
+    scope?: OwnerScope,
+  ): Promise<Message[]> {
+    const runs = [...this.#runs.values()]
+      .map((stored) => stored.record)
+      .filter(
+        (run) =>
+          run.sessionId === sessionId &&
+          run.status === 'COMPLETED' &&
+          run.runId !== query.excludeRunId &&
+          inScope(run, scope),
+      );
+    return runs.slice(-query.runs).flatMap((run) => run.messages);
+  }
+
+  async getSession(sessionId: string, scope?: OwnerScope): Promise<SessionRecord | undefined> {
+    const session = this.#sessions.get(sessionId);
+    return session && inScope(session, scope) ? session : undefined;
+  }
+
+  async listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]> {
+    const offset = query.offset ?? 0;
+    return [...this.#sessions.values()]
+      .filter(
+        (s) => inScope(s, scope) && (query.agentId === undefined || s.agentId === query.agentId),
+      )
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
+      .slice(offset, offset + (query.limit ?? 100));
+  }
+
+  async deleteSession(sessionId: string, scope?: OwnerScope): Promise<boolean> {
+    const session = this.#sessions.get(sessionId);
+    if (!session || !inScope(session, scope)) return false;
+    this.#sessions.delete(sessionId);
+    for (const [runId, stored] of this.#runs) {
+      if (stored.record.sessionId === sessionId) this.#runs.delete(runId);
+    }
+    return true;
+  }
+
+  async renameSession(
+    sessionId: string,
+    name: string,
+    scope?: OwnerScope,
+  ): Promise<SessionRecord | undefined> {
+    const session = this.#sessions.get(sessionId);
+    if (!session || !inScope(session, scope)) return undefined;
+    const renamed = { ...session, name, updatedAt: new Date() };
+    this.#sessions.set(sessionId, renamed);
+    return renamed;
+  }
+}
+
+function inScope(row: { readonly userId: string | null }, scope: OwnerScope): boolean {
+  return scope === undefined || row.userId === scope.userId;
+}

@@ -1,0 +1,97 @@
+export { ActiveRun, type ActiveRunIds, RunCancelledSignal } from './activeRun.ts';
+export { Agent, type AgentOptions } from './agent.ts';
+export {
+  AgentFactory,
+  type AgentFactoryOptions,
+  type AnyAgentFactory,
+  type FactoryCacheOptions,
+  type FactoryInputOf,
+} from './agentFactory.ts';
+export { assertValidAgentId } from './agentId.ts';
+export {
+  AgentRuntime,
+  type AgentRuntimeOptions,
+  type Caller,
+  type ContinueRunRequest,
+  type StartRunRequest,
+} from './agentRuntime.ts';
+export { deepFreeze } from './deepFreeze.ts';
+export * from './errors/index.ts';
+export { parseFactoryInput } from './factoryInput.ts';
+export { InMemoryDb } from './inMemoryDb.ts';
+export { consoleLogger, type Logger, silentLogger } from './logger.ts';
+export type {
+  AssistantMessage,
+  Message,
+  SystemMessage,
+  ToolCall,
+  ToolMessage,
+  UserMessage,
+} from './message.ts';
+export type {
+  Model,
+  ModelRequest,
+  ModelResponse,
+  ModelStreamPart,
+  ModelUsage,
+  ToolSpec,
+} from './model.ts';
+export { newId } from './newId.ts';
+export {
+  createRequestContext,
+  createTrustedContext,
+  EMPTY_TRUSTED,
+  type RequestContext,
+  type RequestContextInit,
+  type TrustedContext,
+  type TrustSource,
+} from './requestContext.ts';
+export {
+  type AgentEntry,
+  type ResolvedAgent,
+  type ResolveRequest,
+  resolveAgent,
+} from './resolveAgent.ts';
+export {
+  isTerminalRunEvent,
+  type ModelRequestCompletedEvent,
+  type ModelRequestStartedEvent,
+  RUN_EVENT_NAMES,
+  type RunCancelledEvent,
+  type RunCompletedEvent,
+  type RunContentCompletedEvent,
+  type RunContentEvent,
+  type RunErrorEvent,
+  type RunEvent,
+  type RunEventBase,
+  type RunEventName,
+  type RunStartedEvent,
+  type TerminalRunEvent,
+  type ToolCallCompletedEvent,
+  type ToolCallErrorEvent,
+  type ToolCallInfo,
+  type ToolCallStartedEvent,
+} from './runEvent.ts';
+export {
+  type RunEventDraft,
+  type RunLoopOptions,
+  type RunLoopResult,
+  runAgentLoop,
+} from './runLoop.ts';
+export type { RunMetrics } from './runMetrics.ts';
+export { type RunOutput, toRunOutput } from './runOutput.ts';
+export {
+  type HistoryQuery,
+  type ListRunsQuery,
+  type ListSessionsQuery,
+  type NewRunRecord,
+  type OwnerScope,
+  RUN_STATUSES,
+  type RunErrorInfo,
+  type RunRecord,
+  type RunResult,
+  type RunStatus,
+  type SessionRecord,
+  type Store,
+} from './store.ts';
+export { type Tool, type ToolDefinition, type ToolExecutionOptions, tool } from './tool.ts';

@@ -1,0 +1,167 @@
+import type { Agent } from './agent.ts';
+import type { DistributiveOmit } from './distributiveOmit.ts';
+import { AgentMintError } from './errors/agentMintError.ts';
+import type { AssistantMessage, Message, ToolCall, ToolMessage } from './message.ts';
+import type { ModelResponse, ModelUsage } from './model.ts';
+import type { RequestContext } from './requestContext.ts';
+import type { RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
+import type { Tool } from './tool.ts';
+
+/** An event before the run stamps it with seq, time and ids. */
+export type RunEventDraft = DistributiveOmit<RunEvent, keyof RunEventBase<RunEventName>> & {
+  readonly event: RunEventName;
+};
+
+export interface RunLoopOptions {
+  readonly agent: Agent;
+  readonly ctx: RequestContext;
+  readonly history: readonly Message[];
+  readonly message: string;
+  /** Stream model deltas (true) or ask for the whole answer at once. */
+  readonly streamModel: boolean;
+  readonly emit: (event: RunEventDraft) => void;
+}
+
+export interface RunLoopResult {
+  readonly content: string;
+  /** Messages this run added: the user message, assistant turns and tool results. */
+  readonly messages: readonly Message[];
+  readonly usage: ModelUsage;
+  /** Milliseconds from the loop start to the first content delta, or null when none came. */
+  readonly timeToFirstTokenMs: number | null;
+}
+
+/**
+ * Calls the model, runs the tool calls it asks for (in parallel), feeds results back, and repeats
+ * until the model answers without tools or `maxSteps` is reached. Emits every step as an event.
+ */
+export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResult> {
+  const { agent, ctx, emit } = options;
+  const started = performance.now();
+  let timeToFirstTokenMs: number | null = null;
+  const system = agent.systemPrompt();
+  const userMessage: Message = { role: 'user', content: options.message };
+  const added: Message[] = [userMessage];
+  const conversation: Message[] = [
+    ...(system === undefined ? [] : [{ role: 'system', content: system } as const]),
+    ...options.history,
+    userMessage,
+  ];
+  const toolsByName = new Map(agent.tools.map((t) => [t.name, t]));
+  const specs = agent.tools.map((t) => t.spec);
+  let inputTokens = 0;
+  let outputTokens = 0;
+
+  for (let step = 0; step < agent.maxSteps; step++) {
+    ctx.signal.throwIfAborted();
+    emit({ event: 'ModelRequestStarted', model: agent.model.id });
+    const request = { messages: conversation, tools: specs, signal: ctx.signal };
+    let response: ModelResponse;
+    if (options.streamModel) {
+      let content = '';
+      const toolCalls: ToolCall[] = [];
+      let usage: ModelUsage | undefined;
+      for await (const part of agent.model.stream(request)) {
+        if (part.type === 'text-delta') {
+          if (part.delta === '') continue;
+          timeToFirstTokenMs ??= performance.now() - started;
+          content += part.delta;
+          emit({ event: 'RunContent', content: part.delta });
+        } else if (part.type === 'tool-call') {
+          toolCalls.push(part.toolCall);
+        } else {
+          usage = part.usage;
+        }
+      }
+      response = {
+        content: content === '' && toolCalls.length > 0 ? null : content,
+        toolCalls,
+        ...(usage && { usage }),
+      };
+    } else {
+      response = await agent.model.generate(request);
+      if (response.content) {
+        timeToFirstTokenMs ??= performance.now() - started;
+        emit({ event: 'RunContent', content: response.content });
+      }
+    }
+    ctx.signal.throwIfAborted();
+    inputTokens += response.usage?.inputTokens ?? 0;
+    outputTokens += response.usage?.outputTokens ?? 0;
+    emit({
+      event: 'ModelRequestCompleted',
+      inputTokens: response.usage?.inputTokens ?? 0,
+      outputTokens: response.usage?.outputTokens ?? 0,
+    });
+
+    const assistant: AssistantMessage =
+      response.toolCalls.length > 0
+        ? { role: 'assistant', content: response.content, toolCalls: response.toolCalls }
+        : { role: 'assistant', content: response.content ?? '' };
+    conversation.push(assistant);
+    added.push(assistant);
+    if (response.toolCalls.length === 0) {
+      emit({ event: 'RunContentCompleted' });
+      return {
+        content: response.content ?? '',
+        messages: added,
+        usage: { inputTokens, outputTokens },
+        timeToFirstTokenMs,
+      };
+    }
+    const results = await Promise.all(
+      response.toolCalls.map((call) => runToolCall(call, toolsByName.get(call.name), ctx, emit)),
+    );
+    conversation.push(...results);
+    added.push(...results);
+  }
+  throw new AgentMintError(
+    'MAX_STEPS',
+    `Agent '${agent.id}' reached its limit of ${agent.maxSteps} model calls without a final answer`,
+  );
+}
+
+async function runToolCall(
+  call: ToolCall,
+  tool: Tool | undefined,
+  ctx: RequestContext,
+  emit: (event: RunEventDraft) => void,
+): Promise<ToolMessage> {
+  const args = parseArguments(call.arguments);
+  const info = { toolCallId: call.id, toolName: call.name, toolArgs: args };
+  emit({ event: 'ToolCallStarted', tool: info });
+  const fail = (error: string): ToolMessage => {
+    emit({ event: 'ToolCallError', tool: info, error });
+    return {
+      role: 'tool',
+      toolCallId: call.id,
+      toolName: call.name,
+      content: error,
+      isError: true,
+    };
+  };
+  if (!tool) return fail(`Unknown tool '${call.name}'`);
+  const parsed = tool.parameters.safeParse(args);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    return fail(`Invalid arguments for '${call.name}': ${detail.join('; ')}`);
+  }
+  try {
+    const value = await tool.execute(parsed.data, { ctx, signal: ctx.signal, toolCallId: call.id });
+    const result = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+    emit({ event: 'ToolCallCompleted', tool: { ...info, result } });
+    return { role: 'tool', toolCallId: call.id, toolName: call.name, content: result };
+  } catch (error) {
+    ctx.signal.throwIfAborted();
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function parseArguments(text: string): unknown {
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Message } from './message.ts';
+import type { RunMetrics } from './runMetrics.ts';
+import type { RunErrorInfo, RunRecord, RunStatus } from './store.ts';
+
+/** The result of a run, as `agents[id].run` returns it (camelCase; REST renders it snake_case). */
+export interface RunOutput {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly userId: string | null;
+  readonly status: RunStatus;
+  readonly content: string | null;
+  /** Agno's content type for plain text answers. */
+  readonly contentType: 'str';
+  readonly model: string | null;
+  readonly modelProvider: string | null;
+  readonly metrics: RunMetrics | null;
+  readonly error: RunErrorInfo | null;
+  readonly messages: readonly Message[];
+  readonly createdAt: Date;
+}
+
+export function toRunOutput(record: RunRecord): RunOutput {
+  return {
+    runId: record.runId,
+    sessionId: record.sessionId,
+    agentId: record.agentId,
+    userId: record.userId,
+    status: record.status,
+    content: record.content,
+    contentType: 'str',
+    model: record.model,
+    modelProvider: record.modelProvider,
+    metrics: record.metrics,
+    error: record.error,
+    messages: record.messages,
+    createdAt: record.createdAt,
+  };
+}

@@ -1,0 +1,119 @@
+import type { Message } from './message.ts';
+import type { RunEvent } from './runEvent.ts';
+import type { RunMetrics } from './runMetrics.ts';
+
+export const RUN_STATUSES = ['RUNNING', 'COMPLETED', 'ERROR', 'CANCELLED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface RunErrorInfo {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What is known of a run when it is accepted; written before the model is called. */
+export interface NewRunRecord {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly userId: string | null;
+  /** The user's message. */
+  readonly input: string;
+  /** The validated factory input (schema output), kept so `runs.continue` rebuilds the same agent. */
+  readonly factoryInput: unknown;
+  readonly model: string | null;
+  readonly modelProvider: string | null;
+  readonly createdAt: Date;
+}
+
+/** How a run ended; written once, after its last event. */
+export interface RunResult {
+  readonly status: Exclude<RunStatus, 'RUNNING'>;
+  readonly content: string | null;
+  readonly metrics: RunMetrics | null;
+  readonly error: RunErrorInfo | null;
+  /** The messages this run added to the session (user, assistant, tool); not the history it read. */
+  readonly messages: readonly Message[];
+  readonly updatedAt: Date;
+}
+
+export interface RunRecord extends NewRunRecord {
+  readonly status: RunStatus;
+  readonly content: string | null;
+  readonly metrics: RunMetrics | null;
+  readonly error: RunErrorInfo | null;
+  readonly messages: readonly Message[];
+  readonly updatedAt: Date;
+}
+
+export interface SessionRecord {
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly userId: string | null;
+  readonly name: string | null;
+  readonly state: Readonly<Record<string, unknown>>;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/**
+ * Whose rows a query may see. `undefined` means everyone's (isolation off, or an admin);
+ * `{ userId }` restricts every read, list and delete to that user's rows (`null` = anonymous rows).
+ */
+export type OwnerScope = { readonly userId: string | null } | undefined;
+
+export interface ListSessionsQuery {
+  readonly agentId?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface ListRunsQuery {
+  readonly sessionId?: string;
+  readonly agentId?: string;
+  readonly limit?: number;
+}
+
+export interface HistoryQuery {
+  /** How many of the session's most recent completed runs to load. */
+  readonly runs: number;
+  /** Runs to leave out (the run that is loading its history). */
+  readonly excludeRunId?: string;
+}
+
+/**
+ * Persistence for sessions, runs, run events and messages. Implemented by `InMemoryDb` here and by
+ * `SqliteDb` / `PostgresDb` in @agentmint/db. Every read that takes an `OwnerScope` filters in the
+ * query itself, so user isolation holds whichever transport asks.
+ */
+export interface Store {
+  /** Stable id of this database, reported as `db_id`. */
+  readonly id: string;
+  /** Connects and migrates; idempotent, and safe to call concurrently. */
+  init(): Promise<void>;
+  /** Drains pending work and releases connections. */
+  close(): Promise<void>;
+
+  /** Inserts the run as RUNNING, creating its session (owned by `run.userId`) when it does not exist. */
+  createRun(run: NewRunRecord): Promise<void>;
+  /** Appends events; `(runId, seq)` is unique and re-appending the same pair is a no-op. */
+  appendEvents(runId: string, events: readonly RunEvent[]): Promise<void>;
+  /** Ends the run with a terminal status and stores its messages. */
+  finishRun(runId: string, result: RunResult): Promise<void>;
+
+  getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined>;
+  listRuns(query: ListRunsQuery, scope?: OwnerScope): Promise<RunRecord[]>;
+  /** Events with `seq > afterSeq`, in order. */
+  listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]>;
+  /** Messages of the session's latest completed runs, oldest first. */
+  loadHistory(sessionId: string, query: HistoryQuery, scope?: OwnerScope): Promise<Message[]>;
+
+  getSession(sessionId: string, scope?: OwnerScope): Promise<SessionRecord | undefined>;
+  listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]>;
+  /** Deletes the session with its runs, events and messages; false when absent or not in scope. */
+  deleteSession(sessionId: string, scope?: OwnerScope): Promise<boolean>;
+  renameSession(
+    sessionId: string,
+    name: string,
+    scope?: OwnerScope,
+  ): Promise<SessionRecord | undefined>;
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { ToolSpec } from './model.ts';
+import type { RequestContext } from './requestContext.ts';
+
+export interface ToolExecutionOptions {
+  /** The run's context: a tool sees the same verified user and claims as the factory. */
+  readonly ctx: RequestContext;
+  readonly signal: AbortSignal;
+  readonly toolCallId: string;
+}
+
+export interface ToolDefinition<TParams extends z.ZodType> {
+  name: string;
+  description: string;
+  parameters: TParams;
+  // Method syntax keeps Tool<ZodObject<…>> assignable to Tool (parameter bivariance).
+  execute(args: z.output<TParams>, options: ToolExecutionOptions): unknown;
+}
+
+/** A tool ready for the run loop; its JSON Schema is computed once, when the tool is defined. */
+export interface Tool<TParams extends z.ZodType = z.ZodType> extends ToolDefinition<TParams> {
+  readonly spec: ToolSpec;
+}
+
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Defines a tool whose arguments are validated by a zod schema before `execute` runs. */
+export function tool<TParams extends z.ZodType>(
+  definition: ToolDefinition<TParams>,
+): Tool<TParams> {
+  if (!TOOL_NAME.test(definition.name)) {
+    throw new TypeError(
+      `Tool name '${definition.name}' must match ${TOOL_NAME} (what OpenAI-compatible APIs accept)`,
+    );
+  }
+  const parameters = z.toJSONSchema(definition.parameters, { io: 'input' }) as Record<
+    string,
+    unknown
+  >;
+  delete parameters.$schema;
+  return Object.freeze({
+    ...definition,
+    spec: Object.freeze({ name: definition.name, description: definition.description, parameters }),
+  });
+}
