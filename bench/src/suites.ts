@@ -1,0 +1,4 @@
+import type { BenchSuite } from './suite.ts';
+
+/** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
+export const suites: BenchSuite[] = [];
