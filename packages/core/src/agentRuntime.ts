@@ -65,6 +65,7 @@ export class AgentRuntime {
   readonly #maxPerUser: number;
   #initialized: Promise<void> | undefined;
   #closing = false;
+  #closed: Promise<void> | undefined;
 
   constructor(options: AgentRuntimeOptions) {
     this.logger = options.logger ?? consoleLogger;
@@ -302,7 +303,12 @@ export class AgentRuntime {
    * Stops accepting runs (SHUTTING_DOWN), lets live runs finish for up to `graceMs`, cancels the
    * rest, then closes every store.
    */
-  async close(options: { graceMs?: number } = {}): Promise<void> {
+  close(options: { graceMs?: number } = {}): Promise<void> {
+    this.#closed ??= this.#close(options);
+    return this.#closed;
+  }
+
+  async #close(options: { graceMs?: number }): Promise<void> {
     this.#closing = true;
     const live = [...this.#active.values()];
     const allDone = Promise.all(live.map((run) => run.done));
