@@ -20,12 +20,17 @@ export interface AgentOptions {
 }
 
 const MARKDOWN_INSTRUCTION = 'Use markdown to format your answers.';
+const NO_TOOLS: readonly Tool[] = Object.freeze([]);
 
 /**
  * An agent: a model, instructions and tools. Holds no per-run state, so one instance may serve
  * many runs; factories build a fresh one per request.
  */
 export class Agent {
+  // Makes Agent nominal: an object literal of the same shape is not an Agent at compile time,
+  // matching the `instanceof Agent` check at run time. Declared only, so it costs nothing.
+  declare private readonly agentBrand: never;
+
   /** Set from the factory id after a factory builds the agent. */
   id: string | undefined;
   db: Store | undefined;
@@ -39,16 +44,27 @@ export class Agent {
   readonly maxSteps: number;
 
   constructor(options: AgentOptions) {
+    if (typeof options?.model?.stream !== 'function') {
+      throw new TypeError('Agent needs a model (an object implementing Model)');
+    }
+    const historyRuns = options.historyRuns ?? 3;
+    const maxSteps = options.maxSteps ?? 10;
+    if (!Number.isInteger(historyRuns) || historyRuns < 0) {
+      throw new TypeError(`Agent historyRuns must be a whole number >= 0, got ${historyRuns}`);
+    }
+    if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+      throw new TypeError(`Agent maxSteps must be a whole number >= 1, got ${maxSteps}`);
+    }
     this.model = options.model;
     this.id = options.id;
     this.db = options.db;
     this.name = options.name;
     this.description = options.description;
     this.instructions = options.instructions;
-    this.tools = options.tools ?? [];
+    this.tools = options.tools ?? NO_TOOLS;
     this.markdown = options.markdown ?? false;
-    this.historyRuns = options.historyRuns ?? 3;
-    this.maxSteps = options.maxSteps ?? 10;
+    this.historyRuns = historyRuns;
+    this.maxSteps = maxSteps;
   }
 
   /** The system prompt sent first in every model request, or undefined when there is none. */
@@ -57,5 +73,13 @@ export class Agent {
     return this.instructions
       ? `${this.instructions}\n\n${MARKDOWN_INSTRUCTION}`
       : MARKDOWN_INSTRUCTION;
+  }
+
+  /** A copy of this agent (same class, model and tools) under another id and db; this one is unchanged. */
+  withIdentity(id: string, db: Store | undefined): Agent {
+    const copy: Agent = Object.assign(Object.create(Object.getPrototypeOf(this)), this);
+    copy.id = id;
+    copy.db = db;
+    return copy;
   }
 }

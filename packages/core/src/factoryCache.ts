@@ -1,11 +1,14 @@
 import type { Agent } from './agent.ts';
 
 interface CacheEntry {
-  readonly agent: Agent;
+  readonly agent: Promise<Agent>;
   readonly expiresAt: number;
 }
 
-/** A small LRU with expiry for factories that opt into `cache`. */
+/**
+ * A small LRU with expiry for factories that opt into `cache`. It holds the pending build, so
+ * concurrent requests with one key share one factory call; a failed build is dropped, not cached.
+ */
 export class FactoryCache {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #ttlMs: number;
@@ -16,21 +19,30 @@ export class FactoryCache {
     this.#max = max;
   }
 
-  get(key: string, now = Date.now()): Agent | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= now) return undefined;
-    this.#entries.set(key, entry); // re-insert: Map order is the LRU order
-    return entry.agent;
+  get size(): number {
+    return this.#entries.size;
   }
 
-  set(key: string, agent: Agent, now = Date.now()): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, { agent, expiresAt: now + this.#ttlMs });
+  /** The agent built for `key` within the last `ttlMs`, else the one `build` starts now. */
+  getOrBuild(key: string, build: () => Promise<Agent>, now = Date.now()): Promise<Agent> {
+    const entry = this.#entries.get(key);
+    if (entry) {
+      this.#entries.delete(key);
+      if (entry.expiresAt > now) {
+        this.#entries.set(key, entry); // re-insert: Map order is the LRU order
+        return entry.agent;
+      }
+    }
+    const agent = build();
+    const fresh: CacheEntry = { agent, expiresAt: now + this.#ttlMs };
+    this.#entries.set(key, fresh);
     if (this.#entries.size > this.#max) {
       const oldest = this.#entries.keys().next();
       if (!oldest.done) this.#entries.delete(oldest.value);
     }
+    agent.catch(() => {
+      if (this.#entries.get(key) === fresh) this.#entries.delete(key);
+    });
+    return agent;
   }
 }

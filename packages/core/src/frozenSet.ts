@@ -1,16 +1,14 @@
 /** A Set whose mutators throw: `Object.freeze` alone does not stop `Set.prototype.add`. */
 export class FrozenSet<T> extends Set<T> {
-  #sealed = false;
-
   constructor(values?: Iterable<T>) {
-    super(values);
-    this.#sealed = true;
+    // `super(values)` would call the overridden `add` below; fill through Set's own `add` instead.
+    super();
+    if (values) for (const value of values) super.add(value);
     Object.freeze(this);
   }
 
-  override add(value: T): this {
-    if (this.#sealed) throw new TypeError('Cannot add to a frozen set');
-    return super.add(value);
+  override add(_value: T): this {
+    throw new TypeError('Cannot add to a frozen set');
   }
 
   override delete(_value: T): boolean {

@@ -28,27 +28,35 @@ export interface RequestContext<TInput = unknown> {
   readonly signal: AbortSignal;
 }
 
-export const EMPTY_TRUSTED: TrustedContext = Object.freeze({
-  claims: Object.freeze({}),
-  scopes: new FrozenSet<string>(),
+// Trusted contexts known to be deeply frozen, so the per-request path checks instead of re-freezing.
+const sealedTrusted = new WeakSet<TrustedContext>();
+
+/**
+ * Builds trusted facts from verified claims; call only from code that verified them. The claims
+ * object is frozen in place (deeply), the scopes are copied into a set that refuses changes.
+ */
+export function createTrustedContext(options: {
+  claims: Readonly<Record<string, unknown>>;
+  scopes: Iterable<string>;
+  source: TrustSource;
+}): TrustedContext {
+  const trusted: TrustedContext = Object.freeze({
+    claims: deepFreeze(options.claims),
+    scopes: options.scopes instanceof FrozenSet ? options.scopes : new FrozenSet(options.scopes),
+    source: options.source,
+  });
+  sealedTrusted.add(trusted);
+  return trusted;
+}
+
+export const EMPTY_TRUSTED: TrustedContext = createTrustedContext({
+  claims: {},
+  scopes: [],
   source: 'none',
 });
 
 const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 const NEVER_ABORTED = new AbortController().signal;
-
-/** Builds trusted facts from verified claims; call only from code that verified them. */
-export function createTrustedContext(options: {
-  claims: Record<string, unknown>;
-  scopes: Iterable<string>;
-  source: TrustSource;
-}): TrustedContext {
-  return Object.freeze({
-    claims: deepFreeze(options.claims),
-    scopes: new FrozenSet(options.scopes),
-    source: options.source,
-  });
-}
 
 export interface RequestContextInit<TInput = unknown> {
   agentId?: string;
@@ -56,23 +64,50 @@ export interface RequestContextInit<TInput = unknown> {
   sessionId?: string | undefined;
   runId?: string | undefined;
   input?: TInput;
-  trusted?: TrustedContext;
-  headers?: Readonly<Record<string, string>>;
-  signal?: AbortSignal;
+  trusted?: TrustedContext | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
+  signal?: AbortSignal | undefined;
 }
+
+/** The per-request fields of a context, as transports hand them to `resolveAgent`. */
+export type RequestContextSource = Omit<RequestContextInit, 'agentId' | 'input'>;
 
 /** Creates a frozen context; every omitted field takes its empty default and ids are minted. */
 export function createRequestContext<TInput = unknown>(
   init: RequestContextInit<TInput> = {},
 ): RequestContext<TInput> {
+  return contextFor(init.agentId ?? '', init.input as TInput, init);
+}
+
+/**
+ * The frozen context of one request to `agentId`. `input` is frozen in place (it is the schema's
+ * fresh output, or the decoded client value); a hand-built `trusted` is frozen on first use and the
+ * headers are copied, so nothing the transport holds can change the context afterwards.
+ */
+export function contextFor<TInput>(
+  agentId: string,
+  input: TInput,
+  source: RequestContextSource,
+): RequestContext<TInput> {
   return Object.freeze({
-    agentId: init.agentId ?? '',
-    userId: init.userId,
-    sessionId: init.sessionId ?? newId(),
-    runId: init.runId ?? newId(),
-    input: deepFreeze(init.input as TInput),
-    trusted: init.trusted ?? EMPTY_TRUSTED,
-    headers: init.headers ? deepFreeze(init.headers) : EMPTY_HEADERS,
-    signal: init.signal ?? NEVER_ABORTED,
+    agentId,
+    userId: source.userId,
+    // An empty id is as good as none: mint one rather than share a '' session between users.
+    sessionId: source.sessionId || newId(),
+    runId: source.runId || newId(),
+    input: deepFreeze(input),
+    trusted: source.trusted === undefined ? EMPTY_TRUSTED : sealTrusted(source.trusted),
+    headers: source.headers === undefined ? EMPTY_HEADERS : freezeHeaders(source.headers),
+    signal: source.signal ?? NEVER_ABORTED,
   });
+}
+
+function sealTrusted(trusted: TrustedContext): TrustedContext {
+  return sealedTrusted.has(trusted) ? trusted : createTrustedContext(trusted);
+}
+
+function freezeHeaders(
+  headers: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  return Object.isFrozen(headers) ? headers : Object.freeze({ ...headers });
 }

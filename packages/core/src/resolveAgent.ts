@@ -6,27 +6,17 @@ import { FactoryValidationError } from './errors/factoryValidationError.ts';
 import { FactoryCache } from './factoryCache.ts';
 import { parseFactoryInput } from './factoryInput.ts';
 import { consoleLogger, type Logger } from './logger.ts';
-import {
-  createRequestContext,
-  type RequestContext,
-  type TrustedContext,
-} from './requestContext.ts';
+import { contextFor, type RequestContext, type RequestContextSource } from './requestContext.ts';
 
 /** A registered agent: a factory, or a plain agent shared by every request. */
 export type AgentEntry = AnyAgentFactory | Agent;
 
-export interface ResolveRequest {
-  userId?: string | undefined;
-  sessionId?: string | undefined;
-  runId?: string | undefined;
+export interface ResolveRequest extends RequestContextSource {
   /** The client's raw factory input (object, JSON string or undefined); validated here. */
   factoryInput?: unknown;
   /** Skip validation and use this as `ctx.input` (a stored, already validated input). */
-  validatedInput?: { value: unknown };
-  trusted?: TrustedContext;
-  headers?: Readonly<Record<string, string>>;
-  signal?: AbortSignal;
-  logger?: Logger;
+  validatedInput?: { value: unknown } | undefined;
+  logger?: Logger | undefined;
 }
 
 export interface ResolvedAgent {
@@ -58,70 +48,100 @@ export async function resolveAgent(
         ],
       );
     }
-    return { agent: entry, ctx: createContext(entry.id ?? '', undefined, request) };
+    return { agent: entry, ctx: contextFor(entry.id ?? '', undefined, request) };
   }
   const input = request.validatedInput
     ? request.validatedInput.value
     : parseFactoryInput(request.factoryInput, entry.inputSchema);
-  const ctx = createContext(entry.id, input, request);
-  const cacheKey = entry.cacheKey(ctx);
-  const cache = cacheKey === undefined ? undefined : cacheFor(entry);
-  const cached = cacheKey === undefined ? undefined : cache?.get(cacheKey);
-  if (cached) return { agent: cached, ctx };
-
-  const agent = await buildAgent(entry, ctx, request.logger ?? consoleLogger);
-  if (cache && cacheKey !== undefined) cache.set(cacheKey, agent);
+  const ctx = contextFor(entry.id, input, request);
+  const logger = request.logger ?? consoleLogger;
+  const cache = cacheFor(entry);
+  const agent =
+    cache === undefined
+      ? await buildAgent(entry, ctx, logger)
+      : await cache.getOrBuild(cacheKey(entry, ctx, logger), async () =>
+          buildAgent(entry, ctx, logger),
+        );
   return { agent, ctx };
 }
 
-function createContext(agentId: string, input: unknown, request: ResolveRequest): RequestContext {
-  return createRequestContext({
-    agentId,
-    userId: request.userId,
-    sessionId: request.sessionId,
-    runId: request.runId,
-    input,
-    ...(request.trusted && { trusted: request.trusted }),
-    ...(request.headers && { headers: request.headers }),
-    ...(request.signal && { signal: request.signal }),
-  });
-}
-
-async function buildAgent(
+/** Calls the factory and post-resolves; sync factories stay on the sync path (no extra awaits). */
+function buildAgent(
   factory: AnyAgentFactory,
   ctx: RequestContext,
   logger: Logger,
-): Promise<Agent> {
+): Agent | Promise<Agent> {
   let produced: unknown;
   try {
-    const pending = factory.build(ctx);
+    produced = factory.build(ctx);
+  } catch (error) {
+    throw factoryFailure(factory, error, logger);
+  }
+  if (isPromiseLike(produced) || factory.timeoutMs !== undefined) {
+    return settle(factory, produced, logger);
+  }
+  return postResolve(factory, produced, logger);
+}
+
+async function settle(factory: AnyAgentFactory, pending: unknown, logger: Logger): Promise<Agent> {
+  let produced: unknown;
+  try {
     produced =
       factory.timeoutMs === undefined ? await pending : await withTimeout(pending, factory);
   } catch (error) {
-    if (error instanceof AgentMintError) {
-      if (error.httpStatus >= 500) logger.error(`factory '${factory.id}' failed`, { error });
-      throw error;
-    }
-    logger.error(`factory '${factory.id}' threw`, { error });
-    throw new FactoryError(`Factory '${factory.id}' threw: ${describe(error)}`, { cause: error });
+    throw factoryFailure(factory, error, logger);
   }
+  return postResolve(factory, produced, logger);
+}
+
+/** Checks the factory built an Agent, then forces the factory id and fills in the factory db. */
+function postResolve(factory: AnyAgentFactory, produced: unknown, logger: Logger): Agent {
   if (!(produced instanceof Agent)) {
     logger.error(`factory '${factory.id}' returned ${describe(produced)}, not an Agent`);
     throw new FactoryError(
       `Factory '${factory.id}' must return an Agent, got ${describe(produced)}`,
     );
   }
-  if (produced.id !== undefined && produced.id !== factory.id) {
-    logger.warn(
-      `factory '${factory.id}' built an agent with id '${produced.id}'; using '${factory.id}'`,
-    );
+  if (produced.id === undefined || produced.id === factory.id) {
+    produced.id = factory.id;
+    produced.db ??= factory.db;
+    return produced;
   }
-  produced.id = factory.id;
-  produced.db ??= factory.db;
-  return produced;
+  logger.warn(
+    `factory '${factory.id}' built an agent with id '${produced.id}'; using '${factory.id}'`,
+  );
+  // The agent already belongs to someone else (e.g. a shared or registered agent): rename a copy.
+  return produced.withIdentity(factory.id, produced.db ?? factory.db);
 }
 
-function withTimeout<T>(pending: T | Promise<T>, factory: AnyAgentFactory): Promise<T> {
+/**
+ * What a factory throw becomes: 4xx errors the factory raised on purpose pass through (a
+ * FactoryPermissionError keeps its message); anything else is FACTORY_ERROR with a generic message.
+ */
+function factoryFailure(factory: AnyAgentFactory, error: unknown, logger: Logger): AgentMintError {
+  if (error instanceof FactoryError) {
+    logger.error(`factory '${factory.id}' failed`, { error });
+    return error;
+  }
+  if (error instanceof AgentMintError && error.httpStatus < 500) return error;
+  logger.error(`factory '${factory.id}' threw`, { error });
+  return new FactoryError(`Factory '${factory.id}' threw: ${describe(error)}`, { cause: error });
+}
+
+function cacheKey(factory: AnyAgentFactory, ctx: RequestContext, logger: Logger): string {
+  let key: string | undefined;
+  try {
+    key = factory.cacheKey(ctx);
+  } catch (error) {
+    throw factoryFailure(factory, error, logger);
+  }
+  if (typeof key !== 'string') {
+    throw factoryFailure(factory, new TypeError(`cache.key returned ${describe(key)}`), logger);
+  }
+  return key;
+}
+
+function withTimeout(pending: unknown, factory: AnyAgentFactory): Promise<unknown> {
   const ms = factory.timeoutMs ?? 0;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -141,6 +161,14 @@ function cacheFor(factory: AnyAgentFactory): FactoryCache | undefined {
     caches.set(factory, cache);
   }
   return cache;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function describe(value: unknown): string {
