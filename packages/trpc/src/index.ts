@@ -1,1 +1,12 @@
-export {};
+export type { AgentInfo } from './agentInfo.ts';
+export { AgentOS, type AgentOSOptions } from './agentOS.ts';
+export type { AgentOSRouter, AgentProcedureRecord } from './agentOSRouter.ts';
+export type { AgentProcedures } from './agentProcedures.ts';
+export * from './auth/index.ts';
+export type { AgentMintRequestState, AgentOSContext } from './context.ts';
+export { type PublicError, toPublicError } from './errorMapping.ts';
+export { formatEventId, parseEventId } from './lastEventId.ts';
+export type { RequestAccess } from './requestAccess.ts';
+export type { RunInput, StreamInput } from './runInput.ts';
+export type { ServeOptions, ServerHandle } from './server/serveFetch.ts';
+export { type AgentMintErrorData, t as agentmintTRPC } from './trpc.ts';

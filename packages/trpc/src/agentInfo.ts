@@ -1,0 +1,37 @@
+import { Agent, type AgentEntry } from '@agentmint/core';
+import { z } from 'zod';
+
+/** How `agents.list` / `agents.get` describe an agent; never calls a factory. */
+export interface AgentInfo {
+  readonly id: string;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly dbId: string | null;
+  readonly isFactory: boolean;
+  /** JSON Schema of the factory input (input side: defaults optional), or null. */
+  readonly factoryInputSchema: Readonly<Record<string, unknown>> | null;
+}
+
+/** Describes every entry once, at start-up: the JSON Schema conversion is not free. */
+export function describeAgents(entries: Iterable<AgentEntry>): Map<string, AgentInfo> {
+  const infos = new Map<string, AgentInfo>();
+  for (const entry of entries) {
+    const id = entry.id ?? '';
+    const isFactory = !(entry instanceof Agent);
+    const schema = isFactory ? entry.inputSchema : undefined;
+    infos.set(id, {
+      id,
+      name: entry.name ?? null,
+      description: entry.description ?? null,
+      dbId: entry.db?.id ?? null,
+      isFactory,
+      factoryInputSchema: schema
+        ? (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
+            string,
+            unknown
+          >)
+        : null,
+    });
+  }
+  return infos;
+}

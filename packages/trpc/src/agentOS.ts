@@ -1,0 +1,146 @@
+import {
+  type AgentEntry,
+  AgentMintError,
+  AgentRuntime,
+  EMPTY_TRUSTED,
+  type Logger,
+  type Store,
+} from '@agentmint/core';
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { type AgentInfo, describeAgents } from './agentInfo.ts';
+import { type AgentOSRouter, createAgentOSRouter } from './agentOSRouter.ts';
+import type { AccessPolicy } from './auth/accessPolicy.ts';
+import { accessPolicyFor } from './auth/accessPolicy.ts';
+import type { AuthOptions } from './auth/authOptions.ts';
+import { createAuthenticator } from './auth/createAuthenticator.ts';
+import type { Identity } from './auth/identity.ts';
+import { type AgentMintRequestState, headerRecord } from './context.ts';
+import { createRequestAccess } from './requestAccess.ts';
+import { createRestApp, restError } from './rest/restApp.ts';
+import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
+import { createBaseProcedure } from './trpc.ts';
+
+export interface AgentOSOptions<TAgents extends readonly AgentEntry[]> {
+  /** Factories and plain agents; ids are unique and become tRPC path segments. */
+  agents: TAgents;
+  /** JWT verification (jose). Without it, every request is anonymous and `trusted` is empty. */
+  auth?: AuthOptions;
+  /** Store for plain agents with no db of their own. Default: in memory. */
+  db?: Store;
+  logger?: Logger;
+  /** Largest request body accepted (bytes). Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Concurrent runs per user before 429 TOO_MANY_RUNS. Default unlimited. */
+  maxConcurrentRunsPerUser?: number;
+  /** How long a tRPC-streamed run waits for its client to reconnect before it is cancelled. */
+  resumeGraceMs?: number;
+}
+
+const ANONYMOUS: Identity = { userId: undefined, trusted: EMPTY_TRUSTED };
+
+/**
+ * Serves agent factories over a typed tRPC router, Agno's REST API and SSE. `router` nests in a
+ * host's tRPC router; `fetch` mounts in any web-standard host; `serve` runs a Node server.
+ */
+export class AgentOS<const TAgents extends readonly AgentEntry[]> {
+  readonly runtime: AgentRuntime;
+  readonly router: AgentOSRouter<TAgents>;
+  readonly agents: ReadonlyMap<string, AgentInfo>;
+  readonly #authenticate: (headers: Headers) => Promise<Identity>;
+  readonly #policy: AccessPolicy | undefined;
+  readonly #app: Hono;
+  #servers = new Set<ServerHandle>();
+
+  constructor(options: AgentOSOptions<TAgents>) {
+    this.runtime = new AgentRuntime({
+      agents: options.agents,
+      ...(options.db && { db: options.db }),
+      ...(options.logger && { logger: options.logger }),
+      ...(options.maxConcurrentRunsPerUser !== undefined && {
+        maxConcurrentRunsPerUser: options.maxConcurrentRunsPerUser,
+      }),
+    });
+    this.agents = describeAgents(this.runtime.agents.values());
+    if (options.auth) {
+      const authenticator = createAuthenticator(options.auth);
+      this.#authenticate = (headers) => authenticator.authenticate(headers);
+      this.#policy = accessPolicyFor(options.auth);
+    } else {
+      this.#authenticate = async () => ANONYMOUS;
+      this.#policy = undefined;
+    }
+    const base = createBaseProcedure((headers) => this.authenticate(headers));
+    this.router = createAgentOSRouter<TAgents>({
+      runtime: this.runtime,
+      infos: this.agents,
+      base,
+      resumeGraceMs: options.resumeGraceMs ?? 30_000,
+    });
+    this.#app = this.#createApp(options.maxBodyBytes ?? 1024 * 1024);
+  }
+
+  /** Verifies the request's credentials and decides what it may do (401 when a token is bad). */
+  async authenticate(headers: Headers): Promise<AgentMintRequestState> {
+    const identity = await this.#authenticate(headers);
+    return { access: createRequestAccess(identity, this.#policy), headers: headerRecord(headers) };
+  }
+
+  /** tRPC `createContext` for hosts: spread the result into your own context. */
+  async createContext(opts: { req: Request }): Promise<{ agentmint: AgentMintRequestState }> {
+    return { agentmint: await this.authenticate(opts.req.headers) };
+  }
+
+  /** Web-standard handler: tRPC at /trpc, the REST API at /agents and /sessions, /health. */
+  fetch = (request: Request): Response | Promise<Response> => this.#app.fetch(request);
+
+  #createApp(maxBodyBytes: number): Hono {
+    const app = new Hono();
+    app.use(
+      '*',
+      bodyLimit({
+        maxSize: maxBodyBytes,
+        onError: (c) =>
+          restError(
+            c,
+            new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes`),
+          ),
+      }),
+    );
+    app.all('/trpc/*', (c) =>
+      fetchRequestHandler({
+        endpoint: '/trpc',
+        req: c.req.raw,
+        router: this.router,
+        createContext: ({ req }) => ({ headers: req.headers }),
+      }),
+    );
+    app.route(
+      '/',
+      createRestApp({
+        runtime: this.runtime,
+        infos: this.agents,
+        authenticate: (h) => this.authenticate(h),
+      }),
+    );
+    return app;
+  }
+
+  /** Starts an HTTP server; resolves once it listens (`port: 0` picks a free port). */
+  async serve(options: ServeOptions = {}): Promise<ServerHandle> {
+    await this.runtime.init();
+    const handle = await serveFetch(this.fetch, options, async (closeOptions) => {
+      this.#servers.delete(handle);
+      await this.runtime.close(closeOptions);
+    });
+    this.#servers.add(handle);
+    return handle;
+  }
+
+  /** Stops servers, lets runs finish for `graceMs` (then cancels them), closes the stores. */
+  async close(options: { graceMs?: number } = {}): Promise<void> {
+    if (this.#servers.size === 0) return this.runtime.close(options);
+    await Promise.all([...this.#servers].map((server) => server.close(options)));
+  }
+}

@@ -1,0 +1,27 @@
+import type { RequestAccess } from './requestAccess.ts';
+
+/**
+ * What AgentOS procedures read from the tRPC context. Every field is optional so a host router's
+ * own context fits: give it `headers` (or `req`), or spread `await agentOS.createContext(opts)` in.
+ */
+export interface AgentOSContext {
+  /** Set by `agentOS.createContext`: the request already authenticated. */
+  readonly agentmint?: AgentMintRequestState;
+  readonly headers?: Headers;
+  readonly req?: { readonly headers: Headers };
+}
+
+export interface AgentMintRequestState {
+  readonly access: RequestAccess;
+  /** Request headers as the factory sees them (`ctx.headers`). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Request headers as a frozen plain record, the shape factories get as `ctx.headers`. */
+export function headerRecord(headers: Headers): Readonly<Record<string, string>> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, key) => {
+    record[key] = value;
+  });
+  return Object.freeze(record);
+}

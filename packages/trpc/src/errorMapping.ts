@@ -1,0 +1,97 @@
+import {
+  AgentMintError,
+  type AgentMintErrorCode,
+  FactoryValidationError,
+  TooManyRunsError,
+  type ValidationIssue,
+} from '@agentmint/core';
+import { TRPCError } from '@trpc/server';
+
+type TRPCErrorCode = TRPCError['code'];
+
+const TRPC_CODE_BY_STATUS: Record<number, TRPCErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** What a client may learn about any failure: status, stable code, safe message, and zod issues. */
+export interface PublicError {
+  readonly httpStatus: number;
+  readonly code: AgentMintErrorCode;
+  readonly message: string;
+  readonly issues?: readonly ValidationIssue[];
+  readonly retryAfterSeconds?: number;
+}
+
+const INTERNAL: PublicError = {
+  httpStatus: 500,
+  code: 'INTERNAL',
+  message: 'Internal server error; see the server logs',
+};
+
+/** The one place that decides what of an error reaches a client (tRPC and REST alike). */
+export function toPublicError(error: unknown): PublicError {
+  const cause = error instanceof TRPCError && error.cause ? error.cause : error;
+  if (cause instanceof AgentMintError) {
+    return {
+      httpStatus: cause.httpStatus,
+      code: cause.code,
+      message: cause.publicMessage,
+      ...(cause instanceof FactoryValidationError && { issues: cause.issues }),
+      ...(cause instanceof TooManyRunsError && { retryAfterSeconds: cause.retryAfterSeconds }),
+    };
+  }
+  if (error instanceof TRPCError) {
+    // tRPC's own failures: input parse errors, unknown procedures, bad methods.
+    if (error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR') {
+      const issues = inputIssues(error);
+      return {
+        httpStatus: 400,
+        code: 'BAD_REQUEST',
+        message: issues.length
+          ? `Invalid request input: ${issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`
+          : 'Invalid request input',
+        ...(issues.length > 0 && { issues }),
+      };
+    }
+    if (error.code === 'NOT_FOUND')
+      return { httpStatus: 404, code: 'AGENT_NOT_FOUND', message: error.message };
+    if (error.code === 'PAYLOAD_TOO_LARGE') {
+      return { httpStatus: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' };
+    }
+    if (error.code === 'UNSUPPORTED_MEDIA_TYPE' || error.code === 'METHOD_NOT_SUPPORTED') {
+      return { httpStatus: 400, code: 'BAD_REQUEST', message: error.message };
+    }
+  }
+  return INTERNAL;
+}
+
+/** Wraps any error as a TRPCError carrying the AgentMint error as its cause. */
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError && !(error.cause instanceof AgentMintError)) return error;
+  const info = toPublicError(error);
+  return new TRPCError({
+    code: TRPC_CODE_BY_STATUS[info.httpStatus] ?? 'INTERNAL_SERVER_ERROR',
+    message: info.message,
+    cause: error instanceof TRPCError ? error.cause : error instanceof Error ? error : undefined,
+  });
+}
+
+function inputIssues(error: TRPCError): ValidationIssue[] {
+  const issues = (error.cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.map((issue: { path?: PropertyKey[]; message?: string; code?: string }) => ({
+    path: (issue.path ?? []).map((key) => (typeof key === 'number' ? key : String(key))),
+    message: issue.message ?? 'Invalid value',
+    code: issue.code ?? 'invalid',
+  }));
+}

@@ -1,0 +1,79 @@
+import { AgentMintError } from '@agentmint/core';
+import type { Context } from 'hono';
+
+/** The fields of `POST /agents/{id}/runs`, whatever the body's encoding. */
+export interface RunRequestFields {
+  readonly message: string;
+  readonly stream: boolean;
+  readonly sessionId: string | undefined;
+  readonly userId: string | undefined;
+  /** A JSON string (forms) or any JSON value (JSON bodies); validated later by the factory schema. */
+  readonly factoryInput: unknown;
+}
+
+/** Reads multipart, urlencoded or JSON bodies (Agno's clients send all three). */
+export async function readRunRequest(c: Context): Promise<RunRequestFields> {
+  const type = c.req.header('content-type') ?? '';
+  let body: Record<string, unknown>;
+  if (type.includes('application/json')) {
+    let parsed: unknown;
+    try {
+      parsed = await c.req.json();
+    } catch {
+      throw new AgentMintError('BAD_REQUEST', 'The request body is not valid JSON');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new AgentMintError('BAD_REQUEST', 'The request body must be a JSON object');
+    }
+    body = parsed as Record<string, unknown>;
+  } else if (
+    type.includes('multipart/form-data') ||
+    type.includes('application/x-www-form-urlencoded')
+  ) {
+    try {
+      body = (await c.req.parseBody()) as Record<string, unknown>;
+    } catch {
+      throw new AgentMintError('BAD_REQUEST', 'The form body could not be parsed');
+    }
+  } else if (type === '') {
+    body = Object.fromEntries(new URL(c.req.url).searchParams);
+  } else {
+    throw new AgentMintError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send multipart/form-data, application/x-www-form-urlencoded or application/json',
+    );
+  }
+  const message = body.message;
+  if (typeof message !== 'string' || message.length === 0) {
+    throw new AgentMintError('BAD_REQUEST', '`message` is required');
+  }
+  return {
+    message,
+    stream: readBoolean(body.stream, true),
+    sessionId: optionalString(body.session_id, 'session_id'),
+    userId: optionalString(body.user_id, 'user_id'),
+    factoryInput: body.factory_input,
+  };
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length > 200) {
+    throw new AgentMintError(
+      'BAD_REQUEST',
+      `\`${field}\` must be a string of at most 200 characters`,
+    );
+  }
+  return value;
+}
+
+function readBoolean(value: unknown, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const lowered = value.toLowerCase();
+    if (lowered === 'true' || lowered === '1') return true;
+    if (lowered === 'false' || lowered === '0') return false;
+  }
+  throw new AgentMintError('BAD_REQUEST', '`stream` must be true or false');
+}

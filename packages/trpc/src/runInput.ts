@@ -1,0 +1,55 @@
+import type { AgentEntry, AgentFactory } from '@agentmint/core';
+import { z } from 'zod';
+
+/** The factory input a client sends to `entry`: `z.input` of its schema; nothing for plain agents. */
+type FactoryInputField<TEntry> =
+  TEntry extends AgentFactory<string, infer TSchema>
+    ? TSchema extends z.ZodType
+      ? Record<string, never> extends z.input<TSchema>
+        ? { factoryInput?: z.input<TSchema> }
+        : { factoryInput: z.input<TSchema> }
+      : { factoryInput?: Record<string, unknown> }
+    : { factoryInput?: never };
+
+/** Input of `agents[id].run`. */
+export type RunInput<TEntry extends AgentEntry> = {
+  message: string;
+  sessionId?: string;
+  /** Used only when no verified JWT `sub` overrides it. */
+  userId?: string;
+} & FactoryInputField<TEntry>;
+
+/** Input of `agents[id].stream`; `runId` attaches to a run already going (resume by hand). */
+export type StreamInput<TEntry extends AgentEntry> = RunInput<TEntry> & {
+  runId?: string;
+  /** Set by tRPC's SSE link on reconnect: `<runId>:<seq>` of the last event received. */
+  lastEventId?: string | null;
+};
+
+const id = z.string().min(1).max(200);
+
+/** Checks the envelope only: factoryInput is validated later, after auth, by the factory's schema. */
+export const runEnvelope = z.object({
+  message: z.string().min(1, 'message must not be empty').max(1_000_000),
+  sessionId: id.optional(),
+  userId: id.optional(),
+  factoryInput: z.unknown().optional(),
+});
+
+export const streamEnvelope = runEnvelope.extend({
+  message: z.string().max(1_000_000),
+  runId: id.optional(),
+  lastEventId: z.string().max(300).nullish(),
+});
+
+export type RunEnvelope = z.output<typeof runEnvelope>;
+export type StreamEnvelope = z.output<typeof streamEnvelope>;
+
+/** The envelope parser, typed with the agent's own input type so clients infer `factoryInput`. */
+export function runInputParser<TEntry extends AgentEntry>() {
+  return runEnvelope as unknown as z.ZodType<RunEnvelope, RunInput<TEntry>>;
+}
+
+export function streamInputParser<TEntry extends AgentEntry>() {
+  return streamEnvelope as unknown as z.ZodType<StreamEnvelope, StreamInput<TEntry>>;
+}

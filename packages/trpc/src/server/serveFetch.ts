@@ -1,0 +1,50 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+
+export interface ServeOptions {
+  /** Default 7777; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1; use 0.0.0.0 to listen on every interface. */
+  hostname?: string;
+}
+
+export interface ServerHandle {
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting connections, waits for `beforeClose`, then drops what is still open. */
+  close(options?: { graceMs?: number }): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Serves a web-standard fetch handler on node:http; resolves once listening. */
+export async function serveFetch(
+  fetch: (request: Request) => Response | Promise<Response>,
+  options: ServeOptions,
+  beforeClose: (options: { graceMs?: number }) => Promise<void>,
+): Promise<ServerHandle> {
+  const hostname = options.hostname ?? '127.0.0.1';
+  const server = createAdaptorServer({ fetch, hostname }) as Server;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 7777, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+  let closing: Promise<void> | undefined;
+  const close = (closeOptions: { graceMs?: number } = {}) => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await beforeClose(closeOptions);
+      server.closeAllConnections();
+      await stopped;
+    })();
+    return closing;
+  };
+  return { url: `http://${host}:${port}`, port, close, [Symbol.asyncDispose]: () => close() };
+}

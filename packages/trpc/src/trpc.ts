@@ -1,0 +1,62 @@
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
+import type { AgentMintRequestState, AgentOSContext } from './context.ts';
+import { toPublicError, toTRPCError } from './errorMapping.ts';
+
+// 1. context → 2. init → 3. base procedures (the tRPC layout hosts know).
+
+/** Error data every AgentMint procedure adds to tRPC's shape; clients read `agentmintCode`. */
+export interface AgentMintErrorData {
+  readonly agentmintCode: string;
+  readonly issues?: readonly {
+    readonly path: readonly (string | number)[];
+    readonly message: string;
+    readonly code: string;
+  }[];
+  readonly retryAfterSeconds?: number;
+}
+
+export const t = initTRPC.context<AgentOSContext>().create({
+  transformer: superjson,
+  isDev: false,
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 30_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const info = toPublicError(error);
+    const { stack: _stack, ...data } = shape.data as typeof shape.data & { stack?: string };
+    const extra: AgentMintErrorData = {
+      agentmintCode: info.code,
+      ...(info.issues && { issues: info.issues }),
+      ...(info.retryAfterSeconds !== undefined && { retryAfterSeconds: info.retryAfterSeconds }),
+    };
+    return { ...shape, message: info.message, data: { ...data, ...extra } };
+  },
+});
+
+/** Resolves the request's access once per context (a batch shares it) and maps every error. */
+export function createBaseProcedure(
+  authenticate: (headers: Headers) => Promise<AgentMintRequestState>,
+) {
+  const states = new WeakMap<object, Promise<AgentMintRequestState>>();
+  return t.procedure.use(async ({ ctx, next }) => {
+    let state = ctx.agentmint;
+    if (!state) {
+      const headers = ctx.headers ?? ctx.req?.headers ?? new Headers();
+      let pending = states.get(ctx);
+      if (!pending) {
+        pending = authenticate(headers);
+        states.set(ctx, pending);
+      }
+      try {
+        state = await pending;
+      } catch (error) {
+        throw toTRPCError(error);
+      }
+    }
+    const result = await next({ ctx: { ...ctx, agentmint: state } });
+    if (!result.ok) throw toTRPCError(result.error);
+    return result;
+  });
+}
