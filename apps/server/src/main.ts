@@ -1,1 +1,38 @@
-export {};
+import { createServerOS } from './createServerOS.ts';
+import { dbFromEnv } from './dbFromEnv.ts';
+import { devAuthFromEnv } from './devAuth.ts';
+import { modelFromEnv } from './modelFromEnv.ts';
+
+const port = Number(process.env.PORT ?? 7777);
+const hostname = process.env.HOST ?? '127.0.0.1';
+
+const models = await modelFromEnv();
+const { db, description } = dbFromEnv();
+const auth = devAuthFromEnv();
+const agentOS = createServerOS({ db, model: models.model, ...(auth && { auth }) });
+const server = await agentOS.serve({ port, hostname });
+
+console.log(`AgentMint AgentOS listening on ${server.url}`);
+console.log(
+  `  tRPC  ${server.url}/trpc   REST  ${server.url}/agents   health  ${server.url}/health`,
+);
+console.log(`  agents: ${[...agentOS.agents.keys()].join(', ')}`);
+console.log(`  db:     ${description}`);
+console.log(`  model:  ${models.description}`);
+console.log(
+  auth
+    ? '  auth:   HS256 JWTs (AGENTMINT_JWT_SECRET); make one with `pnpm --filter @agentmint/server token`'
+    : '  auth:   off (set AGENTMINT_JWT_SECRET to require JWTs)',
+);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`\n${signal}: letting runs finish (up to 10 s)…`);
+    await server.close({ graceMs: 10_000 });
+    await models.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,31 @@
+import type { Model, Store } from '@agentmint/core';
+import { AgentOS, type AuthOptions } from '@agentmint/trpc';
+import { profileAgent } from './agents/profileAgent.ts';
+import { researchAgent } from './agents/researchAgent.ts';
+import { tenantAgent } from './agents/tenantAgent.ts';
+import { workspaceAgent } from './agents/workspaceAgent.ts';
+
+export interface ServerOSOptions {
+  readonly db: Store;
+  /** Builds the model for each new agent (a factory builds an agent per request). */
+  readonly model: () => Model;
+  readonly auth?: AuthOptions;
+}
+
+/** The example AgentOS: the seed's factories on one db. */
+export function createServerOS(options: ServerOSOptions) {
+  const { db, model } = options;
+  return new AgentOS({
+    agents: [
+      tenantAgent(db, model),
+      researchAgent(db, model),
+      workspaceAgent(db, model),
+      profileAgent(db, model),
+    ],
+    ...(options.auth && { auth: options.auth }),
+  });
+}
+
+export type ServerOS = ReturnType<typeof createServerOS>;
+/** The router type a client imports (`import type`): the whole API, inferred. */
+export type AppRouter = ServerOS['router'];
