@@ -6,6 +6,7 @@ import type { ModelResponse, ModelUsage } from './model.ts';
 import type { RequestContext } from './requestContext.ts';
 import type { RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
 import type { Tool } from './tool.ts';
+import { untilAborted } from './untilAborted.ts';
 
 /** An event before the run stamps it with seq, time and ids. */
 export type RunEventDraft = DistributiveOmit<RunEvent, keyof RunEventBase<RunEventName>> & {
@@ -55,23 +56,34 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
   for (let step = 0; step < agent.maxSteps; step++) {
     ctx.signal.throwIfAborted();
     emit({ event: 'ModelRequestStarted', model: agent.model.id });
-    const request = { messages: conversation, tools: specs, signal: ctx.signal };
+    // A snapshot: the model may keep the request (retries, logging) while the loop appends to it.
+    const request = { messages: conversation.slice(), tools: specs, signal: ctx.signal };
     let response: ModelResponse;
     if (options.streamModel) {
       let content = '';
       const toolCalls: ToolCall[] = [];
       let usage: ModelUsage | undefined;
-      for await (const part of agent.model.stream(request)) {
-        if (part.type === 'text-delta') {
-          if (part.delta === '') continue;
-          timeToFirstTokenMs ??= performance.now() - started;
-          content += part.delta;
-          emit({ event: 'RunContent', content: part.delta });
-        } else if (part.type === 'tool-call') {
-          toolCalls.push(part.toolCall);
-        } else {
-          usage = part.usage;
+      const parts = agent.model.stream(request)[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const next = await untilAborted(parts.next(), ctx.signal);
+          if (next.done) break;
+          const part = next.value;
+          if (part.type === 'text-delta') {
+            if (part.delta === '') continue;
+            timeToFirstTokenMs ??= performance.now() - started;
+            content += part.delta;
+            emit({ event: 'RunContent', content: part.delta });
+          } else if (part.type === 'tool-call') {
+            toolCalls.push(part.toolCall);
+          } else {
+            usage = part.usage;
+          }
         }
+      } catch (error) {
+        // Let the model release its request; not awaited, since a stalled model may never finish.
+        Promise.resolve(parts.return?.()).catch(() => {});
+        throw error;
       }
       response = {
         content: content === '' && toolCalls.length > 0 ? null : content,
@@ -79,7 +91,7 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
         ...(usage && { usage }),
       };
     } else {
-      response = await agent.model.generate(request);
+      response = await untilAborted(agent.model.generate(request), ctx.signal);
       if (response.content) {
         timeToFirstTokenMs ??= performance.now() - started;
         emit({ event: 'RunContent', content: response.content });
@@ -147,7 +159,10 @@ async function runToolCall(
     return fail(`Invalid arguments for '${call.name}': ${detail.join('; ')}`);
   }
   try {
-    const value = await tool.execute(parsed.data, { ctx, signal: ctx.signal, toolCallId: call.id });
+    const value = await untilAborted(
+      Promise.resolve(tool.execute(parsed.data, { ctx, signal: ctx.signal, toolCallId: call.id })),
+      ctx.signal,
+    );
     const result = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
     emit({ event: 'ToolCallCompleted', tool: { ...info, result } });
     return { role: 'tool', toolCallId: call.id, toolName: call.name, content: result };
