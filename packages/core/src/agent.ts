@@ -2,9 +2,10 @@ import type { Model } from './model.ts';
 import type { Store } from './store.ts';
 import type { Tool } from './tool.ts';
 
-export interface AgentOptions {
+export interface AgentOptions<TId extends string | undefined = string | undefined> {
   model: Model;
-  id?: string;
+  /** Required for a plain agent registered in AgentOS; a factory sets it to the factory id. */
+  id?: TId;
   name?: string;
   description?: string;
   instructions?: string;
@@ -26,13 +27,13 @@ const NO_TOOLS: readonly Tool[] = Object.freeze([]);
  * An agent: a model, instructions and tools. Holds no per-run state, so one instance may serve
  * many runs; factories build a fresh one per request.
  */
-export class Agent {
+export class Agent<const TId extends string | undefined = string | undefined> {
   // Makes Agent nominal: an object literal of the same shape is not an Agent at compile time,
   // matching the `instanceof Agent` check at run time. Declared only, so it costs nothing.
   declare private readonly agentBrand: never;
 
-  /** Set from the factory id after a factory builds the agent. */
-  id: string | undefined;
+  /** Set from the factory id after a factory builds the agent; a literal type keys typed routers. */
+  id: TId;
   db: Store | undefined;
   readonly model: Model;
   readonly name: string | undefined;
@@ -43,7 +44,7 @@ export class Agent {
   readonly historyRuns: number;
   readonly maxSteps: number;
 
-  constructor(options: AgentOptions) {
+  constructor(options: AgentOptions<TId>) {
     if (typeof options?.model?.stream !== 'function') {
       throw new TypeError('Agent needs a model (an object implementing Model)');
     }
@@ -56,7 +57,7 @@ export class Agent {
       throw new TypeError(`Agent maxSteps must be a whole number >= 1, got ${maxSteps}`);
     }
     this.model = options.model;
-    this.id = options.id;
+    this.id = options.id as TId;
     this.db = options.db;
     this.name = options.name;
     this.description = options.description;

@@ -1,14 +1,17 @@
 import type { AgentEntry, AgentFactory } from '@agentmint/core';
 import { z } from 'zod';
 
-/** The factory input a client sends to `entry`: `z.input` of its schema; nothing for plain agents. */
+/**
+ * The factory input a client sends to `entry`: `z.input` of its schema, optional when every field
+ * has a default. Agents without a schema take none at compile time (REST still passes raw input).
+ */
 type FactoryInputField<TEntry> =
   TEntry extends AgentFactory<string, infer TSchema>
     ? TSchema extends z.ZodType
       ? Record<string, never> extends z.input<TSchema>
         ? { factoryInput?: z.input<TSchema> }
         : { factoryInput: z.input<TSchema> }
-      : { factoryInput?: Record<string, unknown> }
+      : { factoryInput?: never }
     : { factoryInput?: never };
 
 /** Input of `agents[id].run`. */
