@@ -179,14 +179,14 @@ function checkKeySources(
       `auth.algorithms allows ${hmac.join(', ')} but no auth.secret is configured`,
     );
   }
-  if (keys.secret !== undefined && hmac.length === 0) {
-    throw new TypeError('auth.secret is set but auth.algorithms allows no HS256/HS384/HS512');
-  }
   const asymmetricSource = asymmetricSources[0];
   if (asymmetric.length > 0 && asymmetricSource === undefined) {
     throw new TypeError(
       `auth.algorithms allows ${asymmetric.join(', ')} but no publicKey, jwks or jwksUrl is configured`,
     );
+  }
+  if (keys.secret !== undefined && hmac.length === 0) {
+    throw new TypeError('auth.secret is set but auth.algorithms allows no HS256/HS384/HS512');
   }
   if (asymmetricSource !== undefined && asymmetric.length === 0) {
     throw new TypeError(
