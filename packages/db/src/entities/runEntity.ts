@@ -1,0 +1,33 @@
+import type { RunErrorInfo, RunMetrics } from '@agentmint/core';
+import { defineEntity, p } from '@mikro-orm/core';
+import { SessionEntity } from './sessionEntity.ts';
+
+/** `agentmint_runs`: one request to an agent; written RUNNING before the model is called. */
+export const RunEntity = defineEntity({
+  name: 'AgentMintRun',
+  tableName: 'agentmint_runs',
+  properties: {
+    id: p.string().primary(),
+    // The (session_id, seq) index below also serves the foreign key.
+    session: () => p.manyToOne(SessionEntity).deleteRule('cascade').index(false),
+    /** Position of the run in its session (1, 2, …): orders history exactly, even within one millisecond. */
+    seq: p.integer(),
+    agentId: p.string(),
+    userId: p.string().nullable(),
+    status: p.string().length(16),
+    input: p.text(),
+    factoryInput: p.json<unknown>().nullable(),
+    content: p.text().nullable(),
+    model: p.string().nullable(),
+    modelProvider: p.string().nullable(),
+    metrics: p.json<RunMetrics>().nullable(),
+    error: p.json<RunErrorInfo>().nullable(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [
+    { properties: ['session', 'seq'] },
+    { properties: ['userId', 'createdAt'] },
+    { properties: ['agentId', 'createdAt'] },
+  ],
+});

@@ -1,0 +1,114 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { sql } from 'kysely';
+import { postgresMigrations } from './migrations/postgres/index.ts';
+import { sharedOrmOptions } from './ormOptions.ts';
+import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
+import type { StoredTables } from './storedTables.ts';
+import { postgresCodec } from './valueCodec.ts';
+
+export interface PostgresDbOptions {
+  /** `postgresql://user:password@host:port/database`. Default: `process.env.DATABASE_URL`, read on `init()`. */
+  dbUrl?: string;
+  /** Reported as `db_id`. Default: `postgres-<database>` (plus `-<schema>` when one is set). */
+  id?: string;
+  /** Apply pending migrations in `init()`. Default true. */
+  migrate?: boolean;
+  /** Connection pool bounds. Default `{ min: 0, max: 10 }`; `max` must be at least 2. */
+  pool?: { min?: number; max?: number };
+  /** PostgreSQL schema holding the tables, created when missing. Default: the connection's (`public`). */
+  schema?: string;
+  /** Log MikroORM's queries and migrations. */
+  debug?: boolean;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The production store: PostgreSQL through MikroORM's connection pool. Construction is cheap and
+ * synchronous; the pool opens and the schema migrates on `init()` or on first use.
+ */
+export class PostgresDb extends SqlStore {
+  readonly schema: string | undefined;
+  readonly #dbUrl: string | undefined;
+  readonly #pool: { min: number; max: number };
+  readonly #debug: boolean;
+
+  constructor(options: PostgresDbOptions = {}) {
+    const dbUrl = options.dbUrl ?? process.env.DATABASE_URL;
+    super({
+      id: options.id ?? defaultId(dbUrl, options.schema),
+      migrate: options.migrate ?? true,
+      codec: postgresCodec,
+    });
+    const pool = { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 };
+    if (!Number.isInteger(pool.max) || pool.max < 2 || pool.min < 0 || pool.min > pool.max) {
+      throw new TypeError(
+        `PostgresDb: pool needs 0 <= min <= max and max >= 2 (migrations hold one connection for their lock); got ${JSON.stringify(options.pool)}`,
+      );
+    }
+    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+      throw new TypeError(`PostgresDb: schema '${options.schema}' must match ${SCHEMA_NAME}`);
+    }
+    this.schema = options.schema;
+    this.#dbUrl = options.dbUrl;
+    this.#pool = pool;
+    this.#debug = options.debug ?? false;
+  }
+
+  protected async open(): Promise<OpenedDatabase> {
+    const clientUrl = this.#dbUrl ?? process.env.DATABASE_URL;
+    if (!clientUrl) {
+      throw new Error('no connection URL: pass { dbUrl } or set DATABASE_URL');
+    }
+    const shared = sharedOrmOptions({ migrations: postgresMigrations, debug: this.#debug });
+    const orm = await MikroORM.init({
+      ...shared,
+      clientUrl,
+      pool: this.#pool,
+      ...(this.schema !== undefined && {
+        schema: this.schema,
+        migrations: { ...shared.migrations, schema: this.schema },
+      }),
+    });
+    try {
+      await orm.connect();
+      const db = orm.em.getKysely<StoredTables>();
+      if (this.schema === undefined) return { orm: orm as unknown as SqlOrm, db };
+      await sql`create schema if not exists ${sql.id(this.schema)}`.execute(db);
+      return { orm: orm as unknown as SqlOrm, db: db.withSchema(this.schema) };
+    } catch (error) {
+      await orm.close(true).catch(() => {});
+      throw error;
+    }
+  }
+
+  protected async withMigrationLock(
+    opened: OpenedDatabase,
+    migrate: () => Promise<void>,
+  ): Promise<void> {
+    // A session-level advisory lock on a connection of its own: concurrent starts migrate one by one.
+    const key = `agentmint_migrations:${this.schema ?? ''}`;
+    await opened.db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(hashtext(${key}))`.execute(connection);
+      try {
+        await migrate();
+      } finally {
+        await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
+      }
+    });
+  }
+
+  protected describe(): string {
+    return `PostgresDb '${this.id}'`;
+  }
+}
+
+function defaultId(dbUrl: string | undefined, schema: string | undefined): string {
+  let database = '';
+  try {
+    database = dbUrl ? decodeURIComponent(new URL(dbUrl).pathname.slice(1)) : '';
+  } catch {
+    // An unparsable URL fails on init with a clear message; the id falls back to the default.
+  }
+  return ['postgres', database, schema].filter(Boolean).join('-');
+}

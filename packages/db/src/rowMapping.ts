@@ -1,0 +1,107 @@
+import type {
+  Message,
+  RunErrorInfo,
+  RunEvent,
+  RunMetrics,
+  RunRecord,
+  RunStatus,
+  SessionRecord,
+  ToolCall,
+} from '@agentmint/core';
+import type { MessagesTable, RunEventsTable, RunsTable, SessionsTable } from './storedTables.ts';
+import { type ValueCodec, writeJson } from './valueCodec.ts';
+
+export function toSessionRecord(row: SessionsTable, codec: ValueCodec): SessionRecord {
+  return {
+    sessionId: row.id,
+    agentId: row.agent_id,
+    userId: row.user_id,
+    name: row.name,
+    state: codec.readJson<Record<string, unknown>>(row.state) ?? {},
+    createdAt: codec.readDate(row.created_at),
+    updatedAt: codec.readDate(row.updated_at),
+  };
+}
+
+export function toRunRecord(
+  row: RunsTable,
+  messages: readonly Message[],
+  codec: ValueCodec,
+): RunRecord {
+  return {
+    runId: row.id,
+    sessionId: row.session_id,
+    agentId: row.agent_id,
+    userId: row.user_id,
+    input: row.input,
+    factoryInput: codec.readJson<unknown>(row.factory_input) ?? null,
+    model: row.model,
+    modelProvider: row.model_provider,
+    createdAt: codec.readDate(row.created_at),
+    status: row.status as RunStatus,
+    content: row.content,
+    metrics: codec.readJson<RunMetrics | null>(row.metrics) ?? null,
+    error: codec.readJson<RunErrorInfo | null>(row.error) ?? null,
+    messages,
+    updatedAt: codec.readDate(row.updated_at),
+  };
+}
+
+export function toRunEvent(row: Pick<RunEventsTable, 'payload'>, codec: ValueCodec): RunEvent {
+  return codec.readJson<RunEvent>(row.payload);
+}
+
+export function toEventRow(runId: string, event: RunEvent): RunEventsTable {
+  return { run_id: runId, seq: event.seq, name: event.event, payload: JSON.stringify(event) };
+}
+
+/** Rebuilds the exact message shape: optional fields stay absent when they were absent. */
+export function toMessage(row: MessagesTable, codec: ValueCodec): Message {
+  switch (row.role) {
+    case 'assistant': {
+      const toolCalls = codec.readJson<readonly ToolCall[] | null>(row.tool_calls);
+      return toolCalls === null || toolCalls === undefined
+        ? { role: 'assistant', content: row.content }
+        : { role: 'assistant', content: row.content, toolCalls };
+    }
+    case 'tool':
+      return {
+        role: 'tool',
+        toolCallId: row.tool_call_id ?? '',
+        toolName: row.tool_name ?? '',
+        content: row.content ?? '',
+        ...(row.is_error !== null && { isError: Boolean(row.is_error) }),
+      };
+    case 'system':
+      return { role: 'system', content: row.content ?? '' };
+    default:
+      return { role: 'user', content: row.content ?? '' };
+  }
+}
+
+export function toMessageRow(
+  message: Message,
+  ids: { runId: string; sessionId: string; seq: number },
+  codec: ValueCodec,
+): MessagesTable {
+  const row: MessagesTable = {
+    run_id: ids.runId,
+    seq: ids.seq,
+    session_id: ids.sessionId,
+    role: message.role,
+    content: message.content,
+    tool_calls: null,
+    tool_call_id: null,
+    tool_name: null,
+    is_error: null,
+  };
+  if (message.role === 'assistant' && message.toolCalls !== undefined) {
+    row.tool_calls = writeJson(message.toolCalls);
+  }
+  if (message.role === 'tool') {
+    row.tool_call_id = message.toolCallId;
+    row.tool_name = message.toolName;
+    if (message.isError !== undefined) row.is_error = codec.bool(message.isError);
+  }
+  return row;
+}

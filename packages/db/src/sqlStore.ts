@@ -1,0 +1,424 @@
+import {
+  AgentMintError,
+  type HistoryQuery,
+  type ListRunsQuery,
+  type ListSessionsQuery,
+  type Message,
+  type NewRunRecord,
+  type OwnerScope,
+  type RunEvent,
+  type RunRecord,
+  type RunResult,
+  type SessionRecord,
+  type Store,
+} from '@agentmint/core';
+import type { AbstractSqlDriver, MikroORM, SqlEntityManager } from '@mikro-orm/sql';
+import type { Kysely } from 'kysely';
+import { ownedBy } from './ownedBy.ts';
+import { PendingWork } from './pendingWork.ts';
+import {
+  toEventRow,
+  toMessage,
+  toMessageRow,
+  toRunEvent,
+  toRunRecord,
+  toSessionRecord,
+} from './rowMapping.ts';
+import type { MessagesTable, StoredTables } from './storedTables.ts';
+import { type ValueCodec, writeJson } from './valueCodec.ts';
+
+export type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
+
+/** What a dialect hands the shared store once it is connected. */
+export interface OpenedDatabase {
+  readonly orm: SqlOrm;
+  /** Queries go through MikroORM's own Kysely instance (its pool, its connection). */
+  readonly db: Kysely<StoredTables>;
+}
+
+export interface SqlStoreOptions {
+  readonly id: string;
+  readonly migrate: boolean;
+  readonly codec: ValueCodec;
+}
+
+// Keeps every multi-row insert under SQLite's and PostgreSQL's bound-parameter limits.
+const INSERT_CHUNK = 500;
+const DEFAULT_LIST_LIMIT = 100;
+
+/**
+ * The `Store` over MikroORM 7 shared by `SqliteDb` and `PostgresDb`. Entities and migrations define
+ * the schema; the per-request queries go through MikroORM's Kysely instance, so they cost one round
+ * trip each with no unit-of-work overhead. Subclasses only open the database and lock migrations.
+ */
+export abstract class SqlStore implements Store {
+  readonly id: string;
+  readonly #migrate: boolean;
+  readonly #codec: ValueCodec;
+  readonly #pending = new PendingWork();
+  #opened: OpenedDatabase | undefined;
+  #opening: Promise<OpenedDatabase> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SqlStoreOptions) {
+    this.id = options.id;
+    this.#migrate = options.migrate;
+    this.#codec = options.codec;
+  }
+
+  /** Connects and initialises MikroORM; nothing is migrated yet. */
+  protected abstract open(): Promise<OpenedDatabase>;
+  /** Runs `migrate` so that concurrent starts against the same database apply each migration once. */
+  protected abstract withMigrationLock(
+    opened: OpenedDatabase,
+    migrate: () => Promise<void>,
+  ): Promise<void>;
+  /** Names the database in error messages, e.g. `SQLite file 'agentmint.db'`. */
+  protected abstract describe(): string;
+
+  /** The MikroORM instance, for advanced use (own entities, raw queries); undefined before `init()`. */
+  get orm(): SqlOrm | undefined {
+    return this.#opened?.orm;
+  }
+
+  async init(): Promise<void> {
+    await this.#database();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    await this.#pending.drained();
+    const opened = await this.#opening?.catch(() => undefined);
+    this.#opened = undefined;
+    await opened?.orm.close();
+  }
+
+  #database(): Promise<OpenedDatabase> {
+    if (this.#closing) return Promise.reject(this.#closedError());
+    this.#opening ??= this.#open().catch((error: unknown) => {
+      this.#opening = undefined; // a later call retries, e.g. once the database is reachable
+      throw error;
+    });
+    return this.#opening;
+  }
+
+  async #open(): Promise<OpenedDatabase> {
+    let opened: OpenedDatabase;
+    try {
+      opened = await this.open();
+    } catch (error) {
+      throw this.#unavailable('could not connect', error);
+    }
+    try {
+      if (this.#migrate) {
+        await this.withMigrationLock(opened, async () => {
+          await opened.orm.migrator.up();
+        });
+      }
+    } catch (error) {
+      await opened.orm.close(true).catch(() => {});
+      throw this.#unavailable('could not apply the migrations', error);
+    }
+    this.#opened = opened;
+    return opened;
+  }
+
+  #unavailable(what: string, cause: unknown): AgentMintError {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    return new AgentMintError('STORE_UNAVAILABLE', `${this.describe()}: ${what} (${detail})`, {
+      cause,
+      publicMessage: 'The database is unavailable; retry shortly',
+    });
+  }
+
+  #closedError(): AgentMintError {
+    return new AgentMintError('STORE_UNAVAILABLE', `${this.describe()} is closed`, {
+      publicMessage: 'The database is unavailable; retry shortly',
+    });
+  }
+
+  /** Runs one store operation once connected; `close()` waits for it. */
+  #run<T>(operation: (db: Kysely<StoredTables>) => Promise<T>): Promise<T> {
+    if (this.#closing) return Promise.reject(this.#closedError());
+    const opened = this.#opened;
+    return this.#pending.track(
+      opened ? operation(opened.db) : this.#database().then((o) => operation(o.db)),
+    );
+  }
+
+  createRun(run: NewRunRecord): Promise<void> {
+    const codec = this.#codec;
+    const createdAt = codec.date(run.createdAt);
+    return this.#run((db) =>
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('agentmint_sessions')
+          .values({
+            id: run.sessionId,
+            agent_id: run.agentId,
+            user_id: run.userId,
+            name: null,
+            state: '{}',
+            created_at: createdAt,
+            updated_at: createdAt,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+        await trx
+          .insertInto('agentmint_runs')
+          .values({
+            id: run.runId,
+            session_id: run.sessionId,
+            seq: (eb) =>
+              eb
+                .selectFrom('agentmint_runs')
+                .select((eb) => eb(eb.fn.coalesce(eb.fn.max('seq'), eb.lit(0)), '+', 1).as('next'))
+                .where('session_id', '=', run.sessionId),
+            agent_id: run.agentId,
+            user_id: run.userId,
+            status: 'RUNNING',
+            input: run.input,
+            factory_input: writeJson(run.factoryInput),
+            content: null,
+            model: run.model,
+            model_provider: run.modelProvider,
+            metrics: null,
+            error: null,
+            created_at: createdAt,
+            updated_at: createdAt,
+          })
+          .execute();
+      }),
+    );
+  }
+
+  appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.#run(async (db) => {
+      for (let start = 0; start < events.length; start += INSERT_CHUNK) {
+        const rows = events.slice(start, start + INSERT_CHUNK).map((e) => toEventRow(runId, e));
+        await db
+          .insertInto('agentmint_run_events')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['run_id', 'seq']).doNothing())
+          .execute();
+      }
+    });
+  }
+
+  finishRun(runId: string, result: RunResult): Promise<void> {
+    const codec = this.#codec;
+    const updatedAt = codec.date(result.updatedAt);
+    return this.#run((db) =>
+      db.transaction().execute(async (trx) => {
+        const run = await trx
+          .updateTable('agentmint_runs')
+          .set({
+            status: result.status,
+            content: result.content,
+            metrics: writeJson(result.metrics),
+            error: writeJson(result.error),
+            updated_at: updatedAt,
+          })
+          .where('id', '=', runId)
+          .returning('session_id')
+          .executeTakeFirst();
+        if (!run) throw new Error(`unknown run ${runId}`);
+        // A retried or repeated finish replaces the messages rather than duplicating them.
+        await trx.deleteFrom('agentmint_messages').where('run_id', '=', runId).execute();
+        const rows = result.messages.map((message, index) =>
+          toMessageRow(message, { runId, sessionId: run.session_id, seq: index + 1 }, codec),
+        );
+        for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+          await trx
+            .insertInto('agentmint_messages')
+            .values(rows.slice(start, start + INSERT_CHUNK))
+            .execute();
+        }
+        await trx
+          .updateTable('agentmint_sessions')
+          .set({ updated_at: updatedAt })
+          .where('id', '=', run.session_id)
+          .execute();
+      }),
+    );
+  }
+
+  getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined> {
+    return this.#run(async (db) => {
+      const row = await db
+        .selectFrom('agentmint_runs')
+        .selectAll()
+        .where('id', '=', runId)
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const messages = await this.#messagesOf(db, [row.id]);
+      return toRunRecord(row, messages.get(row.id) ?? [], this.#codec);
+    });
+  }
+
+  listRuns(query: ListRunsQuery, scope?: OwnerScope): Promise<RunRecord[]> {
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    if (limit <= 0) return Promise.resolve([]);
+    return this.#run(async (db) => {
+      const rows = await db
+        .selectFrom('agentmint_runs')
+        .selectAll()
+        .$if(query.sessionId !== undefined, (qb) => qb.where('session_id', '=', query.sessionId!))
+        .$if(query.agentId !== undefined, (qb) => qb.where('agent_id', '=', query.agentId!))
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .orderBy('created_at', 'desc')
+        .orderBy('seq', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      const messages = await this.#messagesOf(
+        db,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) => toRunRecord(row, messages.get(row.id) ?? [], this.#codec));
+    });
+  }
+
+  async #messagesOf(
+    db: Kysely<StoredTables>,
+    runIds: readonly string[],
+  ): Promise<Map<string, Message[]>> {
+    const byRun = new Map<string, Message[]>();
+    for (let start = 0; start < runIds.length; start += INSERT_CHUNK) {
+      const rows = await db
+        .selectFrom('agentmint_messages')
+        .selectAll()
+        .where('run_id', 'in', runIds.slice(start, start + INSERT_CHUNK))
+        .orderBy('run_id')
+        .orderBy('seq')
+        .execute();
+      for (const row of rows) {
+        const list = byRun.get(row.run_id);
+        const message = toMessage(row, this.#codec);
+        if (list) list.push(message);
+        else byRun.set(row.run_id, [message]);
+      }
+    }
+    return byRun;
+  }
+
+  listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]> {
+    return this.#run(async (db) => {
+      const rows = await db
+        .selectFrom('agentmint_run_events')
+        .select('payload')
+        .where('run_id', '=', runId)
+        .where('seq', '>', afterSeq)
+        .$if(scope !== undefined, (qb) =>
+          qb.where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('agentmint_runs')
+                .select('agentmint_runs.id')
+                .where('agentmint_runs.id', '=', runId)
+                .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope))),
+            ),
+          ),
+        )
+        .orderBy('seq')
+        .execute();
+      return rows.map((row) => toRunEvent(row, this.#codec));
+    });
+  }
+
+  loadHistory(sessionId: string, query: HistoryQuery, scope?: OwnerScope): Promise<Message[]> {
+    if (query.runs <= 0) return Promise.resolve([]);
+    return this.#run(async (db) => {
+      const rows = await db
+        .selectFrom('agentmint_messages as m')
+        .innerJoin(
+          (eb) =>
+            eb
+              .selectFrom('agentmint_runs')
+              .select(['id', 'seq'])
+              .where('session_id', '=', sessionId)
+              .where('status', '=', 'COMPLETED')
+              .$if(query.excludeRunId !== undefined, (qb) =>
+                qb.where('id', '<>', query.excludeRunId!),
+              )
+              .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+              .orderBy('seq', 'desc')
+              .limit(query.runs)
+              .as('r'),
+          (join) => join.onRef('r.id', '=', 'm.run_id'),
+        )
+        .selectAll('m')
+        .orderBy('r.seq')
+        .orderBy('m.seq')
+        .execute();
+      return rows.map((row: MessagesTable) => toMessage(row, this.#codec));
+    });
+  }
+
+  getSession(sessionId: string, scope?: OwnerScope): Promise<SessionRecord | undefined> {
+    return this.#run(async (db) => {
+      const row = await db
+        .selectFrom('agentmint_sessions')
+        .selectAll()
+        .where('id', '=', sessionId)
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .executeTakeFirst();
+      return row && toSessionRecord(row, this.#codec);
+    });
+  }
+
+  listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]> {
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    if (limit <= 0) return Promise.resolve([]);
+    return this.#run(async (db) => {
+      const rows = await db
+        .selectFrom('agentmint_sessions')
+        .selectAll()
+        .$if(query.agentId !== undefined, (qb) => qb.where('agent_id', '=', query.agentId!))
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .orderBy('updated_at', 'desc')
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(limit)
+        .offset(Math.max(0, query.offset ?? 0))
+        .execute();
+      return rows.map((row) => toSessionRecord(row, this.#codec));
+    });
+  }
+
+  deleteSession(sessionId: string, scope?: OwnerScope): Promise<boolean> {
+    // Runs, their events and messages go with the session (ON DELETE CASCADE).
+    return this.#run(async (db) => {
+      const result = await db
+        .deleteFrom('agentmint_sessions')
+        .where('id', '=', sessionId)
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  renameSession(
+    sessionId: string,
+    name: string,
+    scope?: OwnerScope,
+  ): Promise<SessionRecord | undefined> {
+    const updatedAt = this.#codec.date(new Date());
+    return this.#run(async (db) => {
+      const row = await db
+        .updateTable('agentmint_sessions')
+        .set({ name, updated_at: updatedAt })
+        .where('id', '=', sessionId)
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .returningAll()
+        .executeTakeFirst();
+      return row && toSessionRecord(row, this.#codec);
+    });
+  }
+}

@@ -1,0 +1,101 @@
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { MikroORM } from '@mikro-orm/sqlite';
+import { CompiledQuery, type DatabaseConnection } from 'kysely';
+import { sqliteMigrations } from './migrations/sqlite/index.ts';
+import { sharedOrmOptions } from './ormOptions.ts';
+import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
+import type { StoredTables } from './storedTables.ts';
+import { sqliteCodec } from './valueCodec.ts';
+
+export interface SqliteDbOptions {
+  /** Database file, created with its directory when missing; `':memory:'` for a private in-memory db. Default `agentmint.db`. */
+  dbFile?: string;
+  /** Reported as `db_id`. Default: `sqlite-<file name without extension>`. */
+  id?: string;
+  /** Apply pending migrations in `init()`. Default true. */
+  migrate?: boolean;
+  /** Log MikroORM's queries and migrations. */
+  debug?: boolean;
+}
+
+const MEMORY = ':memory:';
+
+// WAL lets readers run beside the writer; NORMAL sync is durable across crashes of the process under WAL.
+const PRAGMAS = [
+  'pragma journal_mode = wal',
+  'pragma synchronous = normal',
+  'pragma busy_timeout = 5000',
+  'pragma foreign_keys = on',
+  'pragma temp_store = memory',
+  'pragma cache_size = -16000',
+];
+
+// One migration at a time per file in this process: SQLite's lock would block the event loop instead.
+const migrating = new Map<string, Promise<void>>();
+
+/**
+ * The embedded default store: one SQLite file, zero set-up. Construction is cheap and synchronous;
+ * the file is opened and migrated on `init()` or on first use.
+ */
+export class SqliteDb extends SqlStore {
+  readonly dbFile: string;
+  readonly #debug: boolean;
+
+  constructor(options: SqliteDbOptions = {}) {
+    const dbFile = options.dbFile ?? 'agentmint.db';
+    super({
+      id: options.id ?? defaultId(dbFile),
+      migrate: options.migrate ?? true,
+      codec: sqliteCodec,
+    });
+    this.dbFile = dbFile;
+    this.#debug = options.debug ?? false;
+  }
+
+  protected async open(): Promise<OpenedDatabase> {
+    if (this.dbFile !== MEMORY) mkdirSync(dirname(resolve(this.dbFile)), { recursive: true });
+    const orm = await MikroORM.init({
+      ...sharedOrmOptions({ migrations: sqliteMigrations, debug: this.#debug }),
+      dbName: this.dbFile,
+      onCreateConnection: async (connection) => {
+        for (const pragma of PRAGMAS) {
+          await (connection as DatabaseConnection).executeQuery(CompiledQuery.raw(pragma));
+        }
+      },
+    });
+    try {
+      await orm.connect();
+    } catch (error) {
+      await orm.close(true).catch(() => {});
+      throw error;
+    }
+    return { orm: orm as unknown as SqlOrm, db: orm.em.getKysely<StoredTables>() };
+  }
+
+  protected async withMigrationLock(
+    _opened: OpenedDatabase,
+    migrate: () => Promise<void>,
+  ): Promise<void> {
+    if (this.dbFile === MEMORY) return migrate();
+    const key = resolve(this.dbFile);
+    const previous = migrating.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => {}).then(migrate);
+    const tail = current.catch(() => {});
+    migrating.set(key, tail);
+    try {
+      await current;
+    } finally {
+      if (migrating.get(key) === tail) migrating.delete(key);
+    }
+  }
+
+  protected describe(): string {
+    return `SqliteDb '${this.dbFile}'`;
+  }
+}
+
+function defaultId(dbFile: string): string {
+  if (dbFile === MEMORY) return 'sqlite-memory';
+  return `sqlite-${basename(dbFile, extname(dbFile)) || 'db'}`;
+}
