@@ -17,11 +17,14 @@ export interface AgentMintRequestState {
   readonly headers: Readonly<Record<string, string>>;
 }
 
+// Credentials stay with the verifier: factories and tools get the verified claims, not the token.
+const PRIVATE_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
 /** Request headers as a frozen plain record, the shape factories get as `ctx.headers`. */
 export function headerRecord(headers: Headers): Readonly<Record<string, string>> {
   const record: Record<string, string> = {};
   headers.forEach((value, key) => {
-    record[key] = value;
+    if (!PRIVATE_HEADERS.has(key)) record[key] = value;
   });
   return Object.freeze(record);
 }

@@ -152,6 +152,20 @@ describe('JWT auth over HTTP (contract §4, §9 items 10–15)', () => {
     expect(((await response.json()) as { user_id: string }).user_id).toBe('alice');
   });
 
+  it('gives factories the request headers without the credentials', async () => {
+    const { url, seen } = await start();
+    const token = await sign({ sub: 'alice', scope: ALL });
+    await fetch(`${url}/agents/tenant-agent/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, cookie: 'session=secret', 'x-tenant': 'acme' },
+      body: form({ message: 'hi', stream: 'false' }),
+    });
+    expect(seen.headers[0]?.['x-tenant']).toBe('acme');
+    expect(seen.headers[0]).not.toHaveProperty('authorization');
+    expect(seen.headers[0]).not.toHaveProperty('cookie');
+    expect(Object.isFrozen(seen.headers[0])).toBe(true);
+  });
+
   it('lists only the agents the caller may read', async () => {
     const { url } = await start();
     const token = await sign({ sub: 'u1', scope: 'agents:research-agent:run' });

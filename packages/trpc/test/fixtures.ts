@@ -12,7 +12,13 @@ import { AgentOS, type AgentOSOptions } from '../src/index.ts';
 /** The seed's agents over one store, with counters that prove when a factory ran. */
 export function seedAgents(db: Store = new InMemoryDb(), model = new ScriptedModel()) {
   const calls = { tenant: 0, research: 0, workspace: 0, plain: 0 };
-  const seen: { userIds: (string | undefined)[]; inputs: unknown[]; roles: unknown[] } = {
+  const seen: {
+    userIds: (string | undefined)[];
+    inputs: unknown[];
+    roles: unknown[];
+    headers: Readonly<Record<string, string>>[];
+  } = {
+    headers: [],
     userIds: [],
     inputs: [],
     roles: [],
@@ -25,6 +31,7 @@ export function seedAgents(db: Store = new InMemoryDb(), model = new ScriptedMod
     factory: (ctx) => {
       calls.tenant++;
       seen.userIds.push(ctx.userId);
+      seen.headers.push(ctx.headers);
       return new Agent({
         model,
         instructions: `You are a helpful assistant for tenant ${ctx.userId ?? 'anonymous'}.`,
