@@ -21,8 +21,11 @@ export type FakeServerFault =
   | { readonly fault: 'status'; readonly status: number; readonly message?: string }
   /** Accept the request and never answer (until the client gives up or the server closes). */
   | { readonly fault: 'hang' }
-  /** Start the answer (SSE up to the first text delta, or half the JSON), then drop the connection. */
-  | { readonly fault: 'truncate'; readonly text?: string };
+  /**
+   * Start the answer (SSE up to the first text delta, or half the JSON), then drop the connection;
+   * `graceful` ends the HTTP response cleanly instead, like a proxy that gave up.
+   */
+  | { readonly fault: 'truncate'; readonly text?: string; readonly graceful?: boolean };
 
 export type FakeServerTurn = Turn | FakeServerFault;
 
@@ -149,12 +152,8 @@ export async function startFakeOpenAIServer(
         const message = turn.message ?? `The fake server answered ${turn.status}`;
         return sendError(res, turn.status, message, turn.status >= 500 ? 'server_error' : 'error');
       }
-      return truncate(
-        wire,
-        request,
-        { text: turn.text ?? 'This answer never ends', deltas: 2 },
-        res,
-      );
+      const partial = { text: turn.text ?? 'This answer never ends', deltas: 2 };
+      return truncate(wire, request, partial, turn.graceful === true, res);
     }
     const plan = planTurn(turn, request, () => mintId('call_'));
     if (!request.stream) {
@@ -173,15 +172,22 @@ export async function startFakeOpenAIServer(
     res.end();
   }
 
-  function truncate(wire: WireApi, request: WireRequest, turn: TextTurn, res: ServerResponse) {
+  function truncate(
+    wire: WireApi,
+    request: WireRequest,
+    turn: TextTurn,
+    graceful: boolean,
+    res: ServerResponse,
+  ) {
     const plan = planTurn(turn, request, () => mintId('call_'));
     if (!request.stream) {
-      const text = JSON.stringify(wire.json(plan, request, mintId));
+      const json = JSON.stringify(wire.json(plan, request, mintId));
+      const text = json.slice(0, Math.floor(json.length / 2));
       res.writeHead(200, {
         'content-type': 'application/json',
-        'content-length': Buffer.byteLength(text),
+        'content-length': Buffer.byteLength(graceful ? text : json),
       });
-      res.write(text.slice(0, Math.floor(text.length / 2)));
+      res.write(text);
     } else {
       startSse(res);
       for (const frame of wire.frames(plan, request, mintId)) {
@@ -189,8 +195,9 @@ export async function startFakeOpenAIServer(
         if (frame.delta) break;
       }
     }
+    if (graceful) res.end();
     // Let the partial answer reach the client before the connection drops.
-    setTimeout(() => res.destroy(), 20);
+    else setTimeout(() => res.destroy(), 20);
   }
 
   await new Promise<void>((resolve, reject) => {

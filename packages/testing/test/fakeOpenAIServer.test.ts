@@ -364,6 +364,28 @@ describe('fake OpenAI server: faults and protocol errors', () => {
     ).rejects.toThrow();
   });
 
+  it('can end a truncated stream cleanly, without the terminal event', async () => {
+    await using server = await startFakeOpenAIServer({
+      turns: [
+        { fault: 'truncate', graceful: true },
+        { fault: 'truncate', graceful: true },
+      ],
+    });
+    const client = clientFor(server.url);
+    const types: string[] = [];
+    const stream = await client.responses.create({ model: 'm', input: 'x', stream: true });
+    for await (const event of stream) types.push(event.type);
+    expect(types.at(-1)).toBe('response.output_text.delta');
+    const finishes: (string | null | undefined)[] = [];
+    const chunks = await client.chat.completions.create({
+      model: 'm',
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
+    for await (const chunk of chunks) finishes.push(chunk.choices[0]?.finish_reason);
+    expect(finishes).not.toContain('stop');
+  });
+
   it('notices when the client aborts a slow stream', async () => {
     await using server = await startFakeOpenAIServer({
       turns: [{ text: 'one two three four five', deltas: 5, delayMs: 100 }],
