@@ -1,0 +1,47 @@
+import type { Message, ToolSpec } from '@agentmint/core';
+import type OpenAI from 'openai';
+
+type ResponseInputItem = OpenAI.Responses.ResponseInputItem;
+
+/** Core messages as Responses API input items; tool calls and results become their own items. */
+export function toResponsesInput(messages: readonly Message[]): ResponseInputItem[] {
+  const input: ResponseInputItem[] = [];
+  for (const message of messages) {
+    switch (message.role) {
+      case 'system':
+      case 'user':
+        input.push({ role: message.role, content: message.content });
+        break;
+      case 'assistant':
+        if (message.content) input.push({ role: 'assistant', content: message.content });
+        for (const call of message.toolCalls ?? []) {
+          input.push({
+            type: 'function_call',
+            call_id: call.id,
+            name: call.name,
+            arguments: call.arguments,
+          });
+        }
+        break;
+      case 'tool':
+        input.push({
+          type: 'function_call_output',
+          call_id: message.toolCallId,
+          output: message.content,
+        });
+        break;
+    }
+  }
+  return input;
+}
+
+/** Tool specs as Responses function tools; not strict, since zod schemas rarely meet strict mode's rules. */
+export function toResponsesTools(tools: readonly ToolSpec[]): OpenAI.Responses.FunctionTool[] {
+  return tools.map((tool) => ({
+    type: 'function',
+    name: tool.name,
+    description: tool.description,
+    parameters: { ...tool.parameters },
+    strict: false,
+  }));
+}
