@@ -15,6 +15,7 @@ export function toResponsesInput(messages: readonly Message[]): ResponseInputIte
       case 'assistant':
         if (message.content) input.push({ role: 'assistant', content: message.content });
         for (const call of message.toolCalls ?? []) {
+          // No item `id`: with one, reasoning models also demand the reasoning item before it.
           input.push({
             type: 'function_call',
             call_id: call.id,
