@@ -83,7 +83,8 @@ export class ActiveRun {
   async *subscribe(afterSeq = 0, cancelAfterMs?: number): AsyncGenerator<RunEvent> {
     this.#subscribers++;
     clearTimeout(this.#detachTimer);
-    let index = Math.max(0, afterSeq);
+    // Events are stored at index seq - 1, so `seq > afterSeq` starts at index floor(afterSeq).
+    let index = afterSeq > 0 ? Math.floor(afterSeq) : 0;
     try {
       while (true) {
         while (index < this.#events.length) {
@@ -91,6 +92,8 @@ export class ActiveRun {
           yield event;
           if (isTerminalRunEvent(event)) return;
         }
+        // Resuming after the terminal event: nothing more will come.
+        if (this.finished) return;
         await this.#changed;
       }
     } finally {

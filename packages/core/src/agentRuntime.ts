@@ -57,10 +57,13 @@ export interface ContinueRunRequest {
  */
 export class AgentRuntime {
   readonly agents: ReadonlyMap<string, AgentEntry>;
-  readonly stores: readonly Store[];
   readonly logger: Logger;
   readonly #defaultDb: Store;
+  readonly #stores = new Set<Store>();
+  #storeList: readonly Store[] = [];
   readonly #active = new Map<string, ActiveRun>();
+  /** Starts between their first check and their registration in #active; close() waits for them. */
+  readonly #starting = new Map<AbortController, Promise<unknown>>();
   readonly #runsPerUser = new Map<string, number>();
   readonly #maxPerUser: number;
   #initialized: Promise<void> | undefined;
@@ -79,9 +82,13 @@ export class AgentRuntime {
       agents.set(id, entry);
     }
     this.agents = agents;
-    const stores = new Set<Store>([this.#defaultDb]);
-    for (const entry of agents.values()) if (entry.db) stores.add(entry.db);
-    this.stores = [...stores];
+    this.#addStore(this.#defaultDb);
+    for (const entry of agents.values()) if (entry.db) this.#addStore(entry.db);
+  }
+
+  /** Every store runs live in: the default db, each agent's db, and any db a built agent brought. */
+  get stores(): readonly Store[] {
+    return this.#storeList;
   }
 
   /** Connects and migrates every store; idempotent. */
@@ -135,63 +142,105 @@ export class AgentRuntime {
     request: StartRunRequest,
     validatedInput: { value: unknown } | undefined,
   ): Promise<ActiveRun> {
-    if (this.#closing) throw new AgentMintError('SHUTTING_DOWN', 'The server is shutting down');
+    this.#assertOpen();
     if (typeof request.message !== 'string' || request.message.length === 0) {
       throw new AgentMintError('BAD_REQUEST', '`message` must be a non-empty string');
     }
-    const { caller } = request;
-    const userKey = caller.userId ?? '';
+    const userKey = request.caller.userId ?? '';
     const running = this.#runsPerUser.get(userKey) ?? 0;
     if (running >= this.#maxPerUser) throw new TooManyRunsError(this.#maxPerUser);
     this.#runsPerUser.set(userKey, running + 1);
-    let started = false;
+    const controller = new AbortController();
+    const launching = this.#launch(entry, request, validatedInput, controller);
+    this.#starting.set(controller, launching);
     try {
-      const controller = new AbortController();
-      const store = this.storeOf(entry);
-      const { agent, ctx } = await resolveAgent(entry, {
-        userId: caller.userId,
-        sessionId: request.sessionId,
-        runId: newId(),
-        factoryInput: request.factoryInput,
-        ...(validatedInput && { validatedInput }),
-        ...(caller.trusted && { trusted: caller.trusted }),
-        ...(request.headers && { headers: request.headers }),
-        signal: controller.signal,
-        logger: this.logger,
-      });
-      const runStore = agent.db ?? store;
-      if (request.sessionId !== undefined)
-        await this.#assertSessionOwner(runStore, request, caller);
-      const run = await executeRun({
-        agent,
-        ctx,
-        controller,
-        store: runStore,
-        message: request.message,
-        streamModel: request.streamModel ?? true,
-        loadHistory: request.sessionId !== undefined,
-        historyScope: caller.scope,
-        factoryInput: ctx.input,
-        logger: this.logger,
-      });
-      started = true;
-      this.#active.set(ctx.runId, run);
+      const run = await launching;
       void run.done.then(() => {
-        this.#active.delete(ctx.runId);
+        this.#active.delete(run.ids.runId);
         this.#release(userKey);
       });
       return run;
+    } catch (error) {
+      this.#release(userKey);
+      throw error;
     } finally {
-      if (!started) this.#release(userKey);
+      this.#starting.delete(controller);
     }
   }
 
-  async #assertSessionOwner(store: Store, request: StartRunRequest, caller: Caller): Promise<void> {
-    if (caller.scope === undefined || request.sessionId === undefined) return;
-    const session = await store.getSession(request.sessionId);
-    if (session && session.userId !== caller.scope.userId) {
-      throw new AgentMintError('SESSION_NOT_FOUND', `No session '${request.sessionId}'`);
+  /** Session check → resolve (factory) → record → loop. A refused session never builds an agent. */
+  async #launch(
+    entry: AgentEntry,
+    request: StartRunRequest,
+    validatedInput: { value: unknown } | undefined,
+    controller: AbortController,
+  ): Promise<ActiveRun> {
+    const { caller, sessionId } = request;
+    const store = this.storeOf(entry);
+    if (sessionId !== undefined) await this.#assertSessionOwner(store, sessionId, caller);
+    const { agent, ctx } = await resolveAgent(entry, {
+      userId: caller.userId,
+      sessionId,
+      runId: newId(),
+      factoryInput: request.factoryInput,
+      validatedInput,
+      trusted: caller.trusted,
+      headers: request.headers,
+      signal: controller.signal,
+      logger: this.logger,
+    });
+    // The factory may have taken a while: do not start a run the shutdown has already given up on.
+    this.#assertOpen();
+    const runStore = agent.db ?? store;
+    if (runStore !== store) {
+      await this.#adoptStore(runStore, ctx.agentId);
+      if (sessionId !== undefined) await this.#assertSessionOwner(runStore, sessionId, caller);
     }
+    const run = await executeRun({
+      agent,
+      ctx,
+      controller,
+      store: runStore,
+      message: request.message,
+      streamModel: request.streamModel ?? true,
+      loadHistory: sessionId !== undefined,
+      historyScope: caller.scope,
+      factoryInput: ctx.input,
+      logger: this.logger,
+    });
+    this.#active.set(ctx.runId, run);
+    return run;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new AgentMintError('SHUTTING_DOWN', 'The server is shutting down');
+  }
+
+  async #assertSessionOwner(store: Store, sessionId: string, caller: Caller): Promise<void> {
+    if (caller.scope === undefined) return;
+    const session = await store.getSession(sessionId);
+    if (session && session.userId !== caller.scope.userId) {
+      // The same answer as for a missing session: never confirm that another user's id exists.
+      throw new AgentMintError('SESSION_NOT_FOUND', `No session '${sessionId}'`);
+    }
+  }
+
+  #addStore(store: Store): void {
+    if (this.#stores.has(store)) return;
+    this.#stores.add(store);
+    this.#storeList = [...this.#stores];
+  }
+
+  /** A built agent brought its own db: remember it so this process can find the run later. */
+  async #adoptStore(store: Store, agentId: string): Promise<void> {
+    if (this.#stores.has(store)) return;
+    this.#addStore(store);
+    this.logger.warn(
+      `agent '${agentId}' records runs in db '${store.id}', which is not registered; ` +
+        'its runs and sessions are found only until this process restarts. ' +
+        'Pass that db as the factory db to make them permanent.',
+    );
+    await store.init();
   }
 
   #release(userKey: string): void {
@@ -208,10 +257,21 @@ export class AgentRuntime {
 
   /** Finds a run in any store; RUN_NOT_FOUND when absent or outside the caller's scope. */
   async getRun(runId: string, scope?: OwnerScope, agentId?: string): Promise<RunRecord> {
-    const stores = agentId === undefined ? this.stores : [this.storeOf(this.entry(agentId))];
+    return (await this.#findRun(runId, scope, agentId)).record;
+  }
+
+  async #findRun(
+    runId: string,
+    scope: OwnerScope,
+    agentId: string | undefined,
+  ): Promise<{ record: RunRecord; store: Store }> {
+    // The agent's own store first: with one db per agent, that is the only query.
+    const first = agentId === undefined ? undefined : this.storeOf(this.entry(agentId));
+    const stores =
+      first === undefined ? this.stores : [first, ...this.stores.filter((s) => s !== first)];
     for (const store of stores) {
-      const run = await store.getRun(runId, scope);
-      if (run && (agentId === undefined || run.agentId === agentId)) return run;
+      const record = await store.getRun(runId, scope);
+      if (record && (agentId === undefined || record.agentId === agentId)) return { record, store };
     }
     throw new AgentMintError('RUN_NOT_FOUND', `No run '${runId}'`);
   }
@@ -227,18 +287,18 @@ export class AgentRuntime {
       await active.done;
       return this.getRun(runId, scope, agentId);
     }
-    const record = await this.getRun(runId, scope, agentId);
+    const { record, store } = await this.#findRun(runId, scope, agentId);
     if (record.status === 'RUNNING') {
-      const store = this.#storeHolding(record);
-      await store.finishRun(runId, {
+      const cancelled = {
         status: 'CANCELLED',
         content: null,
         metrics: null,
         error: null,
         messages: [],
         updatedAt: new Date(),
-      });
-      return { ...record, status: 'CANCELLED' };
+      } as const;
+      await store.finishRun(runId, cancelled);
+      return { ...record, ...cancelled };
     }
     return record;
   }
@@ -256,21 +316,23 @@ export class AgentRuntime {
       yield* active.subscribe(options.afterSeq ?? 0, options.cancelAfterMs);
       return;
     }
-    const record = await this.getRun(runId, options.scope);
-    yield* await this.#storeHolding(record).listEvents(runId, options.afterSeq ?? 0, options.scope);
-  }
-
-  #storeHolding(record: RunRecord): Store {
-    const entry = this.agents.get(record.agentId);
-    return entry ? this.storeOf(entry) : this.#defaultDb;
+    const { store } = await this.#findRun(runId, options.scope, undefined);
+    yield* await store.listEvents(runId, options.afterSeq ?? 0, options.scope);
   }
 
   async listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]> {
     const stores =
       query.agentId === undefined ? this.stores : [this.storeOf(this.entry(query.agentId))];
-    const lists = await Promise.all(stores.map((store) => store.listSessions(query, scope)));
-    const all = lists.flat().sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
-    return stores.length === 1 ? all : all.slice(0, query.limit ?? 100);
+    if (stores.length === 1 && stores[0]) return stores[0].listSessions(query, scope);
+    // Page over the merged list: each store returns its first offset+limit rows, unpaged.
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 100;
+    const perStore = { ...query, offset: 0, limit: offset + limit };
+    const lists = await Promise.all(stores.map((store) => store.listSessions(perStore, scope)));
+    return lists
+      .flat()
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
+      .slice(offset, offset + limit);
   }
 
   async getSession(
@@ -301,7 +363,7 @@ export class AgentRuntime {
 
   /**
    * Stops accepting runs (SHUTTING_DOWN), lets live runs finish for up to `graceMs`, cancels the
-   * rest, then closes every store.
+   * rest, then closes every store. Idempotent: every call gets the same promise.
    */
   close(options: { graceMs?: number } = {}): Promise<void> {
     this.#closed ??= this.#close(options);
@@ -310,12 +372,16 @@ export class AgentRuntime {
 
   async #close(options: { graceMs?: number }): Promise<void> {
     this.#closing = true;
-    const live = [...this.#active.values()];
-    const allDone = Promise.all(live.map((run) => run.done));
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
       timer = setTimeout(() => resolve('expired'), options.graceMs ?? 10_000);
     });
+    // Starts already past their first check either register a run or fail with SHUTTING_DOWN.
+    const starts = Promise.allSettled(this.#starting.values());
+    if ((await Promise.race([starts, expired])) === 'expired') {
+      for (const controller of this.#starting.keys()) controller.abort();
+    }
+    const allDone = Promise.all([...this.#active.values()].map((run) => run.done));
     if ((await Promise.race([allDone, expired])) === 'expired') {
       for (const run of this.#active.values()) run.cancel('server shutting down');
       await allDone;

@@ -31,6 +31,8 @@ export interface ExecuteRunOptions {
 export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun> {
   const { agent, ctx, store } = options;
   const userId = ctx.userId ?? null;
+  // One timestamp for the row and the output, so `runs.get` and the run result agree.
+  const createdAt = new Date();
   try {
     await store.createRun({
       runId: ctx.runId,
@@ -41,7 +43,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun>
       factoryInput: options.factoryInput ?? null,
       model: agent.model.id,
       modelProvider: agent.model.provider,
-      createdAt: new Date(),
+      createdAt,
     });
   } catch (error) {
     options.logger.error('could not record the run', { runId: ctx.runId, error });
@@ -54,26 +56,28 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun>
     options.controller,
     new EventWriter(store, ctx.runId, options.logger),
   );
-  void drive(run, options);
+  drive(run, options, createdAt).catch((error: unknown) => {
+    // Not reachable by design (drive catches what the loop throws); never leave `done` hanging.
+    options.logger.error('run driver failed', { runId: ctx.runId, error });
+    const result = finished('ERROR', null, null, INTERNAL_ERROR, []);
+    run.settle(toOutput(run, result, createdAt, agent));
+  });
   return run;
 }
 
-async function drive(run: ActiveRun, options: ExecuteRunOptions): Promise<void> {
+const INTERNAL_ERROR: RunErrorInfo = {
+  code: 'INTERNAL',
+  message: 'The run failed; see the server logs',
+};
+
+async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date): Promise<void> {
   const { agent, ctx, store, logger } = options;
-  const createdAt = new Date();
   const started = performance.now();
   run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
   let result: RunResult;
   let messages: readonly Message[] = [{ role: 'user', content: options.message }];
   try {
-    const history =
-      options.loadHistory && agent.historyRuns > 0
-        ? await store.loadHistory(
-            ctx.sessionId,
-            { runs: agent.historyRuns, excludeRunId: ctx.runId },
-            options.historyScope,
-          )
-        : [];
+    const history = options.loadHistory && agent.historyRuns > 0 ? await loadHistory(options) : [];
     const loop = await runAgentLoop({
       agent,
       ctx,
@@ -112,6 +116,25 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions): Promise<void> 
   }
   await finishWithRetry(store, ctx.runId, result, logger);
   run.settle(toOutput(run, result, createdAt, agent));
+}
+
+async function loadHistory(options: ExecuteRunOptions): Promise<readonly Message[]> {
+  const { ctx, agent } = options;
+  try {
+    return await options.store.loadHistory(
+      ctx.sessionId,
+      { runs: agent.historyRuns, excludeRunId: ctx.runId },
+      options.historyScope,
+    );
+  } catch (error) {
+    throw new AgentMintError(
+      'STORE_UNAVAILABLE',
+      'Could not load the session history; retry shortly',
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 function finished(

@@ -84,7 +84,7 @@ export class InMemoryDb implements Store {
           (query.sessionId === undefined || run.sessionId === query.sessionId) &&
           (query.agentId === undefined || run.agentId === query.agentId),
       );
-    return runs.slice(-(query.limit ?? 100)).reverse();
+    return lastN(runs, query.limit ?? 100).reverse();
   }
 
   async listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]> {
@@ -107,7 +107,7 @@ export class InMemoryDb implements Store {
           run.runId !== query.excludeRunId &&
           inScope(run, scope),
       );
-    return runs.slice(-query.runs).flatMap((run) => run.messages);
+    return lastN(runs, query.runs).flatMap((run) => run.messages);
   }
 
   async getSession(sessionId: string, scope?: OwnerScope): Promise<SessionRecord | undefined> {
@@ -150,4 +150,9 @@ export class InMemoryDb implements Store {
 
 function inScope(row: { readonly userId: string | null }, scope: OwnerScope): boolean {
   return scope === undefined || row.userId === scope.userId;
+}
+
+/** The last `n` items; `slice(-0)` would return all of them. */
+function lastN<T>(items: T[], n: number): T[] {
+  return n > 0 ? items.slice(-n) : [];
 }

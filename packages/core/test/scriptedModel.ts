@@ -25,10 +25,15 @@ export class ScriptedModel implements Model {
   readonly provider = 'Scripted';
   readonly requests: ModelRequest[] = [];
   readonly #turns: ScriptedTurn[];
+  readonly #onRequest: ((request: ModelRequest) => Promise<void> | void) | undefined;
 
-  constructor(turns: readonly ScriptedTurn[], id = 'scripted-1') {
+  constructor(
+    turns: readonly ScriptedTurn[],
+    options: { id?: string; onRequest?: (request: ModelRequest) => Promise<void> | void } = {},
+  ) {
     this.#turns = [...turns];
-    this.id = id;
+    this.id = options.id ?? 'scripted-1';
+    this.#onRequest = options.onRequest;
   }
 
   get remainingTurns(): number {
@@ -37,6 +42,7 @@ export class ScriptedModel implements Model {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const turn = this.#next(request);
+    await this.#onRequest?.(request);
     if ('error' in turn) throw turn.error;
     if ('release' in turn) await wait(turn.release, request.signal, turn.ignoreAbort);
     if ('toolCalls' in turn) return { content: turn.text ?? null, toolCalls: turn.toolCalls };
@@ -50,6 +56,7 @@ export class ScriptedModel implements Model {
 
   async *stream(request: ModelRequest): AsyncIterable<ModelStreamPart> {
     const turn = this.#next(request);
+    await this.#onRequest?.(request);
     if ('error' in turn) throw turn.error;
     const pieces =
       'text' in turn && turn.text !== undefined

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryDb, type NewRunRecord, type RunResult } from '../src/index.ts';
+
+const run = (runId: string, userId: string | null, sessionId = 's'): NewRunRecord => ({
+  runId,
+  sessionId,
+  agentId: 'a',
+  userId,
+  input: 'hi',
+  factoryInput: null,
+  model: 'm',
+  modelProvider: 'p',
+  createdAt: new Date(),
+});
+const completed = (content: string): RunResult => ({
+  status: 'COMPLETED',
+  content,
+  metrics: null,
+  error: null,
+  messages: [
+    { role: 'user', content: `q ${content}` },
+    { role: 'assistant', content },
+  ],
+  updatedAt: new Date(),
+});
+
+describe('InMemoryDb', () => {
+  it('loads the latest completed runs as history, and none when asked for 0', async () => {
+    const db = new InMemoryDb();
+    for (const id of ['r1', 'r2', 'r3']) {
+      await db.createRun(run(id, 'u'));
+      await db.finishRun(id, completed(id));
+    }
+    await db.createRun(run('r4', 'u'));
+    const history = await db.loadHistory('s', { runs: 2 });
+    expect(history.map((m) => m.content)).toEqual(['q r2', 'r2', 'q r3', 'r3']);
+    expect(await db.loadHistory('s', { runs: 0 })).toEqual([]);
+    expect(await db.loadHistory('s', { runs: 5, excludeRunId: 'r3' })).toHaveLength(4);
+    expect(await db.loadHistory('s', { runs: 5 }, { userId: 'other' })).toEqual([]);
+  });
+
+  it('lists runs newest first, honouring limit 0', async () => {
+    const db = new InMemoryDb();
+    await db.createRun(run('r1', 'u'));
+    await db.createRun(run('r2', 'u'));
+    expect((await db.listRuns({})).map((r) => r.runId)).toEqual(['r2', 'r1']);
+    expect(await db.listRuns({ limit: 0 })).toEqual([]);
+  });
+
+  it('appends events idempotently on (runId, seq)', async () => {
+    const db = new InMemoryDb();
+    await db.createRun(run('r1', null));
+    const event = (seq: number) => ({
+      event: 'RunContent' as const,
+      content: `${seq}`,
+      seq,
+      createdAt: 0,
+      agentId: 'a',
+      runId: 'r1',
+      sessionId: 's',
+    });
+    await db.appendEvents('r1', [event(1), event(2)]);
+    await db.appendEvents('r1', [event(2), event(3)]);
+    expect((await db.listEvents('r1', 0)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await db.listEvents('r1', 2)).map((e) => e.seq)).toEqual([3]);
+  });
+
+  it('scopes sessions to their owner', async () => {
+    const db = new InMemoryDb();
+    await db.createRun(run('r1', 'alice', 'sa'));
+    await db.createRun(run('r2', 'bob', 'sb'));
+    expect(await db.getSession('sa', { userId: 'bob' })).toBeUndefined();
+    expect((await db.listSessions({}, { userId: 'bob' })).map((s) => s.sessionId)).toEqual(['sb']);
+    expect(await db.deleteSession('sa', { userId: 'bob' })).toBe(false);
+    expect(await db.deleteSession('sa', { userId: 'alice' })).toBe(true);
+    expect(await db.getRun('r1')).toBeUndefined();
+  });
+});
