@@ -15,7 +15,7 @@ export interface PostgresDbOptions {
   migrate?: boolean;
   /** Connection pool bounds. Default `{ min: 0, max: 10 }`; `max` must be at least 2. */
   pool?: { min?: number; max?: number };
-  /** PostgreSQL schema holding the tables, created when missing. Default: the connection's (`public`). */
+  /** PostgreSQL schema holding the tables, created by the migrations when missing. Default: `public`. */
   schema?: string;
   /** Log MikroORM's queries and migrations. */
   debug?: boolean;
@@ -73,9 +73,12 @@ export class PostgresDb extends SqlStore {
     try {
       await orm.connect();
       const db = orm.em.getKysely<StoredTables>();
-      if (this.schema === undefined) return { orm: orm as unknown as SqlOrm, db };
-      await sql`create schema if not exists ${sql.id(this.schema)}`.execute(db);
-      return { orm: orm as unknown as SqlOrm, db: db.withSchema(this.schema) };
+      await sql`select 1`.execute(db); // the pool connects lazily: fail here, not on the first run
+
+      return {
+        orm: orm as unknown as SqlOrm,
+        db: this.schema === undefined ? db : db.withSchema(this.schema),
+      };
     } catch (error) {
       await orm.close(true).catch(() => {});
       throw error;
@@ -91,6 +94,9 @@ export class PostgresDb extends SqlStore {
     await opened.db.connection().execute(async (connection) => {
       await sql`select pg_advisory_lock(hashtext(${key}))`.execute(connection);
       try {
+        if (this.schema !== undefined) {
+          await sql`create schema if not exists ${sql.id(this.schema)}`.execute(connection);
+        }
         await migrate();
       } finally {
         await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);

@@ -1,0 +1,160 @@
+import { AgentMintError } from '@agentmint/core';
+import { sql } from 'kysely';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PostgresDb, postgresMigrations } from '../src/index.ts';
+import { postgresAvailability } from './postgresAvailability.ts';
+import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
+import { describeStoreConformance, newRun } from './storeConformance.ts';
+
+const availability = await postgresAvailability();
+const dbUrl = availability.dbUrl;
+
+// Drops the schemas the tests create; one connection for the whole file.
+const admin = new PostgresDb({ dbUrl, migrate: false });
+afterAll(() => admin.close());
+
+let schemas = 0;
+function uniqueSchema(): string {
+  return `agentmint_test_${process.pid}_${Date.now().toString(36)}_${++schemas}`;
+}
+
+async function dropSchema(schema: string): Promise<void> {
+  await admin.init();
+  await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(tablesOf(admin));
+}
+
+describe.skipIf(!availability.ok)('PostgresDb', () => {
+  // Every test gets a schema of its own, migrated from empty, dropped afterwards.
+  describeStoreConformance({
+    name: 'PostgresDb',
+    async open() {
+      const schema = uniqueSchema();
+      const opened: PostgresDb[] = [];
+      const open = () => {
+        const db = new PostgresDb({ dbUrl, schema, pool: { max: 8 } });
+        opened.push(db);
+        return db;
+      };
+      const store = open();
+      return {
+        store,
+        countRows: () => countRows(store, schema),
+        reopen: open,
+        async dispose() {
+          await Promise.all(opened.map((db) => db.close()));
+          await dropSchema(schema);
+        },
+      };
+    },
+  });
+
+  describe('PostgresDb specifics', () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    });
+    function scoped(options: ConstructorParameters<typeof PostgresDb>[0] = {}) {
+      const schema = uniqueSchema();
+      const dbs: PostgresDb[] = [];
+      cleanups.push(async () => {
+        await Promise.all(dbs.map((db) => db.close()));
+        await dropSchema(schema);
+      });
+      return {
+        schema,
+        open(extra: ConstructorParameters<typeof PostgresDb>[0] = {}) {
+          const db = new PostgresDb({ dbUrl, schema, ...options, ...extra });
+          dbs.push(db);
+          return db;
+        },
+      };
+    }
+
+    it('constructs without connecting, and opens lazily on first use', async () => {
+      const { open } = scoped();
+      const db = open();
+      expect(db.orm).toBeUndefined();
+      const run = newRun();
+      await db.createRun(run);
+      expect(await db.getRun(run.runId)).toMatchObject({ status: 'RUNNING' });
+    });
+
+    it('applies every migration to an empty schema, once, however many instances start', async () => {
+      const names = postgresMigrations.map((m) => new m({} as never, {} as never).name);
+      const { schema, open } = scoped();
+      const instances = [open(), open(), open()];
+      await Promise.all(instances.map((db) => db.init()));
+      await instances[0]!.init();
+      expect(await appliedMigrations(instances[1]!, schema)).toEqual(names);
+
+      const tables = await sql<{ table_name: string }>`
+        select table_name from information_schema.tables where table_schema = ${schema}
+        order by table_name`.execute(tablesOf(instances[0]!));
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'agentmint_messages',
+        'agentmint_migrations',
+        'agentmint_run_events',
+        'agentmint_runs',
+        'agentmint_sessions',
+      ]);
+      const run = newRun();
+      await instances[1]!.createRun(run);
+      expect(await instances[2]!.getRun(run.runId)).toBeDefined();
+    });
+
+    it('stores JSON as jsonb and timestamps as timestamptz', async () => {
+      const { schema, open } = scoped();
+      const db = open();
+      await db.init();
+      const columns = await sql<{ column_name: string; data_type: string }>`
+        select column_name, data_type from information_schema.columns
+        where table_schema = ${schema} and table_name = 'agentmint_runs'
+          and column_name in ('factory_input', 'created_at')
+        order by column_name`.execute(tablesOf(db));
+      expect(columns.rows).toEqual([
+        { column_name: 'created_at', data_type: 'timestamp with time zone' },
+        { column_name: 'factory_input', data_type: 'jsonb' },
+      ]);
+    });
+
+    it('derives a stable id without credentials', () => {
+      expect(new PostgresDb({ dbUrl: 'postgresql://ai:secret@db:5432/ai' }).id).toBe('postgres-ai');
+      expect(new PostgresDb({ dbUrl: 'postgresql://db/app', schema: 'agents' }).id).toBe(
+        'postgres-app-agents',
+      );
+      expect(new PostgresDb({ dbUrl: 'postgresql://db/app', id: 'main' }).id).toBe('main');
+    });
+
+    it('rejects a pool it could not migrate with, and a schema name it would have to quote', () => {
+      expect(() => new PostgresDb({ dbUrl, pool: { max: 1 } })).toThrow(/max >= 2/);
+      expect(() => new PostgresDb({ dbUrl, pool: { min: 5, max: 2 } })).toThrow(/min <= max/);
+      expect(() => new PostgresDb({ dbUrl, schema: 'a; drop table x' })).toThrow(/schema/);
+    });
+
+    it('reports a missing URL and an unreachable server as STORE_UNAVAILABLE', async () => {
+      const previous = process.env.DATABASE_URL;
+      delete process.env.DATABASE_URL;
+      try {
+        const noUrl = new PostgresDb();
+        await expect(noUrl.init()).rejects.toMatchObject({
+          code: 'STORE_UNAVAILABLE',
+          message: expect.stringContaining('DATABASE_URL'),
+        });
+      } finally {
+        if (previous !== undefined) process.env.DATABASE_URL = previous;
+      }
+      const unreachable = new PostgresDb({ dbUrl: 'postgresql://postgres@127.0.0.1:1/none' });
+      const failure = await unreachable.createRun(newRun()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(AgentMintError);
+      expect(failure).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await unreachable.close();
+    });
+
+    it('with migrate: false leaves the schema alone', async () => {
+      const { open } = scoped();
+      const db = open({ migrate: false });
+      await db.init();
+      await expect(db.createRun(newRun())).rejects.toThrow(/agentmint_sessions/);
+    });
+  });
+});

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentMintError } from '@agentmint/core';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteDb, sqliteMigrations } from '../src/index.ts';
+import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
+import { describeStoreConformance, newRun } from './storeConformance.ts';
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'agentmint-db-'));
+}
+
+describeStoreConformance({
+  name: 'SqliteDb (temp file)',
+  async open() {
+    const dir = await tempDir();
+    const dbFile = join(dir, 'agentmint.db');
+    const opened: SqliteDb[] = [];
+    const open = () => {
+      const db = new SqliteDb({ dbFile });
+      opened.push(db);
+      return db;
+    };
+    const store = open();
+    return {
+      store,
+      countRows: () => countRows(store),
+      reopen: open,
+      async dispose() {
+        await Promise.all(opened.map((db) => db.close()));
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+describeStoreConformance({
+  name: 'SqliteDb (:memory:)',
+  async open() {
+    const store = new SqliteDb({ dbFile: ':memory:' });
+    return { store, countRows: () => countRows(store), dispose: () => store.close() };
+  },
+});
+
+describe('SqliteDb specifics', () => {
+  let dir: string;
+  const opened: SqliteDb[] = [];
+  const open = (options: ConstructorParameters<typeof SqliteDb>[0] = {}) => {
+    const db = new SqliteDb({ dbFile: join(dir, 'agentmint.db'), ...options });
+    opened.push(db);
+    return db;
+  };
+
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close()));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('constructs without touching the disk, and opens lazily on first use', async () => {
+    const dbFile = join(dir, 'nested', 'deeper', 'agentmint.db');
+    const db = open({ dbFile });
+    expect(existsSync(dbFile)).toBe(false);
+    expect(db.orm).toBeUndefined();
+
+    const run = newRun();
+    await db.createRun(run); // no init(): the first call opens and migrates
+    expect(existsSync(dbFile)).toBe(true);
+    expect(await db.getRun(run.runId)).toMatchObject({ status: 'RUNNING' });
+  });
+
+  it('derives a stable id from the file name', () => {
+    expect(new SqliteDb().id).toBe('sqlite-agentmint');
+    expect(new SqliteDb({ dbFile: 'data/tenants.sqlite' }).id).toBe('sqlite-tenants');
+    expect(new SqliteDb({ dbFile: ':memory:' }).id).toBe('sqlite-memory');
+    expect(new SqliteDb({ id: 'main' }).id).toBe('main');
+  });
+
+  it('applies every migration to an empty file, once, however many instances start', async () => {
+    const names = sqliteMigrations.map((m) => new m({} as never, {} as never).name);
+    const first = open();
+    await first.init();
+    expect(await appliedMigrations(first)).toEqual(names);
+
+    // Twice on one instance, then two fresh instances racing on the same file.
+    await first.init();
+    const [a, b] = [open(), open()];
+    await Promise.all([a.init(), b.init()]);
+    expect(await appliedMigrations(b)).toEqual(names);
+
+    const run = newRun();
+    await a.createRun(run);
+    expect(await b.getRun(run.runId)).toBeDefined();
+  });
+
+  it('runs in WAL mode with foreign keys enforced', async () => {
+    const db = open();
+    await db.init();
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw(`pragma ${name}`).execute(tablesOf(db))).rows[0] ?? {})[0];
+    expect(await pragma('journal_mode')).toBe('wal');
+    expect(await pragma('foreign_keys')).toBe(1);
+    expect(await pragma('synchronous')).toBe(1); // NORMAL
+  });
+
+  it('with migrate: false leaves the schema alone', async () => {
+    const db = open({ migrate: false });
+    await db.init();
+    await expect(db.createRun(newRun())).rejects.toThrow(/agentmint_sessions/);
+    expect(await countRowsSafe(db)).toBeUndefined();
+  });
+
+  it('keeps the data across a restart', async () => {
+    const run = newRun({ userId: 'alice' });
+    const before = open();
+    await before.createRun(run);
+    await before.close();
+
+    const after = open();
+    expect(await after.getRun(run.runId, { userId: 'alice' })).toMatchObject({
+      runId: run.runId,
+      status: 'RUNNING',
+    });
+  });
+
+  it('reports an unusable file as STORE_UNAVAILABLE, and retries on the next call', async () => {
+    const dbFile = join(dir, 'corrupt.db');
+    await writeFile(
+      dbFile,
+      'this is not a SQLite database, just text that is long enough to check',
+    );
+    const db = open({ dbFile });
+
+    const failure = await db.init().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AgentMintError);
+    expect(failure).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect((failure as Error).message).toContain('corrupt.db');
+
+    await rm(dbFile);
+    await db.init();
+    await db.createRun(newRun());
+  });
+});
+
+async function countRowsSafe(db: SqliteDb) {
+  try {
+    return await countRows(db);
+  } catch {
+    return undefined;
+  }
+}

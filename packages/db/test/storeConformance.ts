@@ -1,0 +1,633 @@
+import {
+  Agent,
+  AgentRuntime,
+  type Caller,
+  type Message,
+  type NewRunRecord,
+  newId,
+  type RunEvent,
+  type RunResult,
+  type Store,
+  silentLogger,
+} from '@agentmint/core';
+import { ScriptedModel } from '@agentmint/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+export interface RowCounts {
+  readonly sessions: number;
+  readonly runs: number;
+  readonly events: number;
+  readonly messages: number;
+}
+
+/** One store under test, on a database of its own. */
+export interface StoreUnderTest {
+  readonly store: Store;
+  /** Counts rows in the tables themselves, bypassing the Store API (SQL stores). */
+  readonly countRows?: () => Promise<RowCounts>;
+  /** A second store on the same database (durable stores): for drain, restart and migration tests. */
+  readonly reopen?: () => Store;
+  /** Closes every store it handed out and deletes the database. */
+  dispose(): Promise<void>;
+}
+
+export interface StoreHarness {
+  readonly name: string;
+  open(): Promise<StoreUnderTest>;
+}
+
+/**
+ * The behaviour every `Store` shares, registered as vitest blocks: InMemoryDb is the reference, and
+ * SqliteDb and PostgresDb must be indistinguishable from it through the `Store` API.
+ */
+export function describeStoreConformance(harness: StoreHarness): void {
+  describe(`${harness.name}: Store conformance`, () => {
+    let subject: StoreUnderTest;
+    let store: Store;
+
+    beforeEach(async () => {
+      subject = await harness.open();
+      store = subject.store;
+      await store.init();
+    });
+
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    describe('runs', () => {
+      it('records a run as RUNNING with its session before anything else happens', async () => {
+        const run = newRun({ userId: 'alice', factoryInput: { persona: 'skeptic', depth: 5 } });
+        await store.createRun(run);
+
+        expect(await store.getRun(run.runId)).toEqual({
+          ...run,
+          status: 'RUNNING',
+          content: null,
+          metrics: null,
+          error: null,
+          messages: [],
+          updatedAt: run.createdAt,
+        });
+        expect(await store.getSession(run.sessionId)).toEqual({
+          sessionId: run.sessionId,
+          agentId: run.agentId,
+          userId: 'alice',
+          name: null,
+          state: {},
+          createdAt: run.createdAt,
+          updatedAt: run.createdAt,
+        });
+      });
+
+      it('keeps the validated factory input, null when there was none', async () => {
+        const withInput = newRun({ factoryInput: { persona: 'analyst', depth: 3, tags: ['a'] } });
+        const without = newRun({ factoryInput: null });
+        await store.createRun(withInput);
+        await store.createRun(without);
+
+        expect((await store.getRun(withInput.runId))?.factoryInput).toEqual({
+          persona: 'analyst',
+          depth: 3,
+          tags: ['a'],
+        });
+        expect((await store.getRun(without.runId))?.factoryInput).toBeNull();
+      });
+
+      it('finishes a run with its status, content, metrics and every message shape intact', async () => {
+        const run = newRun();
+        await store.createRun(run);
+        const result = completed(allMessageShapes(), { at: later(run.createdAt, 1500) });
+        await store.finishRun(run.runId, result);
+
+        const stored = await store.getRun(run.runId);
+        expect(stored).toEqual({ ...run, ...result });
+        expect(stored?.messages).toStrictEqual(result.messages);
+        expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(result.updatedAt);
+      });
+
+      it('records an error run with its error, and a cancelled run without one', async () => {
+        const failed = newRun();
+        const cancelled = newRun();
+        await store.createRun(failed);
+        await store.createRun(cancelled);
+        await store.finishRun(failed.runId, {
+          status: 'ERROR',
+          content: null,
+          metrics: null,
+          error: { code: 'MODEL_ERROR', message: 'The model request failed' },
+          messages: [{ role: 'user', content: 'hi' }],
+          updatedAt: new Date(),
+        });
+        await store.finishRun(cancelled.runId, { ...completed([]), status: 'CANCELLED' });
+
+        expect(await store.getRun(failed.runId)).toMatchObject({
+          status: 'ERROR',
+          error: { code: 'MODEL_ERROR', message: 'The model request failed' },
+          messages: [{ role: 'user', content: 'hi' }],
+        });
+        expect(await store.getRun(cancelled.runId)).toMatchObject({
+          status: 'CANCELLED',
+          error: null,
+        });
+      });
+
+      it('finishing twice replaces the messages instead of duplicating them', async () => {
+        const run = newRun();
+        await store.createRun(run);
+        await store.finishRun(run.runId, completed([{ role: 'user', content: 'a' }]));
+        await store.finishRun(
+          run.runId,
+          completed([
+            { role: 'user', content: 'a' },
+            { role: 'assistant', content: 'b' },
+          ]),
+        );
+
+        expect((await store.getRun(run.runId))?.messages).toEqual([
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+        ]);
+      });
+
+      it('rejects finishing or appending to a run it does not hold', async () => {
+        await expect(store.finishRun(newId(), completed([]))).rejects.toThrow();
+        await expect(store.appendEvents(newId(), [eventOf(newRun(), 1)])).rejects.toThrow();
+      });
+
+      it('lists runs newest first, by session or agent, up to the limit', async () => {
+        const sessionId = newId();
+        const agentId = `agent-${newId()}`;
+        const runs: NewRunRecord[] = [];
+        for (let i = 0; i < 4; i++) {
+          const run = newRun({ sessionId, agentId, createdAt: new Date(1_800_000_000_000 + i) });
+          runs.push(run);
+          await store.createRun(run);
+        }
+        const elsewhere = newRun({ agentId });
+        await store.createRun(elsewhere);
+
+        const ids = (list: { runId: string }[]) => list.map((r) => r.runId);
+        expect(ids(await store.listRuns({ sessionId }))).toEqual(ids(runs).reverse());
+        expect(ids(await store.listRuns({ sessionId, limit: 2 }))).toEqual([
+          runs[3]!.runId,
+          runs[2]!.runId,
+        ]);
+        expect(new Set(ids(await store.listRuns({ agentId })))).toEqual(
+          new Set([...ids(runs), elsewhere.runId]),
+        );
+      });
+
+      it('orders runs of one session by creation even within the same millisecond', async () => {
+        const sessionId = newId();
+        const createdAt = new Date();
+        const runs = [newRun({ sessionId, createdAt }), newRun({ sessionId, createdAt })];
+        runs.push(newRun({ sessionId, createdAt }));
+        for (const run of runs) await store.createRun(run);
+
+        expect((await store.listRuns({ sessionId })).map((r) => r.runId)).toEqual(
+          runs.map((r) => r.runId).reverse(),
+        );
+      });
+    });
+
+    describe('run events', () => {
+      it('replays events in order from any sequence number', async () => {
+        const run = newRun();
+        await store.createRun(run);
+        const events = Array.from({ length: 12 }, (_, i) => eventOf(run, i + 1));
+        await store.appendEvents(run.runId, events.slice(0, 1));
+        await store.appendEvents(run.runId, events.slice(1, 7));
+        await store.appendEvents(run.runId, events.slice(7));
+
+        for (let after = 0; after <= events.length; after++) {
+          expect(await store.listEvents(run.runId, after)).toEqual(events.slice(after));
+        }
+      });
+
+      it('appending the same (runId, seq) again is a no-op', async () => {
+        const run = newRun();
+        await store.createRun(run);
+        const events = Array.from({ length: 5 }, (_, i) => eventOf(run, i + 1));
+        await store.appendEvents(run.runId, events.slice(0, 3));
+        await store.appendEvents(run.runId, events.slice(0, 3));
+        await store.appendEvents(run.runId, events.slice(1));
+        await store.appendEvents(run.runId, []);
+
+        expect(await store.listEvents(run.runId, 0)).toEqual(events);
+        expect((await subject.countRows?.())?.events ?? events.length).toBe(events.length);
+      });
+
+      it('stores large batches whole', async () => {
+        const run = newRun();
+        await store.createRun(run);
+        const events = Array.from({ length: 1200 }, (_, i) => eventOf(run, i + 1));
+        await store.appendEvents(run.runId, events);
+
+        const stored = await store.listEvents(run.runId, 0);
+        expect(stored).toHaveLength(1200);
+        expect(stored.map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+      });
+    });
+
+    describe('sessions', () => {
+      it('lists sessions by latest activity, filtered by agent, with limit and offset', async () => {
+        const agentId = `agent-${newId()}`;
+        const userId = `user-${newId()}`;
+        const sessions: string[] = [];
+        for (let i = 0; i < 4; i++) {
+          const run = newRun({ agentId, userId, createdAt: new Date(1_800_000_000_000 + i * 10) });
+          sessions.push(run.sessionId);
+          await store.createRun(run);
+        }
+        // Activity moves the oldest session to the top.
+        const first = await store.listRuns({ sessionId: sessions[0]! });
+        await store.finishRun(first[0]!.runId, completed([], { at: new Date(1_800_000_001_000) }));
+        await store.createRun(newRun({ userId }));
+
+        const scope = { userId };
+        const ids = (list: { sessionId: string }[]) => list.map((s) => s.sessionId);
+        expect(ids(await store.listSessions({ agentId }, scope))).toEqual([
+          sessions[0],
+          sessions[3],
+          sessions[2],
+          sessions[1],
+        ]);
+        expect(ids(await store.listSessions({ agentId, limit: 2, offset: 1 }, scope))).toEqual([
+          sessions[3],
+          sessions[2],
+        ]);
+        expect(await store.listSessions({}, scope)).toHaveLength(5);
+        expect(await store.listSessions({ limit: 0 }, scope)).toEqual([]);
+      });
+
+      it('renames a session and bumps its activity time', async () => {
+        const run = newRun({ createdAt: new Date(Date.now() - 60_000) });
+        await store.createRun(run);
+
+        const renamed = await store.renameSession(run.sessionId, 'Trends in AI');
+        expect(renamed).toMatchObject({ sessionId: run.sessionId, name: 'Trends in AI' });
+        expect(renamed!.updatedAt.getTime()).toBeGreaterThan(run.createdAt.getTime());
+        expect(await store.getSession(run.sessionId)).toEqual(renamed);
+        expect(await store.renameSession(newId(), 'nope')).toBeUndefined();
+      });
+
+      it('deletes a session with its runs, events and messages', async () => {
+        const run = newRun();
+        const sibling = newRun({ sessionId: run.sessionId });
+        const other = newRun();
+        for (const r of [run, sibling, other]) await store.createRun(r);
+        await store.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)]);
+        await store.appendEvents(other.runId, [eventOf(other, 1)]);
+        await store.finishRun(run.runId, completed(allMessageShapes()));
+        await store.finishRun(other.runId, completed([{ role: 'user', content: 'keep' }]));
+
+        expect(await store.deleteSession(run.sessionId)).toBe(true);
+
+        expect(await store.getSession(run.sessionId)).toBeUndefined();
+        expect(await store.getRun(run.runId)).toBeUndefined();
+        expect(await store.getRun(sibling.runId)).toBeUndefined();
+        expect(await store.listEvents(run.runId, 0)).toEqual([]);
+        expect(await store.loadHistory(run.sessionId, { runs: 10 })).toEqual([]);
+        expect(await store.deleteSession(run.sessionId)).toBe(false);
+        expect((await store.getRun(other.runId))?.messages).toHaveLength(1);
+        expect(await store.listEvents(other.runId, 0)).toHaveLength(1);
+        const counts = await subject.countRows?.();
+        if (counts) expect(counts).toEqual({ sessions: 1, runs: 1, events: 1, messages: 1 });
+      });
+    });
+
+    describe('history', () => {
+      it("loads the latest completed runs' messages, oldest first, leaving out the asking run", async () => {
+        const sessionId = newId();
+        const turns: string[] = [];
+        for (let i = 1; i <= 5; i++) {
+          const run = newRun({ sessionId });
+          await store.createRun(run);
+          const status = i === 4 ? 'ERROR' : 'COMPLETED';
+          await store.finishRun(run.runId, {
+            ...completed([
+              { role: 'user', content: `q${i}` },
+              { role: 'assistant', content: `a${i}` },
+            ]),
+            status,
+          });
+          if (status === 'COMPLETED') turns.push(`q${i}`);
+        }
+        const asking = newRun({ sessionId });
+        await store.createRun(asking);
+        await store.finishRun(asking.runId, completed([{ role: 'user', content: 'now' }]));
+
+        const history = await store.loadHistory(sessionId, {
+          runs: 2,
+          excludeRunId: asking.runId,
+        });
+        expect(history).toEqual([
+          { role: 'user', content: 'q3' },
+          { role: 'assistant', content: 'a3' },
+          { role: 'user', content: 'q5' },
+          { role: 'assistant', content: 'a5' },
+        ]);
+        const all = await store.loadHistory(sessionId, { runs: 10, excludeRunId: asking.runId });
+        expect(all.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(turns);
+        expect(await store.loadHistory(sessionId, { runs: 0 })).toEqual([]);
+        expect(await store.loadHistory(newId(), { runs: 3 })).toEqual([]);
+      });
+    });
+
+    describe('user isolation, in the store itself', () => {
+      async function seed() {
+        const alice = newRun({ userId: 'alice' });
+        const bob = newRun({ userId: 'bob' });
+        const anonymous = newRun({ userId: null });
+        for (const run of [alice, bob, anonymous]) {
+          await store.createRun(run);
+          await store.appendEvents(run.runId, [eventOf(run, 1)]);
+          await store.finishRun(
+            run.runId,
+            completed([{ role: 'user', content: `secret of ${run.userId}` }]),
+          );
+        }
+        return { alice, bob, anonymous };
+      }
+
+      it("user A cannot read, list or replay user B's sessions and runs", async () => {
+        const { alice, bob } = await seed();
+        const asAlice = { userId: 'alice' };
+
+        expect(await store.getSession(bob.sessionId, asAlice)).toBeUndefined();
+        expect(await store.getRun(bob.runId, asAlice)).toBeUndefined();
+        expect(await store.listEvents(bob.runId, 0, asAlice)).toEqual([]);
+        expect(await store.loadHistory(bob.sessionId, { runs: 3 }, asAlice)).toEqual([]);
+        expect(await store.listRuns({ sessionId: bob.sessionId }, asAlice)).toEqual([]);
+
+        const sessions = await store.listSessions({}, asAlice);
+        expect(sessions.map((s) => s.sessionId)).toEqual([alice.sessionId]);
+        const runs = await store.listRuns({}, asAlice);
+        expect(runs.map((r) => r.runId)).toEqual([alice.runId]);
+
+        expect(await store.getRun(alice.runId, asAlice)).toBeDefined();
+        expect(await store.listEvents(alice.runId, 0, asAlice)).toHaveLength(1);
+        expect(await store.loadHistory(alice.sessionId, { runs: 3 }, asAlice)).toEqual([
+          { role: 'user', content: 'secret of alice' },
+        ]);
+      });
+
+      it("user A cannot rename or delete user B's session", async () => {
+        const { bob } = await seed();
+        const asAlice = { userId: 'alice' };
+
+        expect(await store.renameSession(bob.sessionId, 'mine now', asAlice)).toBeUndefined();
+        expect(await store.deleteSession(bob.sessionId, asAlice)).toBe(false);
+        expect(await store.getSession(bob.sessionId)).toMatchObject({ name: null, userId: 'bob' });
+        expect(await store.getRun(bob.runId)).toBeDefined();
+
+        expect(await store.deleteSession(bob.sessionId, { userId: 'bob' })).toBe(true);
+      });
+
+      it('{ userId: null } sees only anonymous rows; no scope sees everyone', async () => {
+        const { alice, bob, anonymous } = await seed();
+        const asAnonymous = { userId: null };
+
+        expect((await store.listSessions({}, asAnonymous)).map((s) => s.sessionId)).toEqual([
+          anonymous.sessionId,
+        ]);
+        expect(await store.getRun(alice.runId, asAnonymous)).toBeUndefined();
+        expect(await store.getRun(anonymous.runId, asAnonymous)).toBeDefined();
+        expect(await store.deleteSession(bob.sessionId, asAnonymous)).toBe(false);
+
+        expect(await store.listSessions({})).toHaveLength(3);
+        expect(await store.listRuns({})).toHaveLength(3);
+        expect(await store.getRun(bob.runId, undefined)).toBeDefined();
+      });
+    });
+
+    describe('through AgentRuntime', () => {
+      function runtimeOn(model: ScriptedModel, options: { historyRuns?: number } = {}) {
+        const agent = new Agent({ id: 'assistant', model, db: store, ...options });
+        return new AgentRuntime({ agents: [agent], db: store, logger: silentLogger });
+      }
+
+      it('loads history across runs of one session and never across sessions', async () => {
+        const model = new ScriptedModel();
+        const runtime = runtimeOn(model);
+        const alice: Caller = { userId: 'alice', scope: { userId: 'alice' } };
+
+        const first = await (
+          await runtime.startRun({ agentId: 'assistant', message: 'first', caller: alice })
+        ).done;
+        const second = await (
+          await runtime.startRun({
+            agentId: 'assistant',
+            message: 'second',
+            caller: alice,
+            sessionId: first.sessionId,
+          })
+        ).done;
+        await (
+          await runtime.startRun({ agentId: 'assistant', message: 'elsewhere', caller: alice })
+        ).done;
+        await (
+          await runtime.startRun({
+            agentId: 'assistant',
+            message: 'third',
+            caller: alice,
+            sessionId: first.sessionId,
+          })
+        ).done;
+
+        const conversation = (i: number) =>
+          model.requests[i]!.messages.filter((m) => m.role !== 'system').map(text);
+        expect(conversation(1)).toEqual(['user: first', 'assistant: echo: first', 'user: second']);
+        expect(conversation(2)).toEqual(['user: elsewhere']);
+        expect(conversation(3)).toEqual([
+          'user: first',
+          'assistant: echo: first',
+          'user: second',
+          'assistant: echo: second',
+          'user: third',
+        ]);
+        expect(second.sessionId).toBe(first.sessionId);
+        const stored = await store.listRuns({ sessionId: first.sessionId }, alice.scope);
+        expect(stored.map((r) => [r.input, r.status])).toEqual([
+          ['third', 'COMPLETED'],
+          ['second', 'COMPLETED'],
+          ['first', 'COMPLETED'],
+        ]);
+      });
+
+      it('ends a run whose model throws as ERROR, with the error and its events recorded', async () => {
+        const runtime = runtimeOn(new ScriptedModel({ turns: [{ error: 'connection reset' }] }));
+        const run = await runtime.startRun({ agentId: 'assistant', message: 'hi', caller: {} });
+        const output = await run.done;
+
+        expect(output.status).toBe('ERROR');
+        const stored = await store.getRun(output.runId);
+        expect(stored).toMatchObject({
+          status: 'ERROR',
+          input: 'hi',
+          content: null,
+          error: { code: 'MODEL_ERROR' },
+          messages: [{ role: 'user', content: 'hi' }],
+        });
+        const events = await store.listEvents(output.runId, 0);
+        expect(events.map((e) => e.event)).toEqual([
+          'RunStarted',
+          'ModelRequestStarted',
+          'RunError',
+        ]);
+        expect(events.at(-1)).toMatchObject({ error: { code: 'MODEL_ERROR' } });
+      });
+
+      it('200 concurrent runs lose no run, event or message', async () => {
+        const runtime = runtimeOn(new ScriptedModel({ fallback: 'ok' }), { historyRuns: 0 });
+        const callers: Caller[] = [{}, { userId: 'alice' }, { userId: 'bob' }];
+        const runs = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            runtime.startRun({
+              agentId: 'assistant',
+              message: `run ${i}`,
+              caller: callers[i % callers.length]!,
+            }),
+          ),
+        );
+        const outputs = await Promise.all(runs.map((run) => run.done));
+        const emitted = await Promise.all(runs.map((run) => collect(run.subscribe(0))));
+
+        expect(outputs.every((o) => o.status === 'COMPLETED')).toBe(true);
+        const expectedEvents = emitted.reduce((sum, events) => sum + events.length, 0);
+        expect(expectedEvents).toBeGreaterThanOrEqual(200 * 5);
+        for (const [i, output] of outputs.entries()) {
+          const stored = await store.getRun(output.runId);
+          expect(stored).toMatchObject({ status: 'COMPLETED', input: `run ${i}`, content: 'ok' });
+          expect(stored?.messages).toEqual(output.messages);
+          expect(await store.listEvents(output.runId, 0)).toEqual(emitted[i]);
+        }
+        expect(await store.listRuns({ limit: 1000 })).toHaveLength(200);
+        const counts = await subject.countRows?.();
+        if (counts) {
+          expect(counts).toEqual({
+            sessions: 200,
+            runs: 200,
+            events: expectedEvents,
+            messages: 400,
+          });
+        }
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('init is idempotent and safe to call concurrently', async () => {
+        await Promise.all([store.init(), store.init(), store.init()]);
+        await store.init();
+        const run = newRun();
+        await store.createRun(run);
+        expect(await store.getRun(run.runId)).toBeDefined();
+      });
+
+      it('close drains the work in flight, then refuses new work', async () => {
+        const runs = Array.from({ length: 40 }, () => newRun());
+        for (const run of runs) await store.createRun(run);
+        const fresh = Array.from({ length: 40 }, () => newRun());
+
+        // Issued before close(), none awaited: close() must wait for every one of them.
+        const inFlight = [
+          ...runs.map((run) => store.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)])),
+          ...runs.map((run) =>
+            store.finishRun(run.runId, completed([{ role: 'user', content: 'hi' }])),
+          ),
+          ...fresh.map((run) => store.createRun(run)),
+        ];
+        await store.close();
+        expect((await Promise.allSettled(inFlight)).map((s) => s.status)).not.toContain('rejected');
+
+        if (!subject.reopen) return; // nothing durable to check, nothing to refuse
+        await expect(store.createRun(newRun())).rejects.toThrow(/closed/);
+        const reopened = subject.reopen();
+        for (const run of runs) {
+          expect(await reopened.getRun(run.runId)).toMatchObject({
+            status: 'COMPLETED',
+            messages: [{ role: 'user', content: 'hi' }],
+          });
+          expect(await reopened.listEvents(run.runId, 0)).toHaveLength(2);
+        }
+        for (const run of fresh) expect(await reopened.getRun(run.runId)).toBeDefined();
+      });
+    });
+  });
+}
+
+function text(message: Message): string {
+  return `${message.role}: ${message.content ?? ''}`;
+}
+
+async function collect(events: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
+  const all: RunEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+export function newRun(overrides: Partial<NewRunRecord> = {}): NewRunRecord {
+  return {
+    runId: newId(),
+    sessionId: newId(),
+    agentId: 'assistant',
+    userId: null,
+    input: 'What are the latest trends in AI?',
+    factoryInput: null,
+    model: 'gpt-5.4',
+    modelProvider: 'OpenAI',
+    createdAt: new Date(Math.floor(Date.now() / 1000) * 1000),
+    ...overrides,
+  };
+}
+
+export function eventOf(run: NewRunRecord, seq: number): RunEvent {
+  return {
+    event: 'RunContent',
+    seq,
+    createdAt: 1_800_000_000_000 + seq,
+    agentId: run.agentId,
+    runId: run.runId,
+    sessionId: run.sessionId,
+    content: `delta ${seq} with "quotes", \\ and ünïcödé`,
+  };
+}
+
+function later(date: Date, ms: number): Date {
+  return new Date(date.getTime() + ms);
+}
+
+function completed(messages: readonly Message[], options: { at?: Date } = {}): RunResult {
+  return {
+    status: 'COMPLETED',
+    content: messages.findLast((m) => m.role === 'assistant')?.content ?? 'done',
+    metrics: {
+      duration: 1.25,
+      timeToFirstToken: null,
+      inputTokens: 12,
+      outputTokens: 34,
+      totalTokens: 46,
+    },
+    error: null,
+    messages,
+    updatedAt: options.at ?? new Date(),
+  };
+}
+
+function allMessageShapes(): Message[] {
+  return [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content: 'Weather in Paris?' },
+    {
+      role: 'assistant',
+      content: null,
+      toolCalls: [{ id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' }],
+    },
+    { role: 'tool', toolCallId: 'call_1', toolName: 'weather', content: 'rain' },
+    { role: 'tool', toolCallId: 'call_2', toolName: 'broken', content: 'boom', isError: true },
+    { role: 'tool', toolCallId: 'call_3', toolName: 'fine', content: 'ok', isError: false },
+    { role: 'assistant', content: 'Rain in Paris.', toolCalls: [] },
+    { role: 'assistant', content: 'Bring an umbrella.' },
+  ];
+}
