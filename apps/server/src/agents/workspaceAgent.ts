@@ -4,6 +4,7 @@ import {
   FactoryPermissionError,
   type Model,
   type Store,
+  type Tool,
   tool,
 } from '@agentmint/core';
 import { z } from 'zod';
@@ -46,7 +47,7 @@ export function workspaceAgent(db: Store, model: () => Model) {
           'A verified role claim (viewer, editor or admin) is required',
         );
       }
-      const tools = [readDocs];
+      const tools: Tool[] = [readDocs];
       if (role === 'editor' || role === 'admin') tools.push(writeDocs);
       if (role === 'admin') tools.push(manageMembers);
       return new Agent({

@@ -1,0 +1,186 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const appDir = new URL('..', import.meta.url).pathname;
+
+/** Starts `src/main.ts` as the README's start command does, on a free port, with no model key. */
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--conditions=@agentmint/source', 'src/main.ts'], {
+    cwd: appDir,
+    env: {
+      ...process.env,
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '',
+      DATABASE_URL: '',
+      PORT: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    child.stdout?.on('data', () => {
+      // The banner's last line is `auth:`; wait for it so the whole banner is in `output`.
+      const match = /listening on (http:\/\/\S+)[\s\S]*auth:/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return { url, child, output: () => output };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  child.kill('SIGTERM');
+  return exited;
+}
+
+describe('apps/server started like the README says, with no model key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentmint-server-'));
+  let server: Awaited<ReturnType<typeof startServer>>;
+
+  beforeAll(async () => {
+    server = await startServer({
+      AGENTMINT_DB_FILE: join(dir, 'agentmint.db'),
+      AGENTMINT_JWT_SECRET: '',
+    });
+  });
+
+  afterAll(async () => {
+    if (server) expect(await stop(server.child)).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says on start-up that it uses the fake OpenAI-compatible server', () => {
+    expect(server.output()).toContain('fake OpenAI-compatible server');
+    expect(server.output()).toContain('SQLite file');
+  });
+
+  it("answers the seed's first curl command verbatim", async () => {
+    const { stdout } = await run('curl', [
+      '-sS',
+      '-X',
+      'POST',
+      `${server.url}/agents/tenant-agent/runs`,
+      '-F',
+      'message=Hello, who are you?',
+      '-F',
+      'user_id=tenant_42',
+      '-F',
+      'stream=false',
+    ]);
+    const body = JSON.parse(stdout) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      status: 'COMPLETED',
+      agent_id: 'tenant-agent',
+      user_id: 'tenant_42',
+      model: 'gpt-5.4',
+      model_provider: 'OpenAI',
+    });
+    expect(body.content).toContain('Hello, who are you?');
+  });
+
+  it("answers the seed's second curl command verbatim", async () => {
+    const { stdout } = await run('curl', [
+      '-sS',
+      '-X',
+      'POST',
+      `${server.url}/agents/research-agent/runs`,
+      '-F',
+      'message=What are the latest trends in AI?',
+      '-F',
+      'factory_input={"persona": "skeptic", "depth": 5}',
+      '-F',
+      'stream=false',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'COMPLETED', agent_id: 'research-agent' });
+  });
+
+  it('streams SSE through the real openai SDK and the fake server', async () => {
+    const { stdout } = await run('curl', [
+      '-sS',
+      '-N',
+      '-X',
+      'POST',
+      `${server.url}/agents/profile-agent/runs`,
+      '-F',
+      'message=hi',
+    ]);
+    const names = [...stdout.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
+    expect(names[0]).toBe('RunStarted');
+    expect(names).toContain('RunContent');
+    expect(names.at(-1)).toBe('RunCompleted');
+  });
+
+  it('refuses the workspace agent without a verified role (403)', async () => {
+    const response = await fetch(`${server.url}/agents/workspace-agent/runs`, {
+      method: 'POST',
+      body: new URLSearchParams({ message: 'hi', stream: 'false' }),
+    });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ code: 'FACTORY_FORBIDDEN' });
+  });
+
+  it('keeps runs in the SQLite file across the session endpoints', async () => {
+    const sessions = (await (await fetch(`${server.url}/sessions`)).json()) as { data: unknown[] };
+    expect(sessions.data.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('apps/server with AGENTMINT_JWT_SECRET', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agentmint-server-'));
+  const secret = 'apps-server-test-secret-0123456789abcdef';
+  let server: Awaited<ReturnType<typeof startServer>>;
+
+  beforeAll(async () => {
+    server = await startServer({
+      AGENTMINT_DB_FILE: join(dir, 'agentmint.db'),
+      AGENTMINT_JWT_SECRET: secret,
+    });
+  });
+
+  afterAll(async () => {
+    if (server) await stop(server.child);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('requires a token, and the token command makes one the server accepts with role tools', async () => {
+    const anonymous = await fetch(`${server.url}/agents/workspace-agent/runs`, {
+      method: 'POST',
+      body: new URLSearchParams({ message: 'hi', stream: 'false' }),
+    });
+    expect(anonymous.status).toBe(401);
+    const { stdout: token } = await run(
+      process.execPath,
+      ['--conditions=@agentmint/source', 'src/printToken.ts', '--sub', 'alice', '--role', 'editor'],
+      { cwd: appDir, env: { ...process.env, AGENTMINT_JWT_SECRET: secret } },
+    );
+    const response = await fetch(`${server.url}/agents/workspace-agent/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token.trim()}` },
+      body: new URLSearchParams({ message: 'hi', stream: 'false' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'COMPLETED', user_id: 'alice' });
+  });
+});
