@@ -9,7 +9,7 @@ import { TRPCError } from '@trpc/server';
 
 type TRPCErrorCode = TRPCError['code'];
 
-const TRPC_CODE_BY_STATUS: Record<number, TRPCErrorCode> = {
+export const TRPC_CODE_BY_STATUS: Record<number, TRPCErrorCode> = {
   400: 'BAD_REQUEST',
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',

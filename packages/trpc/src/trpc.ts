@@ -1,7 +1,9 @@
+import { AgentMintError } from '@agentmint/core';
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import type { AgentMintRequestState, AgentOSContext } from './context.ts';
-import { toPublicError, toTRPCError } from './errorMapping.ts';
+import { TRPC_CODE_BY_STATUS, toPublicError, toTRPCError } from './errorMapping.ts';
 
 // 1. context → 2. init → 3. base procedures (the tRPC layout hosts know).
 
@@ -31,7 +33,18 @@ export const t = initTRPC.context<AgentOSContext>().create({
       ...(info.issues && { issues: info.issues }),
       ...(info.retryAfterSeconds !== undefined && { retryAfterSeconds: info.retryAfterSeconds }),
     };
-    return { ...shape, message: info.message, data: { ...data, ...extra } };
+    if (!(error.cause instanceof AgentMintError)) {
+      return { ...shape, message: info.message, data: { ...data, ...extra } };
+    }
+    // A throw inside a subscription's generator reaches here as INTERNAL_SERVER_ERROR; without
+    // this, SSE clients see a 403 as a 500 and tRPC's link retries it (re-running the factory).
+    const code = TRPC_CODE_BY_STATUS[info.httpStatus] ?? 'INTERNAL_SERVER_ERROR';
+    return {
+      ...shape,
+      code: TRPC_ERROR_CODES_BY_KEY[code],
+      message: info.message,
+      data: { ...data, code, httpStatus: info.httpStatus, ...extra },
+    };
   },
 });
 
