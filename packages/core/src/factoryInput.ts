@@ -41,7 +41,35 @@ function decodeFactoryInput(raw: unknown): Record<string, unknown> | undefined {
       { path: ['factoryInput'], message: 'Expected an object', code: 'invalid_type' },
     ]);
   }
+  if (nestingDepth(value) > MAX_FACTORY_INPUT_DEPTH) {
+    throw new FactoryValidationError(
+      `factoryInput is nested more than ${MAX_FACTORY_INPUT_DEPTH} levels deep`,
+      [{ path: ['factoryInput'], message: 'Too deeply nested', code: 'too_deep' }],
+    );
+  }
   return value;
+}
+
+/**
+ * Deeper input is refused: freezing, storing (JSON.stringify) and logging it recurse, and a few
+ * hundred KiB of `{"a":{"a":…` would overflow the stack there (a 5xx) instead of failing here.
+ */
+export const MAX_FACTORY_INPUT_DEPTH = 64;
+
+/** How many objects/arrays deep `value` goes, counted without recursion; stops past the limit. */
+function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_FACTORY_INPUT_DEPTH) return deepest;
+    for (const child of Object.values(current)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
