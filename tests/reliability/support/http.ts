@@ -1,0 +1,138 @@
+/** A parsed server-sent event: its name, id and JSON data. */
+export interface SSEvent {
+  readonly event: string;
+  readonly id: string | undefined;
+  readonly data: Record<string, unknown>;
+}
+
+/** Splits an SSE body into events (the whole body: use on finished streams). */
+export function parseSSE(text: string): SSEvent[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim() !== '' && !block.startsWith(':'))
+    .map((block) => {
+      const lines = block.split('\n');
+      const field = (name: string) =>
+        lines
+          .filter((l) => l.startsWith(`${name}:`))
+          .map((l) => l.slice(name.length + 1).trimStart())
+          .join('\n');
+      const data = field('data');
+      return {
+        event: field('event') || 'message',
+        id: field('id') || undefined,
+        data: data ? (JSON.parse(data) as Record<string, unknown>) : {},
+      };
+    });
+}
+
+export async function readSSE(response: Response): Promise<SSEvent[]> {
+  return parseSSE(await response.text());
+}
+
+export function form(fields: Readonly<Record<string, string>>): FormData {
+  const body = new FormData();
+  for (const [key, value] of Object.entries(fields)) body.append(key, value);
+  return body;
+}
+
+export function bearer(token: string | undefined): Record<string, string> {
+  return token === undefined ? {} : { authorization: `Bearer ${token}` };
+}
+
+/** The `{ detail, code }` body of a REST error, or of anything else as far as it goes. */
+export interface RestErrorBody {
+  readonly detail?: unknown;
+  readonly code?: unknown;
+}
+
+export async function jsonBody<T = Record<string, unknown>>(response: Response): Promise<T> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`expected JSON, got HTTP ${response.status}: ${text.slice(0, 300)}`);
+  }
+}
+
+/** One REST error response: its status, stable code and message. */
+export async function restFailure(
+  response: Response,
+): Promise<{ status: number; code: string; detail: string }> {
+  const body = await jsonBody<RestErrorBody>(response);
+  return { status: response.status, code: String(body.code), detail: String(body.detail) };
+}
+
+/** A raw tRPC call over fetch, so tests can send what no typed client would. */
+export async function trpcCall(options: {
+  readonly url: string;
+  readonly path: string;
+  readonly type: 'query' | 'mutation';
+  readonly input?: unknown;
+  /** Send this exact body instead of `{ json: input }` (mutations only). */
+  readonly rawBody?: BodyInit;
+  readonly headers?: Record<string, string>;
+}): Promise<TrpcResult> {
+  const base = `${options.url}/trpc/${options.path}`;
+  const response =
+    options.type === 'query'
+      ? await fetch(
+          options.input === undefined
+            ? base
+            : `${base}?input=${encodeURIComponent(JSON.stringify({ json: options.input }))}`,
+          { headers: options.headers ?? {} },
+        )
+      : await fetch(base, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...options.headers },
+          body: options.rawBody ?? JSON.stringify({ json: options.input }),
+        });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  const error = (body as { error?: { json?: TrpcErrorShape } } | null)?.error?.json;
+  const result = (body as { result?: { data?: { json?: unknown } } } | null)?.result?.data?.json;
+  return { status: response.status, error, result, text };
+}
+
+export interface TrpcErrorShape {
+  readonly message: string;
+  readonly code: number;
+  readonly data: {
+    readonly code: string;
+    readonly httpStatus: number;
+    readonly agentmintCode: string;
+    readonly retryAfterSeconds?: number;
+  };
+}
+
+export interface TrpcResult {
+  readonly status: number;
+  readonly error: TrpcErrorShape | undefined;
+  readonly result: unknown;
+  readonly text: string;
+}
+
+/** Polls `check` every `everyMs` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  options: { timeoutMs?: number; everyMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  let last: unknown;
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 50));
+  }
+  throw new Error(`timed out waiting for ${options.what ?? 'a condition'}`, { cause: last });
+}

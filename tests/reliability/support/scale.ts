@@ -1,0 +1,13 @@
+/**
+ * Multiplies the suite's counts (runs, property-test cases). The default of 1 meets the issue's
+ * figures; CI on a slow machine may lower it, a soak run may raise it: RELIABILITY_SCALE=4.
+ */
+export const SCALE: number = (() => {
+  const raw = Number(process.env.RELIABILITY_SCALE ?? '1');
+  return Number.isFinite(raw) && raw > 0 ? raw : 1;
+})();
+
+/** `count` scaled, never below `min`. */
+export function scaled(count: number, min = 1): number {
+  return Math.max(min, Math.round(count * SCALE));
+}
