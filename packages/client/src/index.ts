@@ -1,1 +1,36 @@
-export {};
+export type { RunEvent, RunOutput, ValidationIssue } from '@agentmint/core';
+export type {
+  AgentClient,
+  AgentClientOf,
+  AgentHandle,
+  AgentId,
+  AgentRunInput,
+  CallOptions,
+  FactoryInput,
+  ProcedureCall,
+  StreamOptions,
+} from './agentClient.ts';
+export type {
+  AgentClientBaseOptions,
+  AgentClientOptions,
+  EventSourceConstructor,
+} from './agentClientOptions.ts';
+export {
+  AgentMintClientError,
+  type AgentMintClientErrorOptions,
+  isAgentMintClientError,
+} from './agentMintClientError.ts';
+export type { AgentOSPath, AgentOSRecordAt } from './agentOSPath.ts';
+export type { AgentMintClientErrorCode, LocalErrorCode } from './clientErrorCode.ts';
+export { createAgentClient } from './createAgentClient.ts';
+export {
+  type AgentMintClientErrorOf,
+  isForbidden,
+  isNotFound,
+  isRateLimited,
+  isUnauthenticated,
+  isValidationError,
+  type RateLimitedClientError,
+  type ValidationClientError,
+} from './errorGuards.ts';
+export type { HeadersProvider, TokenProvider } from './requestHeaders.ts';

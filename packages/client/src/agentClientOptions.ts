@@ -1,0 +1,42 @@
+import type { EventSourceFetch } from './eventSourceFetch.ts';
+import type { HeadersProvider, TokenProvider } from './requestHeaders.ts';
+
+/** An EventSource class that takes a custom `fetch` (as the `eventsource` package's does). */
+export type EventSourceConstructor = new (
+  url: string,
+  init?: { fetch?: EventSourceFetch },
+) => {
+  readonly readyState: number;
+  readonly CONNECTING: number;
+  readonly OPEN: number;
+  readonly CLOSED: number;
+  addEventListener(type: string, listener: (event: never) => void): void;
+  removeEventListener(type: string, listener: (event: never) => void): void;
+  close(): void;
+};
+
+export interface AgentClientBaseOptions {
+  /** The tRPC endpoint, e.g. `http://localhost:7777/trpc`, or a host's own endpoint. */
+  readonly url: string;
+  /** Sent as `Authorization: Bearer <token>`; a function is asked before every request and SSE (re)connect. */
+  readonly token?: TokenProvider | undefined;
+  /** Extra headers for every request and SSE (re)connect. */
+  readonly headers?: HeadersProvider | undefined;
+  /** The fetch to use for calls and streams. Default: `globalThis.fetch`. */
+  readonly fetch?: typeof fetch | undefined;
+  /**
+   * The EventSource class for streams. Default: the `eventsource` package's, which sends the
+   * token and headers; a browser's native EventSource cannot send them.
+   */
+  readonly EventSource?: EventSourceConstructor | undefined;
+}
+
+/** `path` locates the AgentOS router in a host router; it is required exactly when there is one. */
+export type AgentClientPathOption<TPath extends string> = [TPath] extends ['']
+  ? { readonly path?: '' | undefined }
+  : {
+      /** Where the host mounted the AgentOS router: `'ai'` for `router({ ai: agentOS.router })`. */ readonly path: TPath;
+    };
+
+export type AgentClientOptions<TPath extends string = ''> = AgentClientBaseOptions &
+  AgentClientPathOption<TPath>;

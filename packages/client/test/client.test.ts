@@ -1,0 +1,138 @@
+import type { RunEvent } from '@agentmint/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAgentClient } from '../src/index.ts';
+import { Cleanup, serve, type TestRouter, testOS } from './fixtures.ts';
+import { type HostRouter, serveHost } from './hostRouter.ts';
+
+const cleanup = new Cleanup();
+afterEach(() => cleanup.run());
+
+export async function collect(events: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
+  const all: RunEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+describe('createAgentClient against a real AgentOS', () => {
+  it('runs an agent with typed factoryInput and resolves with the run output', async () => {
+    const { url, inputs } = await serve(testOS(), cleanup);
+    const client = createAgentClient<TestRouter>({ url });
+    const run = await client.agents['research-agent'].run({
+      message: 'Trends?',
+      factoryInput: { persona: 'skeptic', depth: 5 },
+    });
+    expect(run).toMatchObject({
+      agentId: 'research-agent',
+      status: 'COMPLETED',
+      content: 'echo: Trends?',
+    });
+    expect(run.createdAt).toBeInstanceOf(Date);
+    expect(inputs).toEqual([{ persona: 'skeptic', depth: 5 }]);
+  });
+
+  it('lets the schema fill defaults, and sends required fields', async () => {
+    const { url, inputs } = await serve(testOS(), cleanup);
+    const client = createAgentClient<TestRouter>({ url });
+    await client.agents['research-agent'].run({ message: 'defaults' });
+    await client.agents['ticket-agent'].run({ message: 't', factoryInput: { ticketId: 'T-1' } });
+    await client.agents['plain-agent'].run({ message: 'plain' });
+    expect(inputs).toEqual([
+      { persona: 'analyst', depth: 3 },
+      { ticketId: 'T-1', priority: 'low' },
+    ]);
+  });
+
+  it('streams the typed events of a run, unwrapped, ending after the terminal event', async () => {
+    const setup = testOS();
+    setup.model.script({ text: 'a b c', deltas: 3 });
+    const { url } = await serve(setup, cleanup);
+    const client = createAgentClient<TestRouter>({ url });
+    const events = await collect(client.agents['tenant-agent'].stream({ message: 'hi' }));
+    expect(events.map((e) => e.event)).toEqual([
+      'RunStarted',
+      'ModelRequestStarted',
+      'RunContent',
+      'RunContent',
+      'RunContent',
+      'ModelRequestCompleted',
+      'RunContentCompleted',
+      'RunCompleted',
+    ]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const content = events.flatMap((e) => (e.event === 'RunContent' ? [e.content] : []));
+    expect(content.join('')).toBe('a b c');
+  });
+
+  it('lists and gets agents without calling a factory', async () => {
+    const { url, calls } = await serve(testOS(), cleanup);
+    const client = createAgentClient<TestRouter>({ url });
+    const agents = await client.agents.list();
+    expect(agents.map((a) => a.id)).toEqual([
+      'tenant-agent',
+      'research-agent',
+      'workspace-agent',
+      'ticket-agent',
+      'plain-agent',
+    ]);
+    const research = await client.agents.get({ agentId: 'research-agent' });
+    expect(research).toMatchObject({ isFactory: true, factoryInputSchema: { type: 'object' } });
+    expect(Object.values(calls).every((n) => n === 0)).toBe(true);
+  });
+
+  it('gets, cancels and continues runs; lists, gets, renames and deletes sessions', async () => {
+    const { url, inputs } = await serve(testOS(), cleanup);
+    const client = createAgentClient<TestRouter>({ url });
+    const first = await client.agents['research-agent'].run({
+      message: 'one',
+      factoryInput: { persona: 'advisor', depth: 7 },
+    });
+    expect((await client.runs.get({ runId: first.runId })).status).toBe('COMPLETED');
+    expect((await client.runs.cancel({ runId: first.runId })).status).toBe('COMPLETED');
+    const next = await client.runs.continue({ runId: first.runId, message: 'two' });
+    expect(next.sessionId).toBe(first.sessionId);
+    expect(inputs).toEqual([
+      { persona: 'advisor', depth: 7 },
+      { persona: 'advisor', depth: 7 },
+    ]);
+    expect((await client.sessions.list()).map((s) => s.sessionId)).toContain(first.sessionId);
+    expect(await client.sessions.list({ agentId: 'tenant-agent' })).toEqual([]);
+    const renamed = await client.sessions.rename({ sessionId: first.sessionId, name: 'n' });
+    expect(renamed.name).toBe('n');
+    expect((await client.sessions.get({ sessionId: first.sessionId })).runs).toHaveLength(2);
+    expect(await client.sessions.delete({ sessionId: first.sessionId })).toEqual({ deleted: true });
+  });
+
+  it('works for AgentOS nested in a host router, with `path`', async () => {
+    const setup = testOS();
+    cleanup.add(() => setup.os.close());
+    const { url } = await serveHost(setup.os.router, cleanup);
+    const client = createAgentClient<HostRouter>({ url, path: 'ai' });
+    const run = await client.agents['research-agent'].run({
+      message: 'hi',
+      factoryInput: { depth: 2 },
+    });
+    expect(run.status).toBe('COMPLETED');
+    expect(setup.inputs).toEqual([{ persona: 'analyst', depth: 2 }]);
+    const events = await collect(client.agents['tenant-agent'].stream({ message: 'yo' }));
+    expect(events.at(-1)?.event).toBe('RunCompleted');
+    expect((await client.agents.list()).length).toBe(5);
+  });
+
+  it('sends static headers and a static token', async () => {
+    const { url } = await serve(testOS(), cleanup);
+    const seen: (string | null)[] = [];
+    const client = createAgentClient<TestRouter>({
+      url,
+      token: 'static-token',
+      headers: { 'x-tenant': 't1' },
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        seen.push(`${headers.get('authorization')} ${headers.get('x-tenant')}`);
+        return fetch(input, init);
+      },
+    });
+    await client.agents.list();
+    await collect(client.agents['tenant-agent'].stream({ message: 'hi' }));
+    expect(seen).toEqual(['Bearer static-token t1', 'Bearer static-token t1']);
+  });
+});
