@@ -136,3 +136,64 @@ export async function eventually<T>(
   }
   throw new Error(`timed out waiting for ${options.what ?? 'a condition'}`, { cause: last });
 }
+
+/**
+ * Opens a tRPC subscription over SSE with plain fetch and reads it until `until` says stop, the
+ * stream ends, or `timeoutMs`; returns the HTTP status and the events seen (tRPC sends errors that
+ * happen after the stream opened as `serialized-error` events).
+ */
+export async function trpcSubscribe(options: {
+  readonly url: string;
+  readonly path: string;
+  readonly input: unknown;
+  readonly headers?: Record<string, string>;
+  readonly timeoutMs?: number;
+  readonly until?: (events: SSEvent[]) => boolean;
+}): Promise<{ status: number; events: SSEvent[] }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 5_000);
+  const query = encodeURIComponent(JSON.stringify({ json: options.input }));
+  const events: SSEvent[] = [];
+  let status = 0;
+  try {
+    const response = await fetch(`${options.url}/trpc/${options.path}?input=${query}`, {
+      headers: { accept: 'text/event-stream', ...options.headers },
+      signal: controller.signal,
+    });
+    status = response.status;
+    if (!response.body) return { status, events };
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const reader = response.body.getReader();
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      const end = buffer.lastIndexOf('\n\n');
+      if (end === -1) continue;
+      events.push(...parseSSE(buffer.slice(0, end + 2)).filter((e) => e.event !== 'ping'));
+      buffer = buffer.slice(end + 2);
+      const terminal = events.some(
+        (e) =>
+          e.event === 'serialized-error' ||
+          e.event === 'return' ||
+          ['RunCompleted', 'RunError', 'RunCancelled'].includes(runEventName(e) ?? ''),
+      );
+      if (terminal || options.until?.(events)) break;
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return { status, events };
+}
+
+/** The run event an SSE event carries: Agno REST puts it in `data.event`, tRPC in `data.json.event`. */
+export function runEventName(event: SSEvent): string | undefined {
+  const direct = event.data.event;
+  if (typeof direct === 'string') return direct;
+  const json = event.data.json as { event?: unknown } | undefined;
+  return typeof json?.event === 'string' ? json.event : undefined;
+}
