@@ -1,9 +1,16 @@
-/** Freezes a plain value and everything reachable from it; returns the same value. */
+/**
+ * Freezes a value and every object reachable through its own enumerable string keys — all that
+ * JSON, zod outputs and JWT claims have — and returns the same value. A frozen object counts as
+ * deeply frozen, so a stored input is not walked again. `Object.keys` rather than
+ * `Reflect.ownKeys`: the latter tripled the cost of resolving an agent.
+ */
 export function deepFreeze<T>(value: T): T {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const key of Reflect.ownKeys(value)) {
-    deepFreeze((value as Record<PropertyKey, unknown>)[key]);
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const child = (value as Record<string, unknown>)[keys[i]!];
+    if (typeof child === 'object' && child !== null) deepFreeze(child);
   }
   return value;
 }

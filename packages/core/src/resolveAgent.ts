@@ -56,13 +56,12 @@ export async function resolveAgent(
   const ctx = contextFor(entry.id, input, request);
   const logger = request.logger ?? consoleLogger;
   const cache = cacheFor(entry);
-  const agent =
+  const built =
     cache === undefined
-      ? await buildAgent(entry, ctx, logger)
-      : await cache.getOrBuild(cacheKey(entry, ctx, logger), async () =>
-          buildAgent(entry, ctx, logger),
-        );
-  return { agent, ctx };
+      ? buildAgent(entry, ctx, logger)
+      : cache.getOrBuild(cacheKey(entry, ctx, logger), async () => buildAgent(entry, ctx, logger));
+  // A sync factory's agent is returned without an await: no extra microtask on the hot path.
+  return built instanceof Agent ? { agent: built, ctx } : { agent: await built, ctx };
 }
 
 /** Calls the factory and post-resolves; sync factories stay on the sync path (no extra awaits). */
