@@ -1,4 +1,5 @@
+import { factoryResolveSuite } from './factoryResolve.ts';
 import type { BenchSuite } from './suite.ts';
 
 /** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [factoryResolveSuite];
