@@ -1,0 +1,163 @@
+import { InMemoryDb } from '@agentmint/core';
+import { ScriptedModel } from '@agentmint/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { probeAgents } from '../support/agents.ts';
+import { eventually, form, jsonBody, readSSE, restFailure, trpcCall } from '../support/http.ts';
+import { closeServers, recordingLogger, startOS } from '../support/servers.ts';
+
+// The server's bounds: body size, factory time, model steps, concurrent runs per user. Each one
+// answers with its stable code, and none leaves a slot, a row or the server in a bad state.
+
+afterEach(() => closeServers());
+
+const GENERIC_FACTORY_MESSAGE = 'The agent factory failed; see the server logs for details';
+
+describe('limits', () => {
+  it('body size: 413 PAYLOAD_TOO_LARGE over maxBodyBytes (REST and tRPC), accepted under it', async () => {
+    const probe = probeAgents({ db: new InMemoryDb() });
+    const { url } = await startOS({
+      agents: probe.agents,
+      maxBodyBytes: 4_096,
+      logger: recordingLogger(),
+    });
+    const under = 'u'.repeat(3_000);
+    const over = 'o'.repeat(5_000);
+    const ok = await fetch(`${url}/agents/raw-agent/runs`, {
+      method: 'POST',
+      body: form({ message: under, stream: 'false' }),
+    });
+    expect(ok.status).toBe(200);
+    for (const body of [form({ message: over }), new URLSearchParams({ message: over })]) {
+      const response = await fetch(`${url}/agents/raw-agent/runs`, { method: 'POST', body });
+      expect(await restFailure(response)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    }
+    const trpc = await trpcCall({
+      url,
+      path: 'agents.raw-agent.run',
+      type: 'mutation',
+      input: { message: over },
+    });
+    expect(trpc.status).toBe(413);
+    expect(probe.calls()).toBe(1);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+  });
+
+  it('factory timeout: 500 FACTORY_ERROR with the generic message, nothing recorded', async () => {
+    const db = new InMemoryDb();
+    const probe = probeAgents({ db, slowFactoryMs: 1_000 });
+    const logger = recordingLogger();
+    const { url, os } = await startOS({ agents: probe.agents, logger });
+    for (const stream of ['false', 'true']) {
+      const started = Date.now();
+      const response = await fetch(`${url}/agents/slow-agent/runs`, {
+        method: 'POST',
+        body: form({ message: 'hi', stream }),
+      });
+      expect(Date.now() - started).toBeLessThan(900);
+      const failure = await restFailure(response);
+      expect(failure).toEqual({
+        status: 500,
+        code: 'FACTORY_ERROR',
+        detail: GENERIC_FACTORY_MESSAGE,
+      });
+    }
+    const trpc = await trpcCall({
+      url,
+      path: 'agents.slow-agent.run',
+      type: 'mutation',
+      input: { message: 'hi' },
+    });
+    expect(trpc.status).toBe(500);
+    expect(trpc.error?.data.agentmintCode).toBe('FACTORY_ERROR');
+    expect(trpc.error?.message).toBe(GENERIC_FACTORY_MESSAGE);
+    expect(trpc.text).not.toMatch(/timed out|\bms\b|stack/i);
+    // The detail is in the logs, for operators only.
+    expect(logger.errors.join('\n')).toMatch(/slow-agent/);
+    expect(await db.listRuns({})).toEqual([]);
+    expect(os.runtime.activeRunCount).toBe(0);
+  });
+
+  it('max tool steps: RunError MAX_STEPS, row ERROR (REST JSON, REST SSE, tRPC)', async () => {
+    const db = new InMemoryDb();
+    const probe = probeAgents({ db });
+    const { url } = await startOS({ agents: probe.agents, logger: recordingLogger() });
+    const json = await fetch(`${url}/agents/looping-agent/runs`, {
+      method: 'POST',
+      body: form({ message: 'loop', stream: 'false' }),
+    });
+    expect(json.status).toBe(200);
+    const record = await jsonBody<{ status: string; error: { code: string }; run_id: string }>(
+      json,
+    );
+    expect(record).toMatchObject({ status: 'ERROR', error: { code: 'MAX_STEPS' } });
+    const sse = await readSSE(
+      await fetch(`${url}/agents/looping-agent/runs`, {
+        method: 'POST',
+        body: form({ message: 'loop' }),
+      }),
+    );
+    expect(sse.at(-1)).toMatchObject({ event: 'RunError', data: { error_type: 'MAX_STEPS' } });
+    expect(sse.filter((e) => e.event === 'ToolCallCompleted')).toHaveLength(3);
+    const trpc = await trpcCall({
+      url,
+      path: 'agents.looping-agent.run',
+      type: 'mutation',
+      input: { message: 'loop' },
+    });
+    expect(trpc.result).toMatchObject({ status: 'ERROR', error: { code: 'MAX_STEPS' } });
+    const rows = await db.listRuns({ agentId: 'looping-agent' });
+    expect(rows.map((r) => [r.status, r.error?.code])).toEqual([
+      ['ERROR', 'MAX_STEPS'],
+      ['ERROR', 'MAX_STEPS'],
+      ['ERROR', 'MAX_STEPS'],
+    ]);
+  });
+
+  it('concurrent runs per user: 429 TOO_MANY_RUNS with Retry-After; slots come back', async () => {
+    const db = new InMemoryDb();
+    const model = new ScriptedModel({
+      fallback: { text: 'slow answer here', deltas: 4, delayMs: 100 },
+    });
+    const probe = probeAgents({ db, model });
+    const { url, os } = await startOS({
+      agents: probe.agents,
+      maxConcurrentRunsPerUser: 2,
+      logger: recordingLogger(),
+    });
+    const start = (user: string) =>
+      fetch(`${url}/agents/raw-agent/runs`, {
+        method: 'POST',
+        body: form({ message: 'hi', stream: 'false', user_id: user }),
+      });
+    // Refused attempts must not eat slots: ten bad inputs first.
+    for (let i = 0; i < 10; i++) {
+      const bad = await fetch(`${url}/agents/strict-agent/runs`, {
+        method: 'POST',
+        body: form({ message: 'hi', user_id: 'u1', factory_input: '[1]' }),
+      });
+      expect(bad.status).toBe(400);
+    }
+    const running = [start('u1'), start('u1')];
+    await eventually(() => (os.runtime.activeRunCount === 2 ? true : undefined));
+    const refused = await start('u1');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await restFailure(refused)).toMatchObject({ code: 'TOO_MANY_RUNS' });
+    const trpc = await trpcCall({
+      url,
+      path: 'agents.raw-agent.run',
+      type: 'mutation',
+      input: { message: 'hi', userId: 'u1' },
+    });
+    expect(trpc.status).toBe(429);
+    expect(trpc.error?.data).toMatchObject({
+      agentmintCode: 'TOO_MANY_RUNS',
+      retryAfterSeconds: 1,
+    });
+    // Another user is not affected.
+    expect((await start('u2')).status).toBe(200);
+    for (const response of await Promise.all(running)) expect(response.status).toBe(200);
+    expect((await start('u1')).status).toBe(200);
+    expect((await db.listRuns({})).filter((r) => r.userId === 'u1')).toHaveLength(3);
+  });
+});
