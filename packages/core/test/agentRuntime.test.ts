@@ -7,12 +7,14 @@ import {
   AgentMintError,
   AgentRuntime,
   type Caller,
+  createTrustedContext,
   InMemoryDb,
   type Model,
   type RequestContext,
   type RunEvent,
   type RunStatus,
   silentLogger,
+  tool,
 } from '../src/index.ts';
 import { deferred, recordingLogger, ScriptedModel, type ScriptedTurn } from './scriptedModel.ts';
 
@@ -676,5 +678,164 @@ describe('AgentRuntime: stores', () => {
     expect((await runtime.listSessions({ offset: 1, limit: 2 })).map((s) => s.sessionId)).toEqual(
       newestFirst.slice(1, 3),
     );
+  });
+});
+
+describe('AgentRuntime: runs end to end', () => {
+  it("gives a tool the run's context: the caller's verified user and claims", async () => {
+    let seen: RequestContext | undefined;
+    const whoami = tool({
+      name: 'whoami',
+      description: 'who is asking',
+      parameters: z.object({}),
+      execute: (_, { ctx }) => {
+        seen = ctx;
+        return { user: ctx.userId, tenant: ctx.trusted.claims.tenant };
+      },
+    });
+    const model = new ScriptedModel([
+      { toolCalls: [{ id: 'c1', name: 'whoami', arguments: '{}' }] },
+      { text: 'you are alice' },
+    ]);
+    let factoryCtx: RequestContext | undefined;
+    const runtime = new AgentRuntime({
+      agents: [
+        new AgentFactory({
+          id: 'a',
+          db: new InMemoryDb(),
+          factory: (ctx) => {
+            factoryCtx = ctx;
+            return new Agent({ model, tools: [whoami] });
+          },
+        }),
+      ],
+      logger: silentLogger,
+    });
+    const caller: Caller = {
+      userId: 'alice',
+      scope: { userId: 'alice' },
+      trusted: createTrustedContext({
+        claims: { sub: 'alice', tenant: 't-1' },
+        scopes: ['agents:run'],
+        source: 'jwt',
+      }),
+    };
+    const run = await runtime.startRun({ agentId: 'a', message: 'who am I?', caller });
+    const events = await collect(run.subscribe());
+    expect(seen).toBe(factoryCtx);
+    expect(seen?.userId).toBe('alice');
+    expect(seen?.trusted.source).toBe('jwt');
+    expect(events.find((e) => e.event === 'ToolCallCompleted')).toMatchObject({
+      tool: { toolName: 'whoami', result: '{"user":"alice","tenant":"t-1"}' },
+    });
+    expect((await run.done).content).toBe('you are alice');
+  });
+
+  it('asks for whole answers when streamModel is false', async () => {
+    const { runtime } = runtimeWith(new ScriptedModel([{ text: 'whole' }]));
+    const run = await runtime.startRun({
+      agentId: 'research-agent',
+      message: 'hi',
+      caller: anonymous,
+      streamModel: false,
+    });
+    const events = await collect(run.subscribe());
+    expect(events.filter((e) => e.event === 'RunContent')).toMatchObject([{ content: 'whole' }]);
+    expect((await run.done).content).toBe('whole');
+  });
+
+  it('passes the code and public message of an AgentMintError the model throws', async () => {
+    const { runtime } = runtimeWith(
+      new ScriptedModel([
+        {
+          error: new AgentMintError('MODEL_ERROR', 'provider 429: quota of org-123', {
+            publicMessage: 'The model provider is rate limiting; retry later',
+          }),
+        },
+      ]),
+    );
+    const run = await runtime.startRun({
+      agentId: 'research-agent',
+      message: 'hi',
+      caller: anonymous,
+    });
+    expect((await run.done).error).toEqual({
+      code: 'MODEL_ERROR',
+      message: 'The model provider is rate limiting; retry later',
+    });
+  });
+
+  it('cancels a run once its last subscriber has been gone for cancelAfterMs', async () => {
+    const { runtime } = runtimeWith(
+      new ScriptedModel([{ text: ['a'], release: new Promise(() => {}) }]),
+    );
+    const run = await runtime.startRun({
+      agentId: 'research-agent',
+      message: 'hi',
+      caller: anonymous,
+    });
+    for await (const event of runtime.events(run.ids.runId, { cancelAfterMs: 10 })) {
+      if (event.event === 'RunContent') break; // the client disconnects
+    }
+    const output = await run.done;
+    expect(output.status).toBe('CANCELLED');
+    const events = await collect(runtime.events(run.ids.runId));
+    expect(events.at(-1)).toMatchObject({ event: 'RunCancelled', reason: 'client disconnected' });
+  });
+
+  it('keeps the run when the client re-subscribes within cancelAfterMs', async () => {
+    const gate = deferred();
+    const { runtime } = runtimeWith(new ScriptedModel([{ text: ['a'], release: gate.promise }]));
+    const run = await runtime.startRun({
+      agentId: 'research-agent',
+      message: 'hi',
+      caller: anonymous,
+    });
+    for await (const event of runtime.events(run.ids.runId, { cancelAfterMs: 50 })) {
+      if (event.event === 'RunContent') break;
+    }
+    const resumed = collect(runtime.events(run.ids.runId, { afterSeq: 3, cancelAfterMs: 50 }));
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    gate.resolve();
+    expect((await resumed).at(-1)?.event).toBe('RunCompleted');
+    expect((await run.done).status).toBe('COMPLETED');
+  });
+
+  it('retries storing events when the store stumbles, and stores each once', async () => {
+    const { runtime, db } = runtimeWith(new ScriptedModel([{ text: ['a', 'b', 'c'] }]));
+    const append = db.appendEvents.bind(db);
+    let failures = 2;
+    vi.spyOn(db, 'appendEvents').mockImplementation(async (runId, events) => {
+      if (failures-- > 0) throw new Error('connection reset');
+      await append(runId, events);
+    });
+    const run = await runtime.startRun({
+      agentId: 'research-agent',
+      message: 'hi',
+      caller: anonymous,
+    });
+    const live = await collect(run.subscribe());
+    await run.done;
+    expect(await db.listEvents(run.ids.runId, 0)).toEqual(live);
+  });
+
+  it('still finishes the run when events cannot be stored at all', async () => {
+    const { logger, lines } = recordingLogger();
+    const db = new InMemoryDb();
+    vi.spyOn(db, 'appendEvents').mockRejectedValue(new Error('read-only'));
+    const runtime = new AgentRuntime({
+      agents: [
+        new AgentFactory({
+          id: 'a',
+          db,
+          factory: () => new Agent({ model: new ScriptedModel([{ text: 'ok' }]) }),
+        }),
+      ],
+      logger,
+    });
+    const run = await runtime.startRun({ agentId: 'a', message: 'hi', caller: anonymous });
+    expect((await run.done).status).toBe('COMPLETED');
+    expect((await db.getRun(run.ids.runId))?.status).toBe('COMPLETED');
+    expect(lines.some((l) => l.message === 'storing run events failed')).toBe(true);
   });
 });
