@@ -1,17 +1,11 @@
-import type { RunEvent } from '@agentmint/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgentClient } from '../src/index.ts';
+import { collect } from './collect.ts';
 import { Cleanup, serve, type TestRouter, testOS } from './fixtures.ts';
 import { type HostRouter, serveHost } from './hostRouter.ts';
 
 const cleanup = new Cleanup();
 afterEach(() => cleanup.run());
-
-export async function collect(events: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
-  const all: RunEvent[] = [];
-  for await (const event of events) all.push(event);
-  return all;
-}
 
 describe('createAgentClient against a real AgentOS', () => {
   it('runs an agent with typed factoryInput and resolves with the run output', async () => {

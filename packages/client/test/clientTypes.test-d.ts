@@ -1,0 +1,121 @@
+import type { RunEvent, RunOutput, SessionRecord } from '@agentmint/core';
+import type { AgentInfo } from '@agentmint/trpc';
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type AgentClient,
+  type AgentId,
+  type AgentMintClientError,
+  type AgentMintClientErrorCode,
+  type AgentOSPath,
+  type AgentRunInput,
+  createAgentClient,
+  type FactoryInput,
+  isForbidden,
+  isNotFound,
+  isRateLimited,
+  isUnauthenticated,
+  isValidationError,
+  type ValidationIssue,
+} from '../src/index.ts';
+import type { TestRouter } from './fixtures.ts';
+import type { HostRouter } from './hostRouter.ts';
+
+const client = createAgentClient<TestRouter>({ url: 'http://127.0.0.1:1/trpc' });
+type Persona = 'analyst' | 'advisor' | 'skeptic';
+
+describe('createAgentClient types', () => {
+  it('knows every agent id, as literals', () => {
+    expectTypeOf<AgentId<TestRouter>>().toEqualTypeOf<
+      'tenant-agent' | 'research-agent' | 'workspace-agent' | 'ticket-agent' | 'plain-agent'
+    >();
+    expectTypeOf<AgentOSPath<TestRouter>>().toEqualTypeOf<''>();
+  });
+
+  it('types factoryInput as z.input of the schema: defaults optional, required stays required', () => {
+    expectTypeOf<FactoryInput<TestRouter, 'research-agent'>>().toEqualTypeOf<{
+      persona?: Persona | undefined;
+      depth?: number | undefined;
+    }>();
+    expectTypeOf<FactoryInput<TestRouter, 'ticket-agent'>>().toEqualTypeOf<{
+      ticketId: string;
+      priority?: 'low' | 'high' | undefined;
+    }>();
+    expectTypeOf<FactoryInput<TestRouter, 'tenant-agent'>>().toBeNever();
+    expectTypeOf<FactoryInput<TestRouter, 'plain-agent'>>().toBeNever();
+  });
+
+  it('makes factoryInput optional or required on run() and stream()', () => {
+    expectTypeOf<AgentRunInput<TestRouter, 'research-agent'>>().toHaveProperty('factoryInput');
+    expectTypeOf<{ message: string }>().toExtend<AgentRunInput<TestRouter, 'research-agent'>>();
+    expectTypeOf<{ message: string }>().not.toExtend<AgentRunInput<TestRouter, 'ticket-agent'>>();
+    expectTypeOf<{ message: string; factoryInput: { ticketId: string } }>().toExtend<
+      AgentRunInput<TestRouter, 'ticket-agent'>
+    >();
+    expectTypeOf(client.agents['ticket-agent'].stream)
+      .parameter(0)
+      .toHaveProperty('factoryInput')
+      .toEqualTypeOf<{ ticketId: string; priority?: 'low' | 'high' | undefined }>();
+  });
+
+  it('resolves run() with the run output and streams the RunEvent union', () => {
+    expectTypeOf(client.agents['research-agent'].run).returns.toEqualTypeOf<Promise<RunOutput>>();
+    expectTypeOf(client.agents['tenant-agent'].stream({ message: 'hi' })).toExtend<
+      AsyncIterable<RunEvent>
+    >();
+    expectTypeOf(client.agents['plain-agent'].stream)
+      .parameter(1)
+      .toEqualTypeOf<{ readonly signal?: AbortSignal | undefined } | undefined>();
+  });
+
+  it('types agents, runs and sessions calls from the router', () => {
+    expectTypeOf(client.agents.list).returns.toEqualTypeOf<Promise<AgentInfo[]>>();
+    expectTypeOf(client.agents.get).parameter(0).toEqualTypeOf<{ agentId: string }>();
+    expectTypeOf(client.runs.get).returns.toEqualTypeOf<Promise<RunOutput>>();
+    expectTypeOf(client.runs.continue)
+      .parameter(0)
+      .toEqualTypeOf<{ runId: string; message: string }>();
+    expectTypeOf(client.sessions.list).returns.toEqualTypeOf<Promise<SessionRecord[]>>();
+    expectTypeOf(client.sessions.delete).returns.toEqualTypeOf<Promise<{ deleted: true }>>();
+    expectTypeOf(client.sessions.get).returns.resolves.toEqualTypeOf<{
+      session: SessionRecord;
+      runs: RunOutput[];
+    }>();
+    expectTypeOf(client).toEqualTypeOf<AgentClient<TestRouter>>();
+  });
+
+  it('finds AgentOS nested in a host router, and checks the path', () => {
+    expectTypeOf<AgentOSPath<HostRouter>>().toEqualTypeOf<'ai'>();
+    const nested = createAgentClient<HostRouter>({ url: 'http://127.0.0.1:1/api', path: 'ai' });
+    expectTypeOf<AgentId<HostRouter>>().toEqualTypeOf<AgentId<TestRouter>>();
+    expectTypeOf(nested.agents['research-agent'].run)
+      .parameter(0)
+      .toEqualTypeOf<AgentRunInput<TestRouter, 'research-agent'>>();
+  });
+});
+
+describe('error types', () => {
+  it('types code as the stable-code union plus local codes', () => {
+    expectTypeOf<AgentMintClientError['code']>().toEqualTypeOf<AgentMintClientErrorCode>();
+    expectTypeOf<'FACTORY_VALIDATION'>().toExtend<AgentMintClientErrorCode>();
+    expectTypeOf<'NETWORK_ERROR' | 'ABORTED'>().toExtend<AgentMintClientErrorCode>();
+    expectTypeOf<'TEAPOT'>().not.toExtend<AgentMintClientErrorCode>();
+  });
+
+  it('narrows with the guards', () => {
+    const error: unknown = new Error('x');
+    if (isValidationError(error)) {
+      expectTypeOf(error.code).toEqualTypeOf<'FACTORY_VALIDATION' | 'BAD_REQUEST'>();
+      expectTypeOf(error.issues).toEqualTypeOf<readonly ValidationIssue[]>();
+    }
+    if (isForbidden(error)) {
+      expectTypeOf(error.code).toEqualTypeOf<'FORBIDDEN' | 'FACTORY_FORBIDDEN'>();
+    }
+    if (isUnauthenticated(error)) expectTypeOf(error.code).toEqualTypeOf<'UNAUTHENTICATED'>();
+    if (isNotFound(error)) {
+      expectTypeOf(error.code).toEqualTypeOf<
+        'AGENT_NOT_FOUND' | 'RUN_NOT_FOUND' | 'SESSION_NOT_FOUND'
+      >();
+    }
+    if (isRateLimited(error)) expectTypeOf(error.retryAfterSeconds).toEqualTypeOf<number>();
+  });
+});

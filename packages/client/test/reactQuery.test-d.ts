@@ -1,0 +1,70 @@
+import type { RunEvent, RunOutput } from '@agentmint/core';
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import superjson from 'superjson';
+import { describe, expectTypeOf, it } from 'vitest';
+import type { TestRouter } from './fixtures.ts';
+
+// What the README's React section shows: the same router type, through tRPC's TanStack Query integration.
+const url = 'http://127.0.0.1:7777/trpc';
+const trpcClient = createTRPCClient<TestRouter>({
+  links: [
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      true: httpSubscriptionLink({ url, transformer: superjson }),
+      false: httpBatchLink({ url, transformer: superjson }),
+    }),
+  ],
+});
+const trpc = createTRPCOptionsProxy<TestRouter>({
+  client: trpcClient,
+  queryClient: new QueryClient(),
+});
+
+describe('@trpc/tanstack-react-query with an AgentOS router', () => {
+  it('types run.mutationOptions() by the agent’s factoryInput', () => {
+    const options = trpc.agents['research-agent'].run.mutationOptions();
+    type Variables = Parameters<NonNullable<typeof options.mutationFn>>[0];
+    expectTypeOf<Variables['factoryInput']>().toEqualTypeOf<
+      | { persona?: 'analyst' | 'advisor' | 'skeptic' | undefined; depth?: number | undefined }
+      | undefined
+    >();
+    expectTypeOf<
+      Awaited<ReturnType<NonNullable<typeof options.mutationFn>>>
+    >().toEqualTypeOf<RunOutput>();
+  });
+
+  it('rejects wrong inputs at compile time', () => {
+    type Variables<TOptions extends { mutationFn?: ((...args: never[]) => unknown) | undefined }> =
+      Parameters<NonNullable<TOptions['mutationFn']>>[0];
+    type Research = Variables<
+      ReturnType<(typeof trpc.agents)['research-agent']['run']['mutationOptions']>
+    >;
+    type Tenant = Variables<
+      ReturnType<(typeof trpc.agents)['tenant-agent']['run']['mutationOptions']>
+    >;
+    // @ts-expect-error persona is an enum
+    const wrong: Research = { message: 'x', factoryInput: { persona: 'pirate' } };
+    // @ts-expect-error tenant-agent has no schema
+    const extra: Tenant = { message: 'x', factoryInput: {} };
+    const right: Research = { message: 'x', factoryInput: { persona: 'skeptic' } };
+    const plain: Tenant = { message: 'x' };
+    void [wrong, extra, right, plain];
+  });
+
+  it('types queries and subscriptions too', () => {
+    const list = trpc.agents.list.queryOptions();
+    expectTypeOf<NonNullable<typeof list.initialData>>().toExtend<unknown>();
+    const sub = trpc.agents['tenant-agent'].stream.subscriptionOptions({ message: 'hi' });
+    expectTypeOf(sub.onData).parameter(0).toExtend<{ id: string; data: RunEvent } | undefined>();
+  });
+
+  it('gives React a provider and hook typed by the same router', () => {
+    const { TRPCProvider, useTRPC } = createTRPCContext<TestRouter>();
+    expectTypeOf(TRPCProvider).toBeFunction();
+    expectTypeOf<ReturnType<typeof useTRPC>['agents']['research-agent']['run']>().toEqualTypeOf<
+      (typeof trpc)['agents']['research-agent']['run']
+    >();
+  });
+});
