@@ -1,5 +1,6 @@
 import { factoryResolveSuite } from './factoryResolve.ts';
+import { httpRunsSuite } from './httpRuns.ts';
 import type { BenchSuite } from './suite.ts';
 
 /** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
-export const suites: BenchSuite[] = [factoryResolveSuite];
+export const suites: BenchSuite[] = [factoryResolveSuite, httpRunsSuite];

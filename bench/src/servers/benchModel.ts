@@ -1,0 +1,42 @@
+import type { Model } from '@agentmint/core';
+import { ScriptedModel } from '@agentmint/testing';
+
+/**
+ * How the zero-latency model behaves in a bench server (`BENCH_MODEL`):
+ * - `ok`: answers "ok" at once, records nothing (non-streaming throughput);
+ * - `stream200`: streams a 1,000-character answer as 200 deltas, no delay (events/s, first event);
+ * - `slow20`: 20 deltas 50 ms apart (1,000 open streams: memory per open run).
+ */
+export type BenchModelMode = 'ok' | 'stream200' | 'slow20';
+
+export const STREAM_DELTAS = 200;
+export const SLOW_DELTAS = 20;
+export const SLOW_DELAY_MS = 50;
+/** Events of one streamed run: RunStarted, ModelRequestStarted, the deltas, 3 closing events. */
+export const eventsPerRun = (deltas: number): number => deltas + 5;
+
+const STREAM_TEXT = 'lorem ipsum '.repeat(100).slice(0, 1000);
+
+export function benchModelMode(env: NodeJS.ProcessEnv = process.env): BenchModelMode {
+  const mode = env.BENCH_MODEL ?? 'ok';
+  if (mode === 'ok' || mode === 'stream200' || mode === 'slow20') return mode;
+  throw new Error(`BENCH_MODEL must be ok, stream200 or slow20, got '${mode}'`);
+}
+
+/** One model instance per server: zero latency, never records requests. */
+export function createBenchModel(mode: BenchModelMode): Model {
+  switch (mode) {
+    case 'ok':
+      return new ScriptedModel({ fallback: 'ok' });
+    case 'stream200':
+      return new ScriptedModel({
+        fallback: { text: STREAM_TEXT, deltas: STREAM_DELTAS },
+        record: false,
+      });
+    case 'slow20':
+      return new ScriptedModel({
+        fallback: { text: STREAM_TEXT.slice(0, 200), deltas: SLOW_DELTAS, delayMs: SLOW_DELAY_MS },
+        record: false,
+      });
+  }
+}
