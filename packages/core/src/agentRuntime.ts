@@ -12,6 +12,7 @@ import type { TrustedContext } from './requestContext.ts';
 import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
+import { fromStore } from './storeFailure.ts';
 
 export interface AgentRuntimeOptions {
   agents: readonly AgentEntry[];
@@ -218,7 +219,7 @@ export class AgentRuntime {
 
   async #assertSessionOwner(store: Store, sessionId: string, caller: Caller): Promise<void> {
     if (caller.scope === undefined) return;
-    const session = await store.getSession(sessionId);
+    const session = await fromStore(store.getSession(sessionId));
     if (session && session.userId !== caller.scope.userId) {
       // The same answer as for a missing session: never confirm that another user's id exists.
       throw new AgentMintError('SESSION_NOT_FOUND', `No session '${sessionId}'`);
@@ -270,7 +271,7 @@ export class AgentRuntime {
     const stores =
       first === undefined ? this.stores : [first, ...this.stores.filter((s) => s !== first)];
     for (const store of stores) {
-      const record = await store.getRun(runId, scope);
+      const record = await fromStore(store.getRun(runId, scope));
       if (record && (agentId === undefined || record.agentId === agentId)) return { record, store };
     }
     throw new AgentMintError('RUN_NOT_FOUND', `No run '${runId}'`);
@@ -297,7 +298,7 @@ export class AgentRuntime {
         messages: [],
         updatedAt: new Date(),
       } as const;
-      await store.finishRun(runId, cancelled);
+      await fromStore(store.finishRun(runId, cancelled));
       return { ...record, ...cancelled };
     }
     return record;
@@ -317,18 +318,20 @@ export class AgentRuntime {
       return;
     }
     const { store } = await this.#findRun(runId, options.scope, undefined);
-    yield* await store.listEvents(runId, options.afterSeq ?? 0, options.scope);
+    yield* await fromStore(store.listEvents(runId, options.afterSeq ?? 0, options.scope));
   }
 
   async listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]> {
     const stores =
       query.agentId === undefined ? this.stores : [this.storeOf(this.entry(query.agentId))];
-    if (stores.length === 1 && stores[0]) return stores[0].listSessions(query, scope);
+    if (stores.length === 1 && stores[0]) return fromStore(stores[0].listSessions(query, scope));
     // Page over the merged list: each store returns its first offset+limit rows, unpaged.
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 100;
     const perStore = { ...query, offset: 0, limit: offset + limit };
-    const lists = await Promise.all(stores.map((store) => store.listSessions(perStore, scope)));
+    const lists = await fromStore(
+      Promise.all(stores.map((store) => store.listSessions(perStore, scope))),
+    );
     return lists
       .flat()
       .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
@@ -340,14 +343,16 @@ export class AgentRuntime {
     scope?: OwnerScope,
   ): Promise<{ session: SessionRecord; runs: RunRecord[] }> {
     for (const store of this.stores) {
-      const session = await store.getSession(sessionId, scope);
-      if (session) return { session, runs: await store.listRuns({ sessionId }, scope) };
+      const session = await fromStore(store.getSession(sessionId, scope));
+      if (session) return { session, runs: await fromStore(store.listRuns({ sessionId }, scope)) };
     }
     throw new AgentMintError('SESSION_NOT_FOUND', `No session '${sessionId}'`);
   }
 
   async deleteSession(sessionId: string, scope?: OwnerScope): Promise<void> {
-    const deleted = await Promise.all(this.stores.map((s) => s.deleteSession(sessionId, scope)));
+    const deleted = await fromStore(
+      Promise.all(this.stores.map((s) => s.deleteSession(sessionId, scope))),
+    );
     if (!deleted.includes(true)) {
       throw new AgentMintError('SESSION_NOT_FOUND', `No session '${sessionId}'`);
     }
@@ -355,7 +360,7 @@ export class AgentRuntime {
 
   async renameSession(sessionId: string, name: string, scope?: OwnerScope): Promise<SessionRecord> {
     for (const store of this.stores) {
-      const renamed = await store.renameSession(sessionId, name, scope);
+      const renamed = await fromStore(store.renameSession(sessionId, name, scope));
       if (renamed) return renamed;
     }
     throw new AgentMintError('SESSION_NOT_FOUND', `No session '${sessionId}'`);
