@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { sql } from 'kysely';
 import { postgresMigrations } from './migrations/postgres/index.ts';
 import { sharedOrmOptions } from './ormOptions.ts';
+import { PostgresRunWriter } from './postgresRunWriter.ts';
 import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
 import type { StoredTables } from './storedTables.ts';
 import { postgresCodec } from './valueCodec.ts';
@@ -78,6 +79,7 @@ export class PostgresDb extends SqlStore {
       return {
         orm: orm as unknown as SqlOrm,
         db: this.schema === undefined ? db : db.withSchema(this.schema),
+        writer: new PostgresRunWriter(db, this.schema),
       };
     } catch (error) {
       await orm.close(true).catch(() => {});

@@ -51,10 +51,6 @@ export function toRunEvent(row: Pick<RunEventsTable, 'payload'>, codec: ValueCod
   return codec.readJson<RunEvent>(row.payload);
 }
 
-export function toEventRow(runId: string, event: RunEvent): RunEventsTable {
-  return { run_id: runId, seq: event.seq, name: event.event, payload: JSON.stringify(event) };
-}
-
 /** Rebuilds the exact message shape: optional fields stay absent when they were absent. */
 export function toMessage(row: MessagesTable, codec: ValueCodec): Message {
   switch (row.role) {

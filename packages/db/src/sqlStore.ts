@@ -16,24 +16,20 @@ import type { AbstractSqlDriver, MikroORM, SqlEntityManager } from '@mikro-orm/s
 import type { Kysely } from 'kysely';
 import { ownedBy } from './ownedBy.ts';
 import { PendingWork } from './pendingWork.ts';
-import {
-  toEventRow,
-  toMessage,
-  toMessageRow,
-  toRunEvent,
-  toRunRecord,
-  toSessionRecord,
-} from './rowMapping.ts';
+import { toMessage, toRunEvent, toRunRecord, toSessionRecord } from './rowMapping.ts';
+import type { RunWriter } from './runWriter.ts';
 import type { MessagesTable, StoredTables } from './storedTables.ts';
-import { type ValueCodec, writeJson } from './valueCodec.ts';
+import type { ValueCodec } from './valueCodec.ts';
 
 export type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
 
 /** What a dialect hands the shared store once it is connected. */
 export interface OpenedDatabase {
   readonly orm: SqlOrm;
-  /** Queries go through MikroORM's own Kysely instance (its pool, its connection). */
+  /** Reads go through MikroORM's own Kysely instance (its pool, its connection). */
   readonly db: Kysely<StoredTables>;
+  /** The per-run writes, tuned for the dialect. */
+  readonly writer: RunWriter;
 }
 
 export interface SqlStoreOptions {
@@ -42,14 +38,15 @@ export interface SqlStoreOptions {
   readonly codec: ValueCodec;
 }
 
-// Keeps every multi-row insert under SQLite's and PostgreSQL's bound-parameter limits.
-const INSERT_CHUNK = 500;
+// Keeps `run_id in (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.
+const ID_CHUNK = 500;
 const DEFAULT_LIST_LIMIT = 100;
 
 /**
  * The `Store` over MikroORM 7 shared by `SqliteDb` and `PostgresDb`. Entities and migrations define
- * the schema; the per-request queries go through MikroORM's Kysely instance, so they cost one round
- * trip each with no unit-of-work overhead. Subclasses only open the database and lock migrations.
+ * the schema; reads go through MikroORM's Kysely instance (typed, bound parameters, no unit-of-work
+ * overhead) and the three per-run writes through a `RunWriter` tuned per dialect. Subclasses open
+ * the database and lock migrations.
  */
 export abstract class SqlStore implements Store {
   readonly id: string;
@@ -141,111 +138,33 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  /** Runs one store operation once connected; `close()` waits for it. */
+  /** Runs one read once connected; `close()` waits for it. */
   #run<T>(operation: (db: Kysely<StoredTables>) => Promise<T>): Promise<T> {
+    return this.#track((opened) => operation(opened.db));
+  }
+
+  /** Runs one of the hot-path writes once connected; `close()` waits for it. */
+  #write(operation: (writer: RunWriter) => Promise<void>): Promise<void> {
+    return this.#track((opened) => operation(opened.writer));
+  }
+
+  #track<T>(operation: (opened: OpenedDatabase) => Promise<T>): Promise<T> {
     if (this.#closing) return Promise.reject(this.#closedError());
     const opened = this.#opened;
-    return this.#pending.track(
-      opened ? operation(opened.db) : this.#database().then((o) => operation(o.db)),
-    );
+    return this.#pending.track(opened ? operation(opened) : this.#database().then(operation));
   }
 
   createRun(run: NewRunRecord): Promise<void> {
-    const codec = this.#codec;
-    const createdAt = codec.date(run.createdAt);
-    return this.#run((db) =>
-      db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('agentmint_sessions')
-          .values({
-            id: run.sessionId,
-            agent_id: run.agentId,
-            user_id: run.userId,
-            name: null,
-            state: '{}',
-            created_at: createdAt,
-            updated_at: createdAt,
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute();
-        await trx
-          .insertInto('agentmint_runs')
-          .values({
-            id: run.runId,
-            session_id: run.sessionId,
-            seq: (eb) =>
-              eb
-                .selectFrom('agentmint_runs')
-                .select((eb) => eb(eb.fn.coalesce(eb.fn.max('seq'), eb.lit(0)), '+', 1).as('next'))
-                .where('session_id', '=', run.sessionId),
-            agent_id: run.agentId,
-            user_id: run.userId,
-            status: 'RUNNING',
-            input: run.input,
-            factory_input: writeJson(run.factoryInput),
-            content: null,
-            model: run.model,
-            model_provider: run.modelProvider,
-            metrics: null,
-            error: null,
-            created_at: createdAt,
-            updated_at: createdAt,
-          })
-          .execute();
-      }),
-    );
+    return this.#write((writer) => writer.createRun(run));
   }
 
   appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return this.#run(async (db) => {
-      for (let start = 0; start < events.length; start += INSERT_CHUNK) {
-        const rows = events.slice(start, start + INSERT_CHUNK).map((e) => toEventRow(runId, e));
-        await db
-          .insertInto('agentmint_run_events')
-          .values(rows)
-          .onConflict((oc) => oc.columns(['run_id', 'seq']).doNothing())
-          .execute();
-      }
-    });
+    return this.#write((writer) => writer.appendEvents(runId, events));
   }
 
   finishRun(runId: string, result: RunResult): Promise<void> {
-    const codec = this.#codec;
-    const updatedAt = codec.date(result.updatedAt);
-    return this.#run((db) =>
-      db.transaction().execute(async (trx) => {
-        const run = await trx
-          .updateTable('agentmint_runs')
-          .set({
-            status: result.status,
-            content: result.content,
-            metrics: writeJson(result.metrics),
-            error: writeJson(result.error),
-            updated_at: updatedAt,
-          })
-          .where('id', '=', runId)
-          .returning('session_id')
-          .executeTakeFirst();
-        if (!run) throw new Error(`unknown run ${runId}`);
-        // A retried or repeated finish replaces the messages rather than duplicating them.
-        await trx.deleteFrom('agentmint_messages').where('run_id', '=', runId).execute();
-        const rows = result.messages.map((message, index) =>
-          toMessageRow(message, { runId, sessionId: run.session_id, seq: index + 1 }, codec),
-        );
-        for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-          await trx
-            .insertInto('agentmint_messages')
-            .values(rows.slice(start, start + INSERT_CHUNK))
-            .execute();
-        }
-        await trx
-          .updateTable('agentmint_sessions')
-          .set({ updated_at: updatedAt })
-          .where('id', '=', run.session_id)
-          .execute();
-      }),
-    );
+    return this.#write((writer) => writer.finishRun(runId, result));
   }
 
   getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined> {
@@ -290,11 +209,11 @@ export abstract class SqlStore implements Store {
     runIds: readonly string[],
   ): Promise<Map<string, Message[]>> {
     const byRun = new Map<string, Message[]>();
-    for (let start = 0; start < runIds.length; start += INSERT_CHUNK) {
+    for (let start = 0; start < runIds.length; start += ID_CHUNK) {
       const rows = await db
         .selectFrom('agentmint_messages')
         .selectAll()
-        .where('run_id', 'in', runIds.slice(start, start + INSERT_CHUNK))
+        .where('run_id', 'in', runIds.slice(start, start + ID_CHUNK))
         .orderBy('run_id')
         .orderBy('seq')
         .execute();

@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/sqlite';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
 import { sqliteMigrations } from './migrations/sqlite/index.ts';
 import { sharedOrmOptions } from './ormOptions.ts';
+import { type NativeSqlite, SqliteRunWriter } from './sqliteRunWriter.ts';
 import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
 import type { StoredTables } from './storedTables.ts';
 import { sqliteCodec } from './valueCodec.ts';
@@ -70,7 +71,12 @@ export class SqliteDb extends SqlStore {
       await orm.close(true).catch(() => {});
       throw error;
     }
-    return { orm: orm as unknown as SqlOrm, db: orm.em.getKysely<StoredTables>() };
+    const native = (await orm.em.getConnection().getNativeClient()) as unknown as NativeSqlite;
+    return {
+      orm: orm as unknown as SqlOrm,
+      db: orm.em.getKysely<StoredTables>(),
+      writer: new SqliteRunWriter(native),
+    };
   }
 
   protected async withMigrationLock(

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDb, sqliteMigrations } from '../src/index.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
-import { describeStoreConformance, newRun } from './storeConformance.ts';
+import { describeStoreConformance, eventOf, newRun } from './storeConformance.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'agentmint-db-'));
@@ -96,6 +96,40 @@ describe('SqliteDb specifics', () => {
     const run = newRun();
     await a.createRun(run);
     expect(await b.getRun(run.runId)).toBeDefined();
+  });
+
+  it('group-commits concurrent writes, failing only the write that failed', async () => {
+    const db = open();
+    await db.init();
+    const good = newRun();
+    const other = newRun();
+    await db.createRun(other);
+    // Issued in one tick, so they share a transaction: the bad append must roll back alone.
+    const results = await Promise.allSettled([
+      db.createRun(good),
+      db.appendEvents('no-such-run', [eventOf(good, 1)]),
+      db.appendEvents(other.runId, [eventOf(other, 1), eventOf(other, 2)]),
+      db.createRun(good), // duplicate run id: fails too
+      db.finishRun(other.runId, {
+        status: 'COMPLETED',
+        content: 'ok',
+        metrics: null,
+        error: null,
+        messages: [{ role: 'user', content: 'hi' }],
+        updatedAt: new Date(),
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(await db.getRun(good.runId)).toMatchObject({ status: 'RUNNING' });
+    expect(await db.listEvents(other.runId, 0)).toHaveLength(2);
+    expect(await db.getRun(other.runId)).toMatchObject({ status: 'COMPLETED' });
+    expect(await countRows(db)).toEqual({ sessions: 2, runs: 2, events: 2, messages: 1 });
   });
 
   it('runs in WAL mode with foreign keys enforced', async () => {

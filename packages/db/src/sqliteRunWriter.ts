@@ -1,0 +1,141 @@
+import type { NewRunRecord, RunEvent, RunResult } from '@agentmint/core';
+import { GroupCommit } from './groupCommit.ts';
+import { toMessageRow } from './rowMapping.ts';
+import type { RunWriter } from './runWriter.ts';
+import { sqliteCodec, writeJson } from './valueCodec.ts';
+
+/** The slice of better-sqlite3's API the writer uses. */
+export interface NativeSqlite {
+  prepare(source: string): NativeStatement;
+  transaction<TArgs extends unknown[]>(fn: (...args: TArgs) => void): (...args: TArgs) => void;
+}
+
+interface NativeStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+}
+
+/**
+ * SQLite writes on better-sqlite3 directly: statements prepared once, each write a synchronous
+ * transaction (a savepoint within a group commit). Nothing interleaves with it, not even another
+ * connection of this process, which would otherwise block the event loop in SQLite's busy handler.
+ */
+export class SqliteRunWriter implements RunWriter {
+  readonly #db: NativeSqlite;
+  readonly #group: GroupCommit;
+  #writes: Writes | undefined;
+
+  constructor(db: NativeSqlite) {
+    this.#db = db;
+    this.#group = new GroupCommit((fn) => db.transaction(fn));
+  }
+
+  createRun(run: NewRunRecord): Promise<void> {
+    return this.#group.submit(() => this.#prepared().createRun(run));
+  }
+
+  appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.#group.submit(() => this.#prepared().appendEvents(runId, events));
+  }
+
+  finishRun(runId: string, result: RunResult): Promise<void> {
+    return this.#group.submit(() => this.#prepared().finishRun(runId, result));
+  }
+
+  /** Prepared on first use, so a store opened with `migrate: false` fails on its first write, not on open. */
+  #prepared(): Writes {
+    this.#writes ??= prepareWrites(this.#db);
+    return this.#writes;
+  }
+}
+
+interface Writes {
+  createRun(run: NewRunRecord): void;
+  appendEvents(runId: string, events: readonly RunEvent[]): void;
+  finishRun(runId: string, result: RunResult): void;
+}
+
+function prepareWrites(db: NativeSqlite): Writes {
+  const insertSession = db.prepare(
+    `insert into agentmint_sessions (id, agent_id, user_id, name, state, created_at, updated_at)
+     values (?, ?, ?, null, '{}', ?, ?) on conflict (id) do nothing`,
+  );
+  const insertRun = db.prepare(
+    `insert into agentmint_runs (id, session_id, seq, agent_id, user_id, status, input,
+       factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
+     values (?, ?, (select coalesce(max(seq), 0) + 1 from agentmint_runs where session_id = ?),
+       ?, ?, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?)`,
+  );
+  const insertEvent = db.prepare(
+    `insert into agentmint_run_events (run_id, seq, name, payload) values (?, ?, ?, ?)
+     on conflict (run_id, seq) do nothing`,
+  );
+  const updateRun = db.prepare(
+    `update agentmint_runs set status = ?, content = ?, metrics = ?, error = ?, updated_at = ?
+     where id = ? returning session_id`,
+  );
+  const deleteMessages = db.prepare('delete from agentmint_messages where run_id = ?');
+  const insertMessage = db.prepare(
+    `insert into agentmint_messages (run_id, seq, session_id, role, content, tool_calls,
+       tool_call_id, tool_name, is_error) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const touchSession = db.prepare('update agentmint_sessions set updated_at = ? where id = ?');
+
+  const createRun = db.transaction((run: NewRunRecord) => {
+    const at = run.createdAt.getTime();
+    insertSession.run(run.sessionId, run.agentId, run.userId, at, at);
+    insertRun.run(
+      run.runId,
+      run.sessionId,
+      run.sessionId,
+      run.agentId,
+      run.userId,
+      run.input,
+      writeJson(run.factoryInput),
+      run.model,
+      run.modelProvider,
+      at,
+      at,
+    );
+  });
+  const appendEvents = db.transaction((runId: string, events: readonly RunEvent[]) => {
+    // An unknown run fails on the foreign key, rolling the batch back.
+    for (const event of events) {
+      insertEvent.run(runId, event.seq, event.event, JSON.stringify(event));
+    }
+  });
+  const finishRun = db.transaction((runId: string, result: RunResult) => {
+    const at = result.updatedAt.getTime();
+    const run = updateRun.get(
+      result.status,
+      result.content,
+      writeJson(result.metrics),
+      writeJson(result.error),
+      at,
+      runId,
+    ) as { session_id: string } | undefined;
+    if (!run) throw new Error(`unknown run ${runId}`);
+    deleteMessages.run(runId);
+    for (const [index, message] of result.messages.entries()) {
+      const row = toMessageRow(
+        message,
+        { runId, sessionId: run.session_id, seq: index + 1 },
+        sqliteCodec,
+      );
+      insertMessage.run(
+        row.run_id,
+        row.seq,
+        row.session_id,
+        row.role,
+        row.content,
+        row.tool_calls,
+        row.tool_call_id,
+        row.tool_name,
+        row.is_error,
+      );
+    }
+    touchSession.run(at, run.session_id);
+  });
+  return { createRun, appendEvents, finishRun };
+}
