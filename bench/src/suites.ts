@@ -1,6 +1,7 @@
 import { factoryResolveSuite } from './factoryResolve.ts';
 import { httpRunsSuite } from './httpRuns.ts';
+import { persistenceSuite } from './persistence.ts';
 import type { BenchSuite } from './suite.ts';
 
 /** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
-export const suites: BenchSuite[] = [factoryResolveSuite, httpRunsSuite];
+export const suites: BenchSuite[] = [factoryResolveSuite, httpRunsSuite, persistenceSuite];
