@@ -2,6 +2,12 @@ import { factoryResolveSuite } from './factoryResolve.ts';
 import { httpRunsSuite } from './httpRuns.ts';
 import { persistenceSuite } from './persistence.ts';
 import type { BenchSuite } from './suite.ts';
+import { typecheckCostSuite } from './typecheckCost.ts';
 
 /** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
-export const suites: BenchSuite[] = [factoryResolveSuite, httpRunsSuite, persistenceSuite];
+export const suites: BenchSuite[] = [
+  factoryResolveSuite,
+  httpRunsSuite,
+  persistenceSuite,
+  typecheckCostSuite,
+];
