@@ -1,18 +1,10 @@
-import {
-  createTRPCUntypedClient,
-  httpBatchLink,
-  httpSubscriptionLink,
-  splitLink,
-} from '@trpc/client';
+import { createTRPCUntypedClient } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
-import { EventSource as EventSourcePolyfill } from 'eventsource';
-import superjson from 'superjson';
 import type { AgentClient } from './agentClient.ts';
 import type { AgentClientBaseOptions, AgentClientOptions } from './agentClientOptions.ts';
+import { agentLinks } from './agentLinks.ts';
 import type { AgentOSPath } from './agentOSPath.ts';
-import { eventSourceFetch } from './eventSourceFetch.ts';
 import { NAMESPACE_PROCEDURES, type Namespace } from './namespaceProcedures.ts';
-import { requestHeaders } from './requestHeaders.ts';
 import { runEventStream } from './runEventStream.ts';
 import { toClientError } from './toClientError.ts';
 
@@ -55,30 +47,7 @@ export function createAgentClient<
 }
 
 function createUntypedClient(options: AgentClientBaseOptions): Untyped {
-  const headers = requestHeaders(options);
-  const baseFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const sseFetch = eventSourceFetch(baseFetch, headers);
-  return createTRPCUntypedClient<AnyTRPCRouter>({
-    links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({
-          url: options.url,
-          transformer: superjson,
-          EventSource: options.EventSource ?? EventSourcePolyfill,
-          // Called for every new EventSource; the fetch itself runs on every reconnect.
-          eventSourceOptions: () => ({ fetch: sseFetch }),
-        }),
-        false: httpBatchLink({
-          url: options.url,
-          transformer: superjson,
-          headers,
-          // tRPC's RequestInit-like type allows `signal: undefined`; fetch's does not under exactOptionalPropertyTypes.
-          fetch: (url, init) => baseFetch(url, init as RequestInit),
-        }),
-      }),
-    ],
-  });
+  return createTRPCUntypedClient<AnyTRPCRouter>({ links: agentLinks<AnyTRPCRouter>(options) });
 }
 
 /** `agents.list/get`, and a run/stream handle for any other key (agent ids cannot be list/get). */

@@ -15,6 +15,7 @@ export type {
   AgentClientOptions,
   EventSourceConstructor,
 } from './agentClientOptions.ts';
+export { agentLinks } from './agentLinks.ts';
 export {
   AgentMintClientError,
   type AgentMintClientErrorOptions,

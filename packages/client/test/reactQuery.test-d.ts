@@ -1,21 +1,15 @@
 import type { RunEvent, RunOutput } from '@agentmint/core';
 import { QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCClient } from '@trpc/client';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import superjson from 'superjson';
 import { describe, expectTypeOf, it } from 'vitest';
+import { agentLinks } from '../src/index.ts';
 import type { TestRouter } from './fixtures.ts';
 
 // What the README's React section shows: the same router type, through tRPC's TanStack Query integration.
 const url = 'http://127.0.0.1:7777/trpc';
 const trpcClient = createTRPCClient<TestRouter>({
-  links: [
-    splitLink({
-      condition: (op) => op.type === 'subscription',
-      true: httpSubscriptionLink({ url, transformer: superjson }),
-      false: httpBatchLink({ url, transformer: superjson }),
-    }),
-  ],
+  links: agentLinks({ url, token: async () => 'jwt' }),
 });
 const trpc = createTRPCOptionsProxy<TestRouter>({
   client: trpcClient,

@@ -1,6 +1,7 @@
+import { createTRPCClient } from '@trpc/client';
 import { decodeJwt } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgentClient } from '../src/index.ts';
+import { agentLinks, createAgentClient } from '../src/index.ts';
 import { collect } from './collect.ts';
 import { startDroppingProxy } from './droppingProxy.ts';
 import { Cleanup, serve, type TestRouter, testOS } from './fixtures.ts';
@@ -67,5 +68,36 @@ describe('token provider', () => {
     await collect(client.agents['tenant-agent'].stream({ message: 'hi' }));
     expect(seen).toEqual(['r1', 'r2']);
     expect(proxy.requests.every((r) => r.authorization?.startsWith('Bearer '))).toBe(true);
+  });
+
+  it('rides along when tRPC’s own client uses agentLinks (calls and SSE)', async () => {
+    const setup = testOS({ auth: jwtAuth });
+    setup.model.script({ text: 'a b', deltas: 2 });
+    const { server } = await serve(setup, cleanup);
+    const proxy = await startDroppingProxy(server.url, cleanup);
+    const token = refreshingToken();
+    const trpc = createTRPCClient<TestRouter>({
+      links: agentLinks({ url: proxy.url, token: token.provider }),
+    });
+    const run = await trpc.agents['research-agent'].run.mutate({ message: 'hi' });
+    expect(run.status).toBe('COMPLETED');
+    const events = await new Promise<string[]>((resolve, reject) => {
+      const names: string[] = [];
+      const subscription = trpc.agents['tenant-agent'].stream.subscribe(
+        { message: 'hi' },
+        {
+          onData: ({ data }) => {
+            names.push(data.event);
+            if (data.event === 'RunCompleted') {
+              subscription.unsubscribe();
+              resolve(names);
+            }
+          },
+          onError: reject,
+        },
+      );
+    });
+    expect(events.at(-1)).toBe('RunCompleted');
+    expect(proxy.requests.map((r) => jti(r.authorization))).toEqual(['t1', 't2']);
   });
 });
