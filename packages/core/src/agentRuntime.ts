@@ -11,6 +11,7 @@ import { newId } from './newId.ts';
 import type { TrustedContext } from './requestContext.ts';
 import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
+import { RunFinisher } from './runFinisher.ts';
 import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
 import { fromStore } from './storeFailure.ts';
 
@@ -67,6 +68,8 @@ export class AgentRuntime {
   readonly #starting = new Map<AbortController, Promise<unknown>>();
   readonly #runsPerUser = new Map<string, number>();
   readonly #maxPerUser: number;
+  /** Runs that ended while their store was down, finished once it is back. */
+  readonly #finisher: RunFinisher;
   #initialized: Promise<void> | undefined;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -75,6 +78,7 @@ export class AgentRuntime {
     this.logger = options.logger ?? consoleLogger;
     this.#defaultDb = options.db ?? new InMemoryDb({ id: 'default' });
     this.#maxPerUser = options.maxConcurrentRunsPerUser ?? Number.POSITIVE_INFINITY;
+    this.#finisher = new RunFinisher({ logger: this.logger });
     const agents = new Map<string, AgentEntry>();
     for (const entry of options.agents) {
       if (entry instanceof Agent) assertValidAgentId(entry.id, 'Agent');
@@ -208,6 +212,7 @@ export class AgentRuntime {
       historyScope: caller.scope,
       factoryInput: ctx.input,
       logger: this.logger,
+      finisher: this.#finisher,
     });
     this.#active.set(ctx.runId, run);
     return run;
@@ -377,6 +382,7 @@ export class AgentRuntime {
 
   async #close(options: { graceMs?: number }): Promise<void> {
     this.#closing = true;
+    const deadline = Date.now() + (options.graceMs ?? 10_000);
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<'expired'>((resolve) => {
       timer = setTimeout(() => resolve('expired'), options.graceMs ?? 10_000);
@@ -392,6 +398,8 @@ export class AgentRuntime {
       await allDone;
     }
     clearTimeout(timer);
+    // Records still waiting for a store that failed get what is left of the grace period.
+    await this.#finisher.drain(Math.max(0, deadline - Date.now()));
     await Promise.all(this.stores.map((store) => store.close()));
   }
 }

@@ -5,6 +5,7 @@ import { EventWriter } from './eventWriter.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
 import type { RequestContext } from './requestContext.ts';
+import { type FinishOutcome, RunFinisher, type UnfinishedRun } from './runFinisher.ts';
 import { runAgentLoop } from './runLoop.ts';
 import type { RunMetrics } from './runMetrics.ts';
 import type { RunOutput } from './runOutput.ts';
@@ -22,6 +23,8 @@ export interface ExecuteRunOptions {
   readonly historyScope: OwnerScope;
   readonly factoryInput: unknown;
   readonly logger: Logger;
+  /** Takes over runs whose record could not be finished (store down), retrying in the background. */
+  readonly finisher?: RunFinisher | undefined;
 }
 
 /**
@@ -109,12 +112,11 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
       result = finished('ERROR', null, null, info, messages);
     }
   }
-  try {
-    await run.flush();
-  } catch (error) {
-    logger.error('run events could not all be stored', { runId: ctx.runId, error });
+  const unfinished = { runId: ctx.runId, store, flush: () => run.flush(), result };
+  if ((await finishWithRetry(unfinished)) !== 'done') {
+    if (options.finisher) options.finisher.defer(unfinished);
+    else logger.error('could not finish the run record', { runId: ctx.runId });
   }
-  await finishWithRetry(store, ctx.runId, result, logger);
   run.settle(toOutput(run, result, createdAt, agent));
 }
 
@@ -153,27 +155,15 @@ function describeRunError(error: unknown): RunErrorInfo {
   return { code: 'MODEL_ERROR', message: 'The model request failed; see the server logs' };
 }
 
-async function finishWithRetry(
-  store: Store,
-  runId: string,
-  result: RunResult,
-  logger: Logger,
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await store.finishRun(runId, result);
-      return;
-    } catch (error) {
-      if (attempt >= 5) {
-        logger.error('could not finish the run record; it stays RUNNING until recovered', {
-          runId,
-          error,
-        });
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
-    }
+/** Events, then the terminal row; retried over ~3 s while the row cannot be written. */
+async function finishWithRetry(run: UnfinishedRun): Promise<FinishOutcome> {
+  let outcome: FinishOutcome = 'failed';
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    outcome = await RunFinisher.tryFinish(run);
+    if (outcome !== 'failed') return outcome;
+    if (attempt < 5) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
   }
+  return outcome;
 }
 
 function toOutput(run: ActiveRun, result: RunResult, createdAt: Date, agent: Agent): RunOutput {

@@ -1,0 +1,143 @@
+import type { Logger } from './logger.ts';
+import type { RunResult, Store } from './store.ts';
+
+export type FinishOutcome = 'done' | 'events-missing' | 'failed';
+
+/** A run that ended while its store was failing: its events and final row still to be written. */
+export interface UnfinishedRun {
+  readonly runId: string;
+  readonly store: Store;
+  /** Stores the run's events that are not stored yet (idempotent on runId+seq). */
+  readonly flush: () => Promise<void>;
+  readonly result: RunResult;
+}
+
+export interface RunFinisherOptions {
+  readonly logger: Logger;
+  /** First retry delay; doubles up to `maxRetryMs`. Default 500. */
+  readonly retryMs?: number;
+  readonly maxRetryMs?: number;
+  /** Runs kept for retry at most; older ones are given up (left RUNNING) past it. Default 10 000. */
+  readonly maxPending?: number;
+}
+
+/**
+ * Finishes the records of runs that ended while their store was down: events first, then the
+ * terminal row, retried in the background until the store answers again, so a database outage
+ * leaves no accepted run RUNNING once the database is back (no restart needed).
+ */
+export class RunFinisher {
+  readonly #logger: Logger;
+  readonly #retryMs: number;
+  readonly #maxRetryMs: number;
+  readonly #maxPending: number;
+  readonly #pending = new Map<string, UnfinishedRun>();
+  #delay: number;
+  #timer: NodeJS.Timeout | undefined;
+  #retrying: Promise<void> | undefined;
+
+  constructor(options: RunFinisherOptions) {
+    this.#logger = options.logger;
+    this.#retryMs = options.retryMs ?? 500;
+    this.#maxRetryMs = options.maxRetryMs ?? 10_000;
+    this.#maxPending = options.maxPending ?? 10_000;
+    this.#delay = this.#retryMs;
+  }
+
+  /** Runs waiting for their store. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Writes the run's events, then its final row. `done` when both are stored, `events-missing`
+   * when only the row is (it is final, some events are not yet), `failed` when the row is not.
+   */
+  static async tryFinish(run: UnfinishedRun): Promise<FinishOutcome> {
+    const eventsStored = await run.flush().then(
+      () => true,
+      () => false,
+    );
+    const rowStored = await run.store.finishRun(run.runId, run.result).then(
+      () => true,
+      () => false,
+    );
+    return rowStored ? (eventsStored ? 'done' : 'events-missing') : 'failed';
+  }
+
+  /** Keeps retrying `run` in the background until it is stored or `drain` gives up. */
+  defer(run: UnfinishedRun): void {
+    if (this.#pending.size >= this.#maxPending) {
+      const [oldest] = this.#pending.keys();
+      if (oldest !== undefined) {
+        this.#pending.delete(oldest);
+        this.#logger.error('too many unfinished runs; giving one up (it stays RUNNING)', {
+          runId: oldest,
+        });
+      }
+    }
+    this.#pending.set(run.runId, run);
+    this.#logger.warn('the run ended while its store was failing; finishing it in the background', {
+      runId: run.runId,
+    });
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#retrying !== undefined || this.#pending.size === 0)
+      return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#retrying = this.#retryAll().finally(() => {
+        this.#retrying = undefined;
+        this.#schedule();
+      });
+    }, this.#delay);
+    // Pending retries alone never keep the process alive; close() drains them.
+    this.#timer.unref();
+  }
+
+  async #retryAll(): Promise<void> {
+    let stored = 0;
+    for (const run of [...this.#pending.values()]) {
+      const outcome = await RunFinisher.tryFinish(run);
+      if (outcome === 'failed') break; // the store is still down: wait, retry later
+      if (outcome === 'events-missing') continue;
+      this.#pending.delete(run.runId);
+      stored++;
+    }
+    this.#delay =
+      this.#pending.size === 0 ? this.#retryMs : Math.min(this.#delay * 2, this.#maxRetryMs);
+    if (stored > 0) this.#logger.info('finished runs recorded after a store failure', { stored });
+  }
+
+  /**
+   * Stops the background retries and tries every pending run until `timeoutMs` has passed; what
+   * is still unstored then is logged and left RUNNING.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#retrying;
+    const deadline = Date.now() + timeoutMs;
+    // At least one attempt each, even when the grace period is already used up.
+    for (
+      let round = 0;
+      this.#pending.size > 0 && (round === 0 || Date.now() < deadline) && round < 100;
+      round++
+    ) {
+      await this.#retryAll();
+      if (this.#pending.size > 0) {
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(200, Math.max(0, deadline - Date.now()))),
+        );
+      }
+    }
+    for (const runId of this.#pending.keys()) {
+      this.#logger.error('could not finish the run record before shutdown; it stays RUNNING', {
+        runId,
+      });
+    }
+    this.#pending.clear();
+  }
+}
