@@ -14,6 +14,8 @@ export interface ThrowawayPostgres {
   /** `pg_ctl stop`: fast (clean, disconnects clients) or immediate (like a crash). */
   stop(mode?: 'fast' | 'immediate'): Promise<void>;
   start(): Promise<void>;
+  /** Starts the cluster unless it is running (cleanup after a failed test). */
+  ensureStarted(): Promise<void>;
   /** Stops the cluster and removes its files. */
   destroy(): Promise<void>;
 }
@@ -89,11 +91,13 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     `-p ${port}`,
     '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories=${base}`,
+    // fsync off is safe here: an immediate stop kills the server, not the OS, so written WAL
+    // survives. synchronous_commit stays on: an acknowledged commit must survive the crash test.
     '-c fsync=off',
-    '-c synchronous_commit=off',
     '-c full_page_writes=off',
     '-c max_connections=60',
   ].join(' ');
+  let running = false;
   const start = async () => {
     await exec('pg_ctl', [
       '-D',
@@ -107,9 +111,11 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       '30',
       'start',
     ]);
+    running = true;
   };
   const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
     await exec('pg_ctl', ['-D', dataDir, '-m', mode, '-w', '-t', '30', 'stop']);
+    running = false;
   };
   await start();
   let destroyed = false;
@@ -118,6 +124,9 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     port,
     start,
     stop,
+    ensureStarted: async () => {
+      if (!running) await start();
+    },
     async destroy() {
       if (destroyed) return;
       destroyed = true;
