@@ -61,19 +61,23 @@ async function openSubjects(): Promise<{ subjects: Subject[]; skipped: string[] 
   );
 
   const dbUrl = process.env.DATABASE_URL ?? DEFAULT_PG_URL;
-  const schema = `agentmint_bench_${process.pid}`;
-  const postgres = new PostgresDb({ dbUrl, schema, pool: { max: 16 } });
-  try {
-    await postgres.init();
-    subjects.push(
-      durable('PostgresDb', postgres, async () => {
-        await postgres.orm?.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
-        await postgres.close();
-      }),
-    );
-  } catch (error) {
-    await postgres.close().catch(() => {});
-    skipped.push(`PostgresDb skipped: ${(error as Error).message}`);
+  for (const asyncEventCommit of [false, true]) {
+    const schema = `agentmint_bench_${process.pid}_${asyncEventCommit ? 'async' : 'sync'}`;
+    const postgres = new PostgresDb({ dbUrl, schema, pool: { max: 16 }, asyncEventCommit });
+    const name = asyncEventCommit ? 'PostgresDb (asyncEventCommit)' : 'PostgresDb';
+    try {
+      await postgres.init();
+      subjects.push(
+        durable(name, postgres, async () => {
+          const drop = `drop schema if exists "${schema}" cascade`;
+          await postgres.orm?.em.getConnection().execute(drop);
+          await postgres.close();
+        }),
+      );
+    } catch (error) {
+      await postgres.close().catch(() => {});
+      skipped.push(`${name} skipped: ${(error as Error).message}`);
+    }
   }
   return { subjects, skipped };
 }

@@ -12,10 +12,11 @@ const EVENT_CHUNK = 1_000;
  * CTEs make createRun (session + run) and finishRun (run + messages + session) atomic without
  * BEGIN/COMMIT round trips. Messages travel as one jsonb parameter, whatever their number.
  *
- * Event batches commit asynchronously (no WAL flush wait; the flush is most of a commit's cost).
- * createRun and finishRun stay synchronous, and finishRun's flush covers every event appended
- * before it, so a finished run's events are as durable as the run. Only a PostgreSQL crash during
- * a run can lose its last events (at most `wal_writer_delay`, 200 ms by default), never a run row.
+ * With `asyncEventCommit`, event batches commit without waiting for the WAL flush (most of a
+ * commit's cost on a disk-bound server). createRun and finishRun stay synchronous, and finishRun's
+ * flush covers every event appended before it, so a finished run's events are as durable as the
+ * run; a PostgreSQL crash during a run may lose its last events (up to `wal_writer_delay`, 200 ms
+ * by default), never a run row.
  */
 export class PostgresRunWriter implements RunWriter {
   readonly #db: Kysely<StoredTables>;
@@ -23,9 +24,15 @@ export class PostgresRunWriter implements RunWriter {
   readonly #runs: RawBuilder<unknown>;
   readonly #events: RawBuilder<unknown>;
   readonly #messages: RawBuilder<unknown>;
+  readonly #asyncEventCommit: boolean;
 
-  constructor(db: Kysely<StoredTables>, schema: string | undefined) {
+  constructor(
+    db: Kysely<StoredTables>,
+    options: { schema: string | undefined; asyncEventCommit: boolean },
+  ) {
+    const { schema } = options;
     this.#db = db;
+    this.#asyncEventCommit = options.asyncEventCommit;
     const table = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`);
     this.#sessions = table('agentmint_sessions');
     this.#runs = table('agentmint_runs');
@@ -55,12 +62,14 @@ export class PostgresRunWriter implements RunWriter {
       const rows = events
         .slice(start, start + EVENT_CHUNK)
         .map((e) => sql`(${runId}, ${e.seq}::int, ${e.event}, ${JSON.stringify(e)}::jsonb)`);
-      // set_config(..., true) is SET LOCAL for this statement's own transaction: see the class doc.
+      // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
+      const asyncCommit = this.#asyncEventCommit
+        ? sql`cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`
+        : sql``;
       await sql`
         insert into ${this.#events} (run_id, seq, name, payload)
         select e.run_id, e.seq, e.name, e.payload
-        from (values ${sql.join(rows)}) as e(run_id, seq, name, payload)
-        cross join (select set_config('synchronous_commit', 'off', true)) as async_commit
+        from (values ${sql.join(rows)}) as e(run_id, seq, name, payload) ${asyncCommit}
         on conflict (run_id, seq) do nothing
       `.execute(this.#db);
     }

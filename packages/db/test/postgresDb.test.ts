@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDb, postgresMigrations } from '../src/index.ts';
 import { postgresAvailability } from './postgresAvailability.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
-import { describeStoreConformance, newRun } from './storeConformance.ts';
+import { describeStoreConformance, eventOf, newRun } from './storeConformance.ts';
 
 const availability = await postgresAvailability();
 const dbUrl = availability.dbUrl;
@@ -115,6 +115,25 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
         { column_name: 'created_at', data_type: 'timestamp with time zone' },
         { column_name: 'factory_input', data_type: 'jsonb' },
       ]);
+    });
+
+    it('with asyncEventCommit stores the events and leaves the pooled connections synchronous', async () => {
+      const { open } = scoped({ asyncEventCommit: true, pool: { max: 2 } });
+      const db = open();
+      const run = newRun();
+      await db.createRun(run);
+      const events = Array.from({ length: 5 }, (_, i) => eventOf(run, i + 1));
+      await db.appendEvents(run.runId, events.slice(0, 3));
+      await db.appendEvents(run.runId, events);
+      expect(await db.listEvents(run.runId, 0)).toEqual(events);
+
+      // SET LOCAL semantics: the setting died with the statement's transaction.
+      const settings = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(tablesOf(db)),
+        ),
+      );
+      expect(settings.map((s) => s.rows[0]?.synchronous_commit)).toEqual(['on', 'on', 'on', 'on']);
     });
 
     it('derives a stable id without credentials', () => {
