@@ -1,5 +1,7 @@
 import type { RunEvent, RunOutput, SessionRecord } from '@agentmint/core';
 import type { AgentInfo } from '@agentmint/trpc';
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type AgentClient,
@@ -90,6 +92,25 @@ describe('createAgentClient types', () => {
     expectTypeOf(nested.agents['research-agent'].run)
       .parameter(0)
       .toEqualTypeOf<AgentRunInput<TestRouter, 'research-agent'>>();
+  });
+});
+
+declare const agentRouter: TestRouter;
+const t = initTRPC.create({ transformer: superjson });
+const twoMounts = t.router({ a: agentRouter, v1: t.router({ ai: agentRouter }) });
+type TwoMounts = typeof twoMounts;
+
+describe('several or deeper mounts', () => {
+  it('finds every mount as a dotted path', () => {
+    expectTypeOf<AgentOSPath<TwoMounts>>().toEqualTypeOf<'a' | 'v1.ai'>();
+  });
+
+  it('takes the mount as a second type argument', () => {
+    const deep = createAgentClient<TwoMounts, 'v1.ai'>({ url: 'http://x/trpc', path: 'v1.ai' });
+    expectTypeOf(deep).toEqualTypeOf<AgentClient<TestRouter>>();
+    expectTypeOf<AgentId<TwoMounts, 'v1.ai'>>().toEqualTypeOf<AgentId<TestRouter>>();
+    // @ts-expect-error the path must match the type argument
+    createAgentClient<TwoMounts, 'v1.ai'>({ url: 'http://x/trpc', path: 'a' });
   });
 });
 
