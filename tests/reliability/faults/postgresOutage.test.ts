@@ -18,7 +18,8 @@ import { hsAuth, userToken } from '../support/tokens.ts';
 // ends with one row, a terminal status and all its events — none lost, none RUNNING forever.
 
 const unavailable = postgresUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
+if (unavailable && process.env.CI === 'true')
+  throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
 const OUTAGE_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,7 +46,10 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped mid-load and rest
         db,
         // Runs last ~300 ms, so the outage catches many of them in flight.
         model: () =>
-          new ScriptedModel({ record: false, fallback: { text: 'slow steady answer here', deltas: 4, delayMs: 75 } }),
+          new ScriptedModel({
+            record: false,
+            fallback: { text: 'slow steady answer here', deltas: 4, delayMs: 75 },
+          }),
         auth: hsAuth,
       });
       const server = await os.serve({ port: 0 });
@@ -79,10 +83,15 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped mid-load and rest
           body: form({ message: 'while down', stream: 'false' }),
         }),
         'REST sessions': await fetch(`${server.url}/sessions`, { headers: bearer(token) }),
-        'REST run read': await fetch(`${server.url}/agents/tenant-agent/runs/r-1`, { headers: bearer(token) }),
+        'REST run read': await fetch(`${server.url}/agents/tenant-agent/runs/r-1`, {
+          headers: bearer(token),
+        }),
       };
       for (const [what, response] of Object.entries(probes)) {
-        expect(await restFailure(response), what).toMatchObject({ status: 503, code: 'STORE_UNAVAILABLE' });
+        expect(await restFailure(response), what).toMatchObject({
+          status: 503,
+          code: 'STORE_UNAVAILABLE',
+        });
       }
       const trpc = await trpcCall({
         url: server.url,
@@ -110,7 +119,9 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped mid-load and rest
       await sleep(1_000);
       stopLoad = true;
       const attempts = await load;
-      await eventually(() => (os.runtime.activeRunCount === 0 ? true : undefined), { timeoutMs: 30_000 });
+      await eventually(() => (os.runtime.activeRunCount === 0 ? true : undefined), {
+        timeoutMs: 30_000,
+      });
 
       const accepted = attempts.filter((a) => a.runId !== undefined);
       const byPhase = tally(attempts, (a) => `${phases.get(a)} ${a.status} ${a.outcome}`);
@@ -118,16 +129,24 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped mid-load and rest
       const bad5xx = attempts.filter(
         (a) => (a.status >= 500 && a.outcome !== 'STORE_UNAVAILABLE') || a.status === 0,
       );
-      expect(tally(bad5xx, (a) => `${phases.get(a)} ${a.shape} ${a.status} ${a.outcome}`)).toEqual({});
+      expect(tally(bad5xx, (a) => `${phases.get(a)} ${a.shape} ${a.status} ${a.outcome}`)).toEqual(
+        {},
+      );
       expect(accepted.filter((a) => phases.get(a) === 'after').length).toBeGreaterThan(0);
       // No accepted run is lost or stuck RUNNING: within a bound, every one is final and complete.
       const problems = await eventually(
         async () => {
           const rows = await ledger.byId();
-          const found = accepted.map((a) => runProblem(a.runId!, rows.get(a.runId!))).filter(Boolean);
+          const found = accepted
+            .map((a) => runProblem(a.runId!, rows.get(a.runId!)))
+            .filter(Boolean);
           return found.length === 0 ? found : undefined;
         },
-        { timeoutMs: 20_000, everyMs: 500, what: 'every accepted run to be final with all its events' },
+        {
+          timeoutMs: 20_000,
+          everyMs: 500,
+          what: 'every accepted run to be final with all its events',
+        },
       ).catch(async () => {
         const rows = await ledger.byId();
         return accepted.map((a) => runProblem(a.runId!, rows.get(a.runId!))).filter(Boolean);
