@@ -4,10 +4,6 @@ export class PendingWork {
   #wake: (() => void) | undefined;
   #idle: Promise<void> | undefined;
 
-  get size(): number {
-    return this.#count;
-  }
-
   track<T>(operation: Promise<T>): Promise<T> {
     this.#count++;
     return operation.finally(() => {

@@ -71,8 +71,12 @@ type SameKeys<TA, TB> = [keyof TA] extends [keyof TB]
   : false;
 type Expect<T extends true> = T;
 export type TablesMatchEntities = Expect<
-  SameKeys<StoredTables['agentmint_sessions'], AgentMintTables['agentmint_sessions']> &
-    SameKeys<StoredTables['agentmint_runs'], AgentMintTables['agentmint_runs']> &
-    SameKeys<StoredTables['agentmint_run_events'], AgentMintTables['agentmint_run_events']> &
-    SameKeys<StoredTables['agentmint_messages'], AgentMintTables['agentmint_messages']>
+  [
+    SameKeys<StoredTables['agentmint_sessions'], AgentMintTables['agentmint_sessions']>,
+    SameKeys<StoredTables['agentmint_runs'], AgentMintTables['agentmint_runs']>,
+    SameKeys<StoredTables['agentmint_run_events'], AgentMintTables['agentmint_run_events']>,
+    SameKeys<StoredTables['agentmint_messages'], AgentMintTables['agentmint_messages']>,
+  ] extends [true, true, true, true]
+    ? true
+    : false
 >;
