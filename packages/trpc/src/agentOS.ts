@@ -7,7 +7,7 @@ import {
   type Store,
 } from '@agentmint/core';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AgentInfo, describeAgents } from './agentInfo.ts';
 import { type AgentOSRouter, createAgentOSRouter } from './agentOSRouter.ts';
@@ -17,7 +17,7 @@ import type { AuthOptions } from './auth/authOptions.ts';
 import { createAuthenticator } from './auth/createAuthenticator.ts';
 import type { Identity } from './auth/identity.ts';
 import { type AgentMintRequestState, headerRecord } from './context.ts';
-import { createRequestAccess } from './requestAccess.ts';
+import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
 import { createBaseProcedure } from './trpc.ts';
@@ -41,6 +41,29 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]> {
 const ANONYMOUS: Identity = { userId: undefined, trusted: EMPTY_TRUSTED };
 
 /**
+ * Rejects bodies over `maxBytes` (413) before anything reads them. A declared Content-Length is
+ * checked from the header alone: touching `request.body` would make @hono/node-server build a full
+ * web Request and stream for every request, and every later read would go through that stream
+ * instead of its direct fast path. Only bodies of unknown length (chunked) are counted as they
+ * stream, by Hono's own middleware.
+ */
+function limitBody(maxBytes: number): MiddlewareHandler {
+  const tooLarge = (c: Context) =>
+    restError(c, new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBytes} bytes`));
+  const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD') return next();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+      const length = Number(declared);
+      return Number.isSafeInteger(length) && length <= maxBytes ? next() : tooLarge(c);
+    }
+    return streamed(c, next);
+  };
+}
+
+/**
  * Serves agent factories over a typed tRPC router, Agno's REST API and SSE. `router` nests in a
  * host's tRPC router; `fetch` mounts in any web-standard host; `serve` runs a Node server.
  */
@@ -50,6 +73,8 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   readonly agents: ReadonlyMap<string, AgentInfo>;
   readonly #authenticate: (headers: Headers) => Promise<Identity>;
   readonly #policy: AccessPolicy | undefined;
+  /** Without auth every request has the same access: built once, not per request. */
+  readonly #anonymousAccess: RequestAccess | undefined;
   readonly #app: Hono;
   #servers = new Set<ServerHandle>();
 
@@ -71,6 +96,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       this.#authenticate = async () => ANONYMOUS;
       this.#policy = undefined;
     }
+    this.#anonymousAccess = options.auth ? undefined : createRequestAccess(ANONYMOUS, undefined);
     const base = createBaseProcedure((headers) => this.authenticate(headers));
     this.router = createAgentOSRouter<TAgents>({
       runtime: this.runtime,
@@ -83,8 +109,9 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
 
   /** Verifies the request's credentials and decides what it may do (401 when a token is bad). */
   async authenticate(headers: Headers): Promise<AgentMintRequestState> {
-    const identity = await this.#authenticate(headers);
-    return { access: createRequestAccess(identity, this.#policy), headers: headerRecord(headers) };
+    const access =
+      this.#anonymousAccess ?? createRequestAccess(await this.#authenticate(headers), this.#policy);
+    return { access, headers: headerRecord(headers) };
   }
 
   /** tRPC `createContext` for hosts: spread the result into your own context. */
@@ -97,17 +124,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
 
   #createApp(maxBodyBytes: number): Hono {
     const app = new Hono();
-    app.use(
-      '*',
-      bodyLimit({
-        maxSize: maxBodyBytes,
-        onError: (c) =>
-          restError(
-            c,
-            new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes`),
-          ),
-      }),
-    );
+    app.use('*', limitBody(maxBodyBytes));
     app.all('/trpc/*', (c) =>
       fetchRequestHandler({
         endpoint: '/trpc',

@@ -1,5 +1,6 @@
 import { AgentMintError } from '@agentmint/core';
 import type { Context } from 'hono';
+import { readTextMultipart } from './formFields.ts';
 
 /** The fields of `POST /agents/{id}/runs`, whatever the body's encoding. */
 export interface RunRequestFields {
@@ -31,7 +32,7 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
     type.includes('application/x-www-form-urlencoded')
   ) {
     try {
-      body = (await c.req.parseBody()) as Record<string, unknown>;
+      body = await readForm(c, type);
     } catch {
       throw new AgentMintError('BAD_REQUEST', 'The form body could not be parsed');
     }
@@ -54,6 +55,22 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
     userId: optionalString(body.user_id, 'user_id'),
     factoryInput: body.factory_input,
   };
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Form fields, read straight from the bytes when they are plain text (what Agno's clients and
+ * `curl -F` send); anything else goes through Hono's full parser, which reads the cached bytes.
+ */
+async function readForm(c: Context, type: string): Promise<Record<string, unknown>> {
+  const text = utf8.decode(await c.req.arrayBuffer());
+  if (type.includes('application/x-www-form-urlencoded')) {
+    const fields: Record<string, string> = Object.create(null);
+    for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
+    return fields;
+  }
+  return readTextMultipart(text, type) ?? ((await c.req.parseBody()) as Record<string, unknown>);
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
