@@ -70,7 +70,7 @@ export abstract class SqlStore implements Store {
     opened: OpenedDatabase,
     migrate: () => Promise<void>,
   ): Promise<void>;
-  /** Names the database in error messages, e.g. `SQLite file 'agentmint.db'`. */
+  /** Names the database in error messages, e.g. `SqliteDb 'agentmint.db'`. */
   protected abstract describe(): string;
 
   /** The MikroORM instance, for advanced use (own entities, raw queries); undefined before `init()`. */
@@ -201,6 +201,22 @@ export abstract class SqlStore implements Store {
         rows.map((row) => row.id),
       );
       return rows.map((row) => toRunRecord(row, messages.get(row.id) ?? [], this.#codec));
+    });
+  }
+
+  listStaleRuns(before: Date, limit: number): Promise<RunRecord[]> {
+    if (limit <= 0) return Promise.resolve([]);
+    const cutoff = this.#codec.date(before);
+    return this.#run(async (db) => {
+      const rows = await db
+        .selectFrom('agentmint_runs')
+        .selectAll()
+        .where('status', '=', 'RUNNING')
+        .where('updated_at', '<', cutoff)
+        .orderBy('created_at', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => toRunRecord(row, [], this.#codec));
     });
   }
 
