@@ -1,7 +1,9 @@
 import type { ViteUserConfig } from 'vitest/config';
 
 // Tests run on source: resolve workspace packages through their `@agentmint/source` export condition.
-const conditions = ['@agentmint/source', 'import', 'module', 'node', 'default'];
+// No explicit 'import': it would leak into require() of dual packages (pg would load pg-pool's ESM
+// build and fail); Vite adds 'import' to ESM imports by itself.
+const conditions = ['@agentmint/source', 'module', 'node', 'default'];
 
 export const sharedTestConfig: ViteUserConfig = {
   resolve: { conditions },
