@@ -12,6 +12,7 @@ import type { TrustedContext } from './requestContext.ts';
 import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import { RunFinisher } from './runFinisher.ts';
+import { DEFAULT_STALE_RUN_AFTER_MS, endStaleRuns } from './staleRuns.ts';
 import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
 import { fromStore } from './storeFailure.ts';
 
@@ -22,6 +23,12 @@ export interface AgentRuntimeOptions {
   logger?: Logger;
   /** Concurrent runs one user may have; more get TOO_MANY_RUNS (429). Default: unlimited. */
   maxConcurrentRunsPerUser?: number;
+  /**
+   * `init()` ends RUNNING rows older than this, left by a process that crashed (ERROR
+   * RUN_INTERRUPTED). Keep it above your longest run when several processes share a db. Default
+   * 15 minutes.
+   */
+  staleRunAfterMs?: number;
 }
 
 /** Who is asking, as established by the transport after verifying credentials. */
@@ -70,6 +77,7 @@ export class AgentRuntime {
   readonly #maxPerUser: number;
   /** Runs that ended while their store was down, finished once it is back. */
   readonly #finisher: RunFinisher;
+  readonly #staleRunAfterMs: number;
   #initialized: Promise<void> | undefined;
   #closing = false;
   #closed: Promise<void> | undefined;
@@ -79,6 +87,10 @@ export class AgentRuntime {
     this.#defaultDb = options.db ?? new InMemoryDb({ id: 'default' });
     this.#maxPerUser = options.maxConcurrentRunsPerUser ?? Number.POSITIVE_INFINITY;
     this.#finisher = new RunFinisher({ logger: this.logger });
+    this.#staleRunAfterMs = options.staleRunAfterMs ?? DEFAULT_STALE_RUN_AFTER_MS;
+    if (!(this.#staleRunAfterMs >= 0)) {
+      throw new TypeError(`staleRunAfterMs must be a number >= 0, got ${options.staleRunAfterMs}`);
+    }
     const agents = new Map<string, AgentEntry>();
     for (const entry of options.agents) {
       if (entry instanceof Agent) assertValidAgentId(entry.id, 'Agent');
@@ -96,9 +108,11 @@ export class AgentRuntime {
     return this.#storeList;
   }
 
-  /** Connects and migrates every store; idempotent. */
+  /** Connects and migrates every store, then ends runs a crashed process left RUNNING; idempotent. */
   init(): Promise<void> {
-    this.#initialized ??= Promise.all(this.stores.map((store) => store.init())).then(() => {});
+    this.#initialized ??= Promise.all(this.stores.map((store) => store.init())).then(async () => {
+      await endStaleRuns(this.stores, this.#staleRunAfterMs, this.logger);
+    });
     return this.#initialized;
   }
 

@@ -87,6 +87,14 @@ export class InMemoryDb implements Store {
     return lastN(runs, query.limit ?? 100).reverse();
   }
 
+  async listStaleRuns(before: Date, limit: number): Promise<RunRecord[]> {
+    return [...this.#runs.values()]
+      .map((stored) => stored.record)
+      .filter((run) => run.status === 'RUNNING' && run.updatedAt < before)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, Math.max(0, limit));
+  }
+
   async listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]> {
     const stored = this.#runs.get(runId);
     if (!stored || !inScope(stored.record, scope)) return [];

@@ -102,6 +102,12 @@ export interface Store {
 
   getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined>;
   listRuns(query: ListRunsQuery, scope?: OwnerScope): Promise<RunRecord[]>;
+  /**
+   * Runs still RUNNING whose row was last written before `before`, oldest first, at most `limit`:
+   * runs a crashed process left behind, which `AgentRuntime.init()` ends. Optional: a store
+   * without it is not swept.
+   */
+  listStaleRuns?(before: Date, limit: number): Promise<RunRecord[]>;
   /** Events with `seq > afterSeq`, in order. */
   listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]>;
   /** Messages of the session's latest completed runs, oldest first. */

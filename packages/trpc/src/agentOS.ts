@@ -36,6 +36,8 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]> {
   maxConcurrentRunsPerUser?: number;
   /** How long a tRPC-streamed run waits for its client to reconnect before it is cancelled. */
   resumeGraceMs?: number;
+  /** RUNNING rows older than this are ended on start (left by a crash). Default 15 minutes. */
+  staleRunAfterMs?: number;
 }
 
 const ANONYMOUS: Identity = { userId: undefined, trusted: EMPTY_TRUSTED };
@@ -86,6 +88,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       ...(options.maxConcurrentRunsPerUser !== undefined && {
         maxConcurrentRunsPerUser: options.maxConcurrentRunsPerUser,
       }),
+      ...(options.staleRunAfterMs !== undefined && { staleRunAfterMs: options.staleRunAfterMs }),
     });
     this.agents = describeAgents(this.runtime.agents.values());
     if (options.auth) {
