@@ -31,12 +31,18 @@ export interface AgentClientBaseOptions {
   readonly EventSource?: EventSourceConstructor | undefined;
 }
 
-/** `path` locates the AgentOS router in a host router; it is required exactly when there is one. */
-export type AgentClientPathOption<TPath extends string> = [TPath] extends ['']
-  ? { readonly path?: '' | undefined }
-  : {
-      /** Where the host mounted the AgentOS router: `'ai'` for `router({ ai: agentOS.router })`. */ readonly path: TPath;
-    };
+/**
+ * `path` locates the AgentOS router in a host router; it is required exactly when there is one,
+ * and cannot be given at all when the router type holds no AgentOS router.
+ */
+export type AgentClientPathOption<TPath extends string> = [TPath] extends [never]
+  ? { readonly path: never }
+  : [TPath] extends ['']
+    ? { readonly path?: '' | undefined }
+    : {
+        /** Where the host mounted the AgentOS router: `'ai'` for `router({ ai: agentOS.router })`. */
+        readonly path: TPath;
+      };
 
 export type AgentClientOptions<TPath extends string = ''> = AgentClientBaseOptions &
   AgentClientPathOption<TPath>;

@@ -1,7 +1,7 @@
 import { createTRPCUntypedClient } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import type { AgentClient } from './agentClient.ts';
-import type { AgentClientBaseOptions, AgentClientOptions } from './agentClientOptions.ts';
+import type { AgentClientOptions } from './agentClientOptions.ts';
 import { agentLinks } from './agentLinks.ts';
 import type { AgentOSPath } from './agentOSPath.ts';
 import { NAMESPACE_PROCEDURES, type Namespace } from './namespaceProcedures.ts';
@@ -20,7 +20,7 @@ export function createAgentClient<
   TRouter extends AnyTRPCRouter,
   const TPath extends AgentOSPath<TRouter> = AgentOSPath<TRouter>,
 >(options: AgentClientOptions<TPath>): AgentClient<TRouter, TPath> {
-  const untyped = createUntypedClient(options);
+  const untyped = createTRPCUntypedClient<AnyTRPCRouter>({ links: agentLinks(options) });
   const prefix = options.path ? `${options.path}.` : '';
   const call = (namespace: Namespace, name: string): Caller => {
     const type = (NAMESPACE_PROCEDURES[namespace] as Record<string, 'query' | 'mutation'>)[name];
@@ -44,10 +44,6 @@ export function createAgentClient<
     sessions: namespace('sessions'),
   };
   return Object.freeze(client) as unknown as AgentClient<TRouter, TPath>;
-}
-
-function createUntypedClient(options: AgentClientBaseOptions): Untyped {
-  return createTRPCUntypedClient<AnyTRPCRouter>({ links: agentLinks<AnyTRPCRouter>(options) });
 }
 
 /** `agents.list/get`, and a run/stream handle for any other key (agent ids cannot be list/get). */

@@ -1,3 +1,5 @@
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
 import { describe, it } from 'vitest';
 import { createAgentClient } from '../src/index.ts';
 import type { TestRouter } from './fixtures.ts';
@@ -5,6 +7,9 @@ import type { HostRouter } from './hostRouter.ts';
 
 // Compile-only: every `@ts-expect-error` marks a call that must not compile (tsc fails on an unused one).
 declare const url: string;
+const t = initTRPC.create({ transformer: superjson });
+const noAgentOS = t.router({ ping: t.procedure.query(() => 'pong') });
+type NoAgentOS = typeof noAgentOS;
 const client = createAgentClient<TestRouter>({ url });
 const research = client.agents['research-agent'];
 
@@ -74,6 +79,8 @@ describe('calls that must not compile', () => {
     createAgentClient<HostRouter>({ url });
     // @ts-expect-error the AgentOS router itself takes no path
     createAgentClient<TestRouter>({ url, path: 'ai' });
+    // @ts-expect-error a router without AgentOS in it
+    createAgentClient<NoAgentOS>({ url });
   });
 
   it('takes string or async tokens only', () => {
