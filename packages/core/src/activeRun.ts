@@ -76,6 +76,19 @@ export class ActiveRun {
     if (!this.controller.signal.aborted) this.controller.abort(new RunCancelledSignal(reason));
   }
 
+  /** The run's output; if `signal` aborts first (the client gave up), the run is cancelled. */
+  async outcome(signal: AbortSignal | undefined): Promise<RunOutput> {
+    if (!signal) return this.done;
+    const cancel = () => this.cancel('client disconnected');
+    if (signal.aborted) cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return await this.done;
+    } finally {
+      signal.removeEventListener('abort', cancel);
+    }
+  }
+
   /**
    * Events with `seq > afterSeq`, live until the terminal event. When the last subscriber leaves
    * and `cancelAfterMs` is set, the run is cancelled unless someone re-subscribes in time.

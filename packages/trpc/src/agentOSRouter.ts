@@ -76,13 +76,7 @@ export function createAgentOSRouter<const TAgents extends readonly AgentEntry[]>
           headers,
           streamModel: false,
         });
-        const cancel = () => run.cancel('client disconnected');
-        signal?.addEventListener('abort', cancel, { once: true });
-        try {
-          return await run.done;
-        } finally {
-          signal?.removeEventListener('abort', cancel);
-        }
+        return run.outcome(signal);
       }),
   });
 

@@ -36,13 +36,7 @@ export function agentProcedures<TEntry extends AgentEntry>(
           streamModel: false,
         });
         // A client that gives up on a non-streamed run does not keep the model busy.
-        const cancel = () => run.cancel('client disconnected');
-        signal?.addEventListener('abort', cancel, { once: true });
-        try {
-          return await run.done;
-        } finally {
-          signal?.removeEventListener('abort', cancel);
-        }
+        return run.outcome(signal);
       }),
 
     stream: base.input(streamInputParser<TEntry>()).subscription(async function* ({ input, ctx }) {

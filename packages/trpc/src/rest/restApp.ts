@@ -61,12 +61,7 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
       headers: state.headers,
       streamModel: fields.stream,
     });
-    if (!fields.stream) {
-      c.req.raw.signal.addEventListener('abort', () => run.cancel('client disconnected'), {
-        once: true,
-      });
-      return c.json(restRun(await run.done));
-    }
+    if (!fields.stream) return c.json(restRun(await run.outcome(c.req.raw.signal)));
     return streamRun(c, run);
   });
 
@@ -100,7 +95,7 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
       headers: state.headers,
       streamModel: fields.stream,
     });
-    return fields.stream ? streamRun(c, run) : c.json(restRun(await run.done));
+    return fields.stream ? streamRun(c, run) : c.json(restRun(await run.outcome(c.req.raw.signal)));
   });
 
   // Replays a run's events (SSE) after `Last-Event-ID` / `?after=`; live while the run goes on.
