@@ -21,8 +21,8 @@ let os: Awaited<ReturnType<typeof startOS>>['os'];
 const slowText = Array.from({ length: 40 }, (_, i) => `tok${i}`).join(' ');
 
 beforeAll(async () => {
-  fake = await startFakeOpenAIServer({ fallback: { text: slowText, deltas: 40, delayMs: 50 } });
-  const scripted = new ScriptedModel({ fallback: { text: slowText, deltas: 40, delayMs: 50 } });
+  fake = await startFakeOpenAIServer({ fallback: { text: slowText, deltas: 40, delayMs: 100 } });
+  const scripted = new ScriptedModel({ fallback: { text: slowText, deltas: 40, delayMs: 100 } });
   ({ url, os } = await startOS({
     agents: [
       new AgentFactory({ id: 'scripted-agent', db, factory: () => new Agent({ model: scripted }) }),
@@ -93,8 +93,8 @@ describe('client disconnects mid-stream', () => {
     expect(seen.some((e) => e.event === 'RunContent')).toBe(true);
     const row = await finalRow(runId);
     expect(row.status).toBe('CANCELLED');
-    // Well before the 2 s the whole answer would have taken.
-    expect(Date.now() - started).toBeLessThan(1_800);
+    // Well before the 4 s the whole answer would have taken.
+    expect(Date.now() - started).toBeLessThan(3_000);
     const events = await eventually(async () => {
       const stored = await db.listEvents(runId, 0);
       return stored.at(-1)?.event === 'RunCancelled' ? stored : undefined;

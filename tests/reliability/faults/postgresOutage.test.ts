@@ -1,6 +1,6 @@
 import { PostgresDb } from '@agentmint/db';
 import { ScriptedModel } from '@agentmint/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createServerOS } from '../../../apps/server/src/createServerOS.ts';
 import { bearer, eventually, form, restFailure, trpcCall } from '../support/http.ts';
 import { type Attempt, runLoad, SERVER_SHAPES, tally } from '../support/loadClient.ts';
@@ -10,7 +10,6 @@ import {
   type ThrowawayPostgres,
 } from '../support/postgres.ts';
 import { RunLedger, runProblem } from '../support/runLedger.ts';
-import { recordingLogger } from '../support/servers.ts';
 import { hsAuth, userToken } from '../support/tokens.ts';
 
 // PostgreSQL stops in the middle of a load and comes back. While it is down the server answers a
@@ -31,6 +30,7 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped mid-load and rest
     ledger = new RunLedger(pg.url);
   });
   afterEach(async () => {
+    vi.restoreAllMocks();
     await pg?.ensureStarted();
   });
   afterAll(async () => {
@@ -40,7 +40,9 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped mid-load and rest
 
   for (const mode of ['fast', 'immediate'] as const) {
     it(`answers 503 while down, recovers by itself, loses no accepted run (pg_ctl stop -m ${mode})`, async () => {
-      const logger = recordingLogger();
+      // apps/server logs to the console: an outage means thousands of expected lines there.
+      const consoleErrors = vi.spyOn(console, 'error').mockImplementation(() => {});
+      vi.spyOn(console, 'warn').mockImplementation(() => {});
       const db = new PostgresDb({ dbUrl: pg.url, pool: { max: 8 } });
       const os = createServerOS({
         db,
@@ -161,7 +163,8 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL stopped mid-load and rest
       );
       expect(problems.slice(0, 10)).toEqual([]);
       await server.close({ graceMs: 2_000 });
-      expect(logger.errors).toBeDefined();
+      // The outage was reported to operators, in the logs.
+      expect(consoleErrors).toHaveBeenCalled();
     });
   }
 });
