@@ -108,7 +108,7 @@ async function hostileTokens(): Promise<Record<string, string>> {
       { ...CLAIMS, iss: ISSUER, aud: AUDIENCE, exp: '9999999999' as unknown as number },
       trusted.privateKey,
     ),
-    'no exp at all': signRaw(
+    'nbf as a string, no exp': signRaw(
       { alg: 'RS256' },
       { ...CLAIMS, iss: ISSUER, aud: AUDIENCE, nbf: 'now' as unknown as number },
       trusted.privateKey,
