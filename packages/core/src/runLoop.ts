@@ -60,6 +60,11 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
     const request = { messages: conversation.slice(), tools: specs, signal: ctx.signal };
     let response: ModelResponse;
     if (options.streamModel) {
+      // Let the transports write what was emitted so far before the model runs: a model that
+      // answers without I/O (a cache, a local or fake model) would otherwise keep the event loop
+      // in microtasks until the whole answer is done, and the client would see nothing until then.
+      await nextMacrotask();
+      ctx.signal.throwIfAborted();
       let content = '';
       const toolCalls: ToolCall[] = [];
       let usage: ModelUsage | undefined;
@@ -179,4 +184,9 @@ function parseArguments(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Resolves after pending I/O (socket writes) has had its turn. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
