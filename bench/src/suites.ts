@@ -1,13 +1,9 @@
 import { factoryResolveSuite } from './factoryResolve.ts';
 import { httpRunsSuite } from './httpRuns.ts';
 import { persistenceSuite } from './persistence.ts';
+import { streamingSuite } from './streaming.ts';
 import type { BenchSuite } from './suite.ts';
 import { typecheckCostSuite } from './typecheckCost.ts';
 
 /** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
-export const suites: BenchSuite[] = [
-  factoryResolveSuite,
-  httpRunsSuite,
-  persistenceSuite,
-  typecheckCostSuite,
-];
+export const suites: BenchSuite[] = [factoryResolveSuite, httpRunsSuite, persistenceSuite, typecheckCostSuite, streamingSuite];
