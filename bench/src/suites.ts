@@ -6,4 +6,10 @@ import type { BenchSuite } from './suite.ts';
 import { typecheckCostSuite } from './typecheckCost.ts';
 
 /** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
-export const suites: BenchSuite[] = [factoryResolveSuite, httpRunsSuite, persistenceSuite, typecheckCostSuite, streamingSuite];
+export const suites: BenchSuite[] = [
+  factoryResolveSuite,
+  httpRunsSuite,
+  streamingSuite,
+  persistenceSuite,
+  typecheckCostSuite,
+];
