@@ -1,5 +1,6 @@
 import { factoryResolveSuite } from './factoryResolve.ts';
 import { httpRunsSuite } from './httpRuns.ts';
+import { openStreamsSuite } from './openStreams.ts';
 import { persistenceSuite } from './persistence.ts';
 import { streamingSuite } from './streaming.ts';
 import type { BenchSuite } from './suite.ts';
@@ -10,6 +11,7 @@ export const suites: BenchSuite[] = [
   factoryResolveSuite,
   httpRunsSuite,
   streamingSuite,
+  openStreamsSuite,
   persistenceSuite,
   typecheckCostSuite,
 ];

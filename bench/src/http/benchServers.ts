@@ -13,12 +13,15 @@ export const DB_LABEL: Record<DbKind, string> = {
 export class ServerSet {
   readonly #servers: ChildServer[] = [];
 
-  async baseline(model: BenchModelMode): Promise<ChildServer> {
+  async baseline(
+    model: BenchModelMode,
+    env: Readonly<Record<string, string>> = {},
+  ): Promise<ChildServer> {
     return this.#add(
       await startServer({
         name: 'baseline',
         script: 'baselineServer.ts',
-        env: { BENCH_MODEL: model },
+        env: { ...env, BENCH_MODEL: model },
       }),
     );
   }
@@ -26,18 +29,18 @@ export class ServerSet {
   async agentmint(
     db: DbKind,
     model: BenchModelMode,
-    nodeArgs?: readonly string[],
+    env: Readonly<Record<string, string>> = {},
   ): Promise<ChildServer> {
     return this.#add(
       await startServer({
         name: `AgentOS (${DB_LABEL[db]})`,
         script: 'agentmintServer.ts',
         env: {
+          ...env,
           BENCH_DB: db,
           BENCH_MODEL: model,
           ...(process.env.DATABASE_URL && { BENCH_DATABASE_URL: process.env.DATABASE_URL }),
         },
-        ...(nodeArgs && { nodeArgs }),
         startTimeoutMs: 30_000,
       }),
     );

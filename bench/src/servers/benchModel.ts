@@ -5,13 +5,20 @@ import { ScriptedModel } from '@agentmint/testing';
  * How the zero-latency model behaves in a bench server (`BENCH_MODEL`):
  * - `ok`: answers "ok" at once, records nothing (non-streaming throughput);
  * - `stream200`: streams a 1,000-character answer as 200 deltas, no delay (events/s, first event);
- * - `slow20`: 20 deltas 50 ms apart (1,000 open streams: memory per open run).
+ * - `slow20`: 20 deltas `BENCH_SLOW_DELAY_MS` apart (default 250 ms: 1,000 streams take a few
+ *   seconds to open on a busy 2-core box, and they must all be open at once to weigh one).
  */
 export type BenchModelMode = 'ok' | 'stream200' | 'slow20';
 
 export const STREAM_DELTAS = 200;
 export const SLOW_DELTAS = 20;
-export const SLOW_DELAY_MS = 50;
+/** Default spacing of the slow model's deltas; the bench may pass another in BENCH_SLOW_DELAY_MS. */
+export const SLOW_DELAY_MS = 250;
+
+export function slowDelayMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.BENCH_SLOW_DELAY_MS ?? SLOW_DELAY_MS);
+  return Number.isFinite(value) && value >= 0 ? value : SLOW_DELAY_MS;
+}
 /** Events of one streamed run: RunStarted, ModelRequestStarted, the deltas, 3 closing events. */
 export const eventsPerRun = (deltas: number): number => deltas + 5;
 
@@ -35,7 +42,7 @@ export function createBenchModel(mode: BenchModelMode): Model {
       });
     case 'slow20':
       return new ScriptedModel({
-        fallback: { text: STREAM_TEXT.slice(0, 200), deltas: SLOW_DELTAS, delayMs: SLOW_DELAY_MS },
+        fallback: { text: STREAM_TEXT.slice(0, 200), deltas: SLOW_DELTAS, delayMs: slowDelayMs() },
         record: false,
       });
   }
