@@ -13,6 +13,7 @@ import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import { RunFinisher } from './runFinisher.ts';
 import { DEFAULT_STALE_RUN_AFTER_MS, endStaleRuns } from './staleRuns.ts';
+import { assertStorableText, isStorableText } from './storableText.ts';
 import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
 import { fromStore } from './storeFailure.ts';
 
@@ -165,6 +166,9 @@ export class AgentRuntime {
     if (typeof request.message !== 'string' || request.message.length === 0) {
       throw new AgentMintError('BAD_REQUEST', '`message` must be a non-empty string');
     }
+    assertStorableText(request.message, 'message');
+    assertStorableText(request.sessionId, 'sessionId');
+    assertStorableText(request.caller.userId, 'userId');
     const userKey = request.caller.userId ?? '';
     const running = this.#runsPerUser.get(userKey) ?? 0;
     if (running >= this.#maxPerUser) throw new TooManyRunsError(this.#maxPerUser);
@@ -285,6 +289,8 @@ export class AgentRuntime {
     scope: OwnerScope,
     agentId: string | undefined,
   ): Promise<{ record: RunRecord; store: Store }> {
+    // No run can have such an id (they are refused on the way in), and PostgreSQL cannot query it.
+    if (!isStorableText(runId)) throw new AgentMintError('RUN_NOT_FOUND', 'No such run');
     // The agent's own store first: with one db per agent, that is the only query.
     const first = agentId === undefined ? undefined : this.storeOf(this.entry(agentId));
     const stores =
@@ -361,6 +367,8 @@ export class AgentRuntime {
     sessionId: string,
     scope?: OwnerScope,
   ): Promise<{ session: SessionRecord; runs: RunRecord[] }> {
+    if (!isStorableText(sessionId))
+      throw new AgentMintError('SESSION_NOT_FOUND', 'No such session');
     for (const store of this.stores) {
       const session = await fromStore(store.getSession(sessionId, scope));
       if (session) return { session, runs: await fromStore(store.listRuns({ sessionId }, scope)) };
@@ -369,6 +377,8 @@ export class AgentRuntime {
   }
 
   async deleteSession(sessionId: string, scope?: OwnerScope): Promise<void> {
+    if (!isStorableText(sessionId))
+      throw new AgentMintError('SESSION_NOT_FOUND', 'No such session');
     const deleted = await fromStore(
       Promise.all(this.stores.map((s) => s.deleteSession(sessionId, scope))),
     );
@@ -378,6 +388,9 @@ export class AgentRuntime {
   }
 
   async renameSession(sessionId: string, name: string, scope?: OwnerScope): Promise<SessionRecord> {
+    if (!isStorableText(sessionId))
+      throw new AgentMintError('SESSION_NOT_FOUND', 'No such session');
+    assertStorableText(name, 'name');
     for (const store of this.stores) {
       const renamed = await fromStore(store.renameSession(sessionId, name, scope));
       if (renamed) return renamed;

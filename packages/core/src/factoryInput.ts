@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { FactoryValidationError, type ValidationIssue } from './errors/factoryValidationError.ts';
+import { isStorableText } from './storableText.ts';
 
 /**
  * Turns the client's raw `factoryInput` into `ctx.input`. A JSON string is decoded first; the
@@ -41,10 +42,17 @@ function decodeFactoryInput(raw: unknown): Record<string, unknown> | undefined {
       { path: ['factoryInput'], message: 'Expected an object', code: 'invalid_type' },
     ]);
   }
-  if (nestingDepth(value) > MAX_FACTORY_INPUT_DEPTH) {
+  const shape = inspect(value);
+  if (shape.depth > MAX_FACTORY_INPUT_DEPTH) {
     throw new FactoryValidationError(
       `factoryInput is nested more than ${MAX_FACTORY_INPUT_DEPTH} levels deep`,
       [{ path: ['factoryInput'], message: 'Too deeply nested', code: 'too_deep' }],
+    );
+  }
+  if (!shape.storable) {
+    throw new FactoryValidationError(
+      'factoryInput contains a NUL character or an unpaired surrogate; send valid Unicode text',
+      [{ path: ['factoryInput'], message: 'Not valid Unicode text', code: 'invalid_string' }],
     );
   }
   return value;
@@ -56,20 +64,26 @@ function decodeFactoryInput(raw: unknown): Record<string, unknown> | undefined {
  */
 export const MAX_FACTORY_INPUT_DEPTH = 64;
 
-/** How many objects/arrays deep `value` goes, counted without recursion; stops past the limit. */
-function nestingDepth(value: unknown): number {
+/**
+ * How many objects/arrays deep `value` goes, and whether every key and string in it is storable
+ * text; walked without recursion, stopping at the first problem.
+ */
+function inspect(value: unknown): { depth: number; storable: boolean } {
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;
     if (current === null || typeof current !== 'object') continue;
     if (depth > deepest) deepest = depth;
-    if (deepest > MAX_FACTORY_INPUT_DEPTH) return deepest;
-    for (const child of Object.values(current)) {
+    if (deepest > MAX_FACTORY_INPUT_DEPTH) return { depth: deepest, storable: true };
+    for (const [key, child] of Object.entries(current)) {
+      if (!isStorableText(key) || (typeof child === 'string' && !isStorableText(child))) {
+        return { depth: deepest, storable: false };
+      }
       if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
     }
   }
-  return deepest;
+  return { depth: deepest, storable: true };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
