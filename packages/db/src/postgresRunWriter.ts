@@ -1,8 +1,8 @@
 import type { Message, NewRunRecord, RunEvent, RunResult } from '@agentmint/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { pgJson, pgText } from './postgresText.ts';
 import type { RunWriter } from './runWriter.ts';
 import type { StoredTables } from './storedTables.ts';
-import { writeJson } from './valueCodec.ts';
 
 // Keeps a multi-row insert under PostgreSQL's 65,535 bound parameters.
 const EVENT_CHUNK = 1_000;
@@ -52,7 +52,7 @@ export class PostgresRunWriter implements RunWriter {
         factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
       values (${run.runId}, ${run.sessionId},
         (select coalesce(max(seq), 0) + 1 from ${this.#runs} where session_id = ${run.sessionId}),
-        ${run.agentId}, ${run.userId}, 'RUNNING', ${run.input}, ${writeJson(run.factoryInput)}::jsonb,
+        ${run.agentId}, ${run.userId}, 'RUNNING', ${pgText(run.input)}, ${pgJson(run.factoryInput)}::jsonb,
         null, ${run.model}, ${run.modelProvider}, null, null, ${run.createdAt}, ${run.createdAt})
     `.execute(this.#db);
   }
@@ -61,7 +61,7 @@ export class PostgresRunWriter implements RunWriter {
     for (let start = 0; start < events.length; start += EVENT_CHUNK) {
       const rows = events
         .slice(start, start + EVENT_CHUNK)
-        .map((e) => sql`(${runId}, ${e.seq}::int, ${e.event}, ${JSON.stringify(e)}::jsonb)`);
+        .map((e) => sql`(${runId}, ${e.seq}::int, ${e.event}, ${pgJson(e)}::jsonb)`);
       // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
       const asyncCommit = this.#asyncEventCommit
         ? sql`cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`
@@ -80,8 +80,8 @@ export class PostgresRunWriter implements RunWriter {
     const { rows } = await sql<{ found: string }>`
       with run as (
         update ${this.#runs}
-        set status = ${result.status}, content = ${result.content},
-          metrics = ${writeJson(result.metrics)}::jsonb, error = ${writeJson(result.error)}::jsonb,
+        set status = ${result.status}, content = ${pgText(result.content)},
+          metrics = ${pgJson(result.metrics)}::jsonb, error = ${pgJson(result.error)}::jsonb,
           updated_at = ${result.updatedAt}
         where id = ${runId}
         returning id, session_id
@@ -90,7 +90,7 @@ export class PostgresRunWriter implements RunWriter {
           tool_call_id, tool_name, is_error)
         select run.id, m.seq, run.session_id, m.role, m.content, m.tool_calls, m.tool_call_id,
           m.tool_name, m.is_error
-        from run cross join jsonb_to_recordset(${JSON.stringify(result.messages.map(toRecord))}::jsonb)
+        from run cross join jsonb_to_recordset(${pgJson(result.messages.map(toRecord))}::jsonb)
           as m(seq int, role text, content text, tool_calls jsonb, tool_call_id text,
             tool_name text, is_error boolean)
         on conflict (run_id, seq) do update set session_id = excluded.session_id,
