@@ -1,8 +1,11 @@
+import { Agent, AgentFactory, tool } from '@agentmint/core';
 import { PostgresDb } from '@agentmint/db';
+import { ScriptedModel } from '@agentmint/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { probeAgents } from '../support/agents.ts';
-import { form, jsonBody, trpcCall } from '../support/http.ts';
+import { eventually, form, jsonBody, trpcCall } from '../support/http.ts';
 import {
   postgresUnavailableReason,
   startThrowawayPostgres,
@@ -120,6 +123,48 @@ describe.skipIf(unavailable !== undefined)('text PostgreSQL cannot store', () =>
         expect([400, 404], path).toContain(response.status);
       }
     }
+  });
+
+  it('stores model and tool output that holds such text (the run ends, with all its events)', async () => {
+    const db = new PostgresDb({ dbUrl: pg.url, schema: 'binary_output' });
+    const readBinary = tool({
+      name: 'read_binary',
+      description: 'Reads a file that is not text.',
+      parameters: z.object({}),
+      execute: () => `header${NUL}\u0000${HIGH}payload${LOW}`,
+    });
+    const model = new ScriptedModel({
+      turns: [{ toolCalls: [{ name: 'read_binary' }] }, { text: `it says ${NUL} and ${HIGH}`, deltas: 2 }],
+    });
+    const { url: binaryUrl } = await startOS({
+      agents: [
+        new AgentFactory({
+          id: 'binary-agent',
+          db,
+          factory: () => new Agent({ model, tools: [readBinary] }),
+        }),
+      ],
+      logger: recordingLogger(),
+    });
+    const response = await fetch(`${binaryUrl}/agents/binary-agent/runs`, {
+      method: 'POST',
+      body: form({ message: 'read it', stream: 'false' }),
+    });
+    expect(response.status).toBe(200);
+    const run = await jsonBody<{ run_id: string; status: string }>(response);
+    expect(run.status).toBe('COMPLETED');
+    const row = await eventually(
+      async () => {
+        const found = await db.getRun(run.run_id);
+        return found && found.status !== 'RUNNING' ? found : undefined;
+      },
+      { timeoutMs: 5_000, what: 'the run row to be final' },
+    );
+    expect(row.status).toBe('COMPLETED');
+    expect(row.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    const events = await db.listEvents(run.run_id, 0);
+    expect(events.at(-1)?.event).toBe('RunCompleted');
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
   });
 
   it('keeps serving valid text, including every other Unicode character', async () => {
