@@ -19,7 +19,8 @@ import { closeServers, recordingLogger, startOS } from '../support/servers.ts';
 // run whose events cannot be stored.
 
 const unavailable = postgresUnavailableReason();
-if (unavailable && process.env.CI === 'true') throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
+if (unavailable && process.env.CI === 'true')
+  throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
 
 const NUL = '\u0000';
 const HIGH = '\ud800';
@@ -40,14 +41,24 @@ describe.skipIf(unavailable !== undefined)('text PostgreSQL cannot store', () =>
   });
 
   const badText = fc
-    .tuple(fc.string({ maxLength: 8 }), fc.constantFrom(NUL, HIGH, LOW, `${LOW}${HIGH}`), fc.string({ maxLength: 8 }))
+    .tuple(
+      fc.string({ maxLength: 8 }),
+      fc.constantFrom(NUL, HIGH, LOW, `${LOW}${HIGH}`),
+      fc.string({ maxLength: 8 }),
+    )
     .map(([a, bad, b]) => `${a}${bad}${b}`);
 
   it('answers 400 (never 5xx, no factory) to NUL or unpaired surrogates in message, ids and factory_input', async () => {
     await fc.assert(
       fc.asyncProperty(
         badText,
-        fc.constantFrom('message', 'session_id', 'user_id', 'factory_input value', 'factory_input key'),
+        fc.constantFrom(
+          'message',
+          'session_id',
+          'user_id',
+          'factory_input value',
+          'factory_input key',
+        ),
         fc.constantFrom('json', 'multipart', 'trpc'),
         async (text, field, transport) => {
           const fields: Record<string, unknown> = { message: 'hi' };
@@ -113,10 +124,16 @@ describe.skipIf(unavailable !== undefined)('text PostgreSQL cannot store', () =>
       const direct = [
         await trpcCall({ url, path: 'runs.get', type: 'query', input: { runId: id } }),
         await trpcCall({ url, path: 'sessions.get', type: 'query', input: { sessionId: id } }),
-        await trpcCall({ url, path: 'sessions.delete', type: 'mutation', input: { sessionId: id } }),
+        await trpcCall({
+          url,
+          path: 'sessions.delete',
+          type: 'mutation',
+          input: { sessionId: id },
+        }),
         await trpcCall({ url, path: 'runs.cancel', type: 'mutation', input: { runId: id } }),
       ];
-      for (const result of direct) expect(result.status, `${JSON.stringify(id)} ${result.text}`).toBe(404);
+      for (const result of direct)
+        expect(result.status, `${JSON.stringify(id)} ${result.text}`).toBe(404);
       for (const path of [`/sessions/${encoded}`, `/agents/raw-agent/runs/${encoded}`]) {
         const response = await fetch(`${url}${path}`);
         await response.body?.cancel();
@@ -134,7 +151,10 @@ describe.skipIf(unavailable !== undefined)('text PostgreSQL cannot store', () =>
       execute: () => `header${NUL}\u0000${HIGH}payload${LOW}`,
     });
     const model = new ScriptedModel({
-      turns: [{ toolCalls: [{ name: 'read_binary' }] }, { text: `it says ${NUL} and ${HIGH}`, deltas: 2 }],
+      turns: [
+        { toolCalls: [{ name: 'read_binary' }] },
+        { text: `it says ${NUL} and ${HIGH}`, deltas: 2 },
+      ],
     });
     const { url: binaryUrl } = await startOS({
       agents: [
@@ -175,6 +195,9 @@ describe.skipIf(unavailable !== undefined)('text PostgreSQL cannot store', () =>
       body: JSON.stringify({ message: text, stream: false, factory_input: { [text]: text } }),
     });
     expect(response.status).toBe(200);
-    expect(await jsonBody(response)).toMatchObject({ status: 'COMPLETED', content: `echo: ${text}` });
+    expect(await jsonBody(response)).toMatchObject({
+      status: 'COMPLETED',
+      content: `echo: ${text}`,
+    });
   });
 });
