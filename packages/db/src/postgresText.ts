@@ -1,14 +1,15 @@
 // PostgreSQL's text and jsonb cannot hold U+0000, and jsonb refuses unpaired surrogates. Input is
 // checked at the door (core refuses it with 400), but model and tool output may carry such
 // characters too (a tool reading a binary file); they become U+FFFD here so the run is recorded.
-// Built from a string: a literal NUL in a regex literal is a lint error (noControlCharactersInRegex).
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 // How JSON.stringify writes those characters: \u0000 and lone \udXXX escapes.
 const UNSTORABLE_ESCAPE = /\\u0000|\\ud[89a-f]/i;
 
 /** `value` with every character PostgreSQL cannot store replaced by U+FFFD. */
 export function pgText<T extends string | null>(value: T): T {
-  return (value === null ? value : value.replace(UNSTORABLE, '\ufffd')) as T;
+  return (
+    value === null ? value : value.replaceAll('\u0000', '\ufffd').replace(LONE_SURROGATE, '\ufffd')
+  ) as T;
 }
 
 /**
