@@ -10,7 +10,8 @@ export function packageProblems(pkg: PackedPackage): string[] {
   return [...manifestProblems(pkg), ...importProblems(pkg), ...declarationMapProblems(pkg)];
 }
 
-function manifestProblems({ published, source }: PackedPackage): string[] {
+function manifestProblems(pkg: PackedPackage): string[] {
+  const { published, source } = pkg;
   const problems: string[] = [];
   const expect = (ok: boolean, message: string) => {
     if (!ok) problems.push(message);
@@ -24,6 +25,16 @@ function manifestProblems({ published, source }: PackedPackage): string[] {
   for (const field of [...DEPENDENCY_FIELDS, 'devDependencies'] as const) {
     for (const [name, range] of Object.entries(published[field] ?? {})) {
       expect(!/^(workspace|catalog|link|file):/.test(range), `${field}.${name} is "${range}"`);
+    }
+  }
+  for (const [conditions, target] of exportTargets(published.exports)) {
+    const where = `exports ${conditions.join(' > ')} -> ${target}`;
+    expect(existsSync(join(pkg.root, target)), `${where}, which is not in the tarball`);
+    if (conditions.includes('types')) {
+      expect(/^\.\/dist\/.+\.d\.ts$/.test(target), `${where}: types must be dist/*.d.ts`);
+    }
+    if (conditions.includes('import')) {
+      expect(/^\.\/dist\/.+\.js$/.test(target), `${where}: import must be dist/*.js`);
     }
   }
   // Peers are not installed in the workspace: a dev copy must be there for tests and builds.
@@ -102,6 +113,15 @@ function declarationMapProblems({ root }: PackedPackage): string[] {
     }
   }
   return problems;
+}
+
+/** Every [conditions, target] pair of an `exports` map (the source condition's target too). */
+function exportTargets(exports: unknown, conditions: string[] = []): [string[], string][] {
+  if (typeof exports === 'string') return [[conditions, exports]];
+  if (exports === null || typeof exports !== 'object') return [];
+  return Object.entries(exports).flatMap(([key, value]) =>
+    exportTargets(value, [...conditions, key]),
+  );
 }
 
 function specifiersIn(text: string): string[] {
