@@ -13,7 +13,7 @@ import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import { RunFinisher } from './runFinisher.ts';
 import { DEFAULT_STALE_RUN_AFTER_MS, endStaleRuns } from './staleRuns.ts';
-import { assertStorableText, isStorableText } from './storableText.ts';
+import { assertStorableId, assertStorableText, isStorableText } from './storableText.ts';
 import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
 import { fromStore } from './storeFailure.ts';
 
@@ -167,8 +167,8 @@ export class AgentRuntime {
       throw new AgentMintError('BAD_REQUEST', '`message` must be a non-empty string');
     }
     assertStorableText(request.message, 'message');
-    assertStorableText(request.sessionId, 'sessionId');
-    assertStorableText(request.caller.userId, 'userId');
+    assertStorableId(request.sessionId, 'sessionId');
+    assertStorableId(request.caller.userId, 'userId');
     const userKey = request.caller.userId ?? '';
     const running = this.#runsPerUser.get(userKey) ?? 0;
     if (running >= this.#maxPerUser) throw new TooManyRunsError(this.#maxPerUser);

@@ -80,6 +80,7 @@ export {
 } from './runLoop.ts';
 export type { RunMetrics } from './runMetrics.ts';
 export { type RunOutput, toRunOutput } from './runOutput.ts';
+export { isStorableId, isStorableText, MAX_ID_LENGTH } from './storableText.ts';
 export {
   type HistoryQuery,
   type ListRunsQuery,

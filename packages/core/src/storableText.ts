@@ -18,3 +18,21 @@ export function assertStorableText(value: string | undefined, field: string): vo
     );
   }
 }
+
+/** Longest user, session or run id a store must keep (the SQL stores' id columns). */
+export const MAX_ID_LENGTH = 255;
+
+/** True for an id every store can keep and find: storable text of at most MAX_ID_LENGTH. */
+export function isStorableId(value: string): boolean {
+  return value.length > 0 && value.length <= MAX_ID_LENGTH && isStorableText(value);
+}
+
+/** Throws BAD_REQUEST naming `field` when `value` is not a storable id. */
+export function assertStorableId(value: string | undefined, field: string): void {
+  if (value !== undefined && !isStorableId(value)) {
+    throw new AgentMintError(
+      'BAD_REQUEST',
+      `\`${field}\` must be 1 to ${MAX_ID_LENGTH} characters of valid Unicode text without NUL`,
+    );
+  }
+}

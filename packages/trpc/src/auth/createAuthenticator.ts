@@ -1,4 +1,9 @@
-import { createTrustedContext, UnauthenticatedError } from '@agentmint/core';
+import {
+  createTrustedContext,
+  isStorableId,
+  MAX_ID_LENGTH,
+  UnauthenticatedError,
+} from '@agentmint/core';
 import { type JWTVerifyOptions, jwtVerify } from 'jose';
 import { type AccessPolicy, accessPolicyFor } from './accessPolicy.ts';
 import type { AuthOptions, NormalizedAuthOptions } from './authOptions.ts';
@@ -43,6 +48,12 @@ export function createAuthenticator(authOptions: AuthOptions): Authenticator {
       throw new UnauthenticatedError(INVALID_TOKEN_MESSAGE, { cause });
     }
     const sub = payload.sub;
+    if (typeof sub === 'string' && sub.length > 0 && !isStorableId(sub)) {
+      // Runs and sessions are owned by `sub`: one no store can keep would fail every request later.
+      throw new UnauthenticatedError(INVALID_TOKEN_MESSAGE, {
+        cause: new Error(`sub is not a usable user id (over ${MAX_ID_LENGTH} characters, or NUL)`),
+      });
+    }
     return Object.freeze({
       userId: typeof sub === 'string' && sub.length > 0 ? sub : undefined,
       trusted: createTrustedContext({
