@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { probeAgents } from '../support/agents.ts';
-import { eventually, form, jsonBody, trpcCall } from '../support/http.ts';
+import { bearer, eventually, form, jsonBody, trpcCall } from '../support/http.ts';
 import {
   postgresUnavailableReason,
   startThrowawayPostgres,
@@ -13,6 +13,7 @@ import {
 } from '../support/postgres.ts';
 import { scaled } from '../support/scale.ts';
 import { closeServers, recordingLogger, startOS } from '../support/servers.ts';
+import { hsAuth, userToken } from '../support/tokens.ts';
 
 // Text PostgreSQL cannot store (U+0000 anywhere; unpaired surrogates in jsonb) is bad input: a
 // 400 at the door, or a 404 for an id no run can have — never a 503 from the database, and never a
@@ -185,6 +186,30 @@ describe.skipIf(unavailable !== undefined)('text PostgreSQL cannot store', () =>
     const events = await db.listEvents(run.run_id, 0);
     expect(events.at(-1)?.event).toBe('RunCompleted');
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  });
+
+  it('owns runs by a JWT sub up to 255 characters; longer ones are refused at the door (401), not by the database (503)', async () => {
+    const secured = probeAgents({ db: new PostgresDb({ dbUrl: pg.url, schema: 'long_subjects' }) });
+    const { url: securedUrl } = await startOS({
+      agents: secured.agents,
+      auth: hsAuth,
+      logger: recordingLogger(),
+    });
+    for (const [sub, status] of [
+      ['a'.repeat(255), 200],
+      ['b'.repeat(256), 401],
+      ['c'.repeat(2_000), 401],
+    ] as const) {
+      const token = await userToken(sub);
+      const run = await fetch(`${securedUrl}/agents/raw-agent/runs`, {
+        method: 'POST',
+        headers: bearer(token),
+        body: form({ message: 'hi', stream: 'false' }),
+      });
+      expect(run.status, `sub of ${sub.length}`).toBe(status);
+      const sessions = await fetch(`${securedUrl}/sessions`, { headers: bearer(token) });
+      expect(sessions.status, `sessions, sub of ${sub.length}`).toBe(status);
+    }
   });
 
   it('keeps serving valid text, including every other Unicode character', async () => {

@@ -409,6 +409,25 @@ describe('smuggling scopes and identity through client input (HS256, authorizati
     expect(run.user_id).toBe('alice');
   });
 
+  it('answers 401 to a verified token whose sub no store can keep (too long, NUL), and 200 at the limit', async () => {
+    probe.seen.length = 0;
+    for (const sub of ['b'.repeat(256), 'c'.repeat(4_000), 'x\u0000y', 'lone \ud800']) {
+      await expectRejectedEverywhere(
+        url,
+        bearer(await userToken(sub)),
+        `sub of ${sub.length} chars`,
+      );
+    }
+    expect(probe.calls()).toBe(0);
+    const atLimit = await fetch(`${url}/agents/raw-agent/runs`, {
+      method: 'POST',
+      headers: bearer(await userToken('a'.repeat(255))),
+      body: form({ message: 'hi', stream: 'false' }),
+    });
+    expect(atLimit.status).toBe(200);
+    expect(probe.seen.at(-1)?.userId).toBe('a'.repeat(255));
+  });
+
   it('still refuses (403, before any factory) a caller whose token lacks the scope', async () => {
     probe.seen.length = 0;
     const token = await userToken('alice', { scopes: ['sessions:read'] });
