@@ -37,7 +37,7 @@ interface Timing {
 
 function timing(smoke: boolean): Timing {
   if (smoke) return { warmupS: 0, durationS: 0.2 };
-  const durationS = Number(process.env.BENCH_DURATION_S ?? 4);
+  const durationS = Number(process.env.BENCH_DURATION_S ?? 3);
   return { warmupS: Math.min(1, durationS / 2), durationS };
 }
 
@@ -224,7 +224,6 @@ async function measure(
   time: Timing,
 ): Promise<{ result: LoadResult; cpuPerRequestUs: number }> {
   let cpuBefore = 0;
-  const t0 = performance.now();
   const result = await runLoad(
     target.server.url,
     target.request,
@@ -234,8 +233,6 @@ async function measure(
     },
   );
   const cpuAfter = (await target.server.stats({ gc: false })).cpuMicros;
-  if (process.env.BENCH_VERBOSE)
-    console.log(`${target.label} c=${connections}: ${Math.round(performance.now() - t0)} ms`);
   return { result, cpuPerRequestUs: (cpuAfter - cpuBefore) / Math.max(1, result.responses) };
 }
 
