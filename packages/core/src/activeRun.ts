@@ -103,7 +103,11 @@ export class ActiveRun {
         while (index < this.#events.length) {
           const event = this.#events[index++]!;
           yield event;
-          if (isTerminalRunEvent(event)) return;
+          // End only once the row is final, so a client that reads the run next sees its status.
+          if (isTerminalRunEvent(event)) {
+            await this.done;
+            return;
+          }
         }
         // Resuming after the terminal event: nothing more will come.
         if (this.finished) return;

@@ -181,6 +181,22 @@ describe('REST compatibility (Agno AgentOS routes)', () => {
     expect(deltas.join('')).toBe('one two three');
   });
 
+  it('ends the SSE stream only once the run row is final (a read right after sees COMPLETED)', async () => {
+    const { url } = await start();
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${url}/agents/tenant-agent/runs`, {
+        method: 'POST',
+        body: form({ message: `hi ${i}` }),
+      });
+      const events = await readSSE(response);
+      const runId = events[0]?.data.run_id as string;
+      const record = (await (await fetch(`${url}/agents/tenant-agent/runs/${runId}`)).json()) as {
+        status: string;
+      };
+      expect(record.status).toBe('COMPLETED');
+    }
+  });
+
   it('lists agents with is_factory and the input JSON Schema, without calling any factory', async () => {
     const { url, calls } = await start();
     const agents = (await (await fetch(`${url}/agents`)).json()) as Record<string, unknown>[];
