@@ -77,7 +77,10 @@ describe('consumer project (npm install of the tarballs, outside the workspace)'
     lazy(async (): Promise<RunResult> => {
       const app = await installing();
       const bin = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
-      return run(process.execPath, [bin, '-p', project, '--pretty', 'false'], { cwd: app });
+      return run(process.execPath, [bin, '-p', project, '--pretty', 'false'], {
+        cwd: app,
+        timeoutMs: 300_000,
+      });
     });
   const compiling = tsc('tsconfig.json');
   const checkingReadmes = tsc('tsconfig.readme.json');
