@@ -218,11 +218,15 @@ async function probe(targets: Targets, checks: Checks, rows: BenchRow[]): Promis
   rows.push({ suite: SUITE, name: 'response bodies', value: 0, unit: '', note: sizes.join('; ') });
 }
 
-async function measure(
-  target: Target,
-  connections: number,
-  time: Timing,
-): Promise<{ result: LoadResult; cpuPerRequestUs: number }> {
+interface Measured {
+  readonly result: LoadResult;
+  /** Server CPU time (user + system) over the measured run ÷ responses. */
+  readonly cpuPerRequestUs: number;
+  /** The server's heap right after the run, without a GC (InMemoryDb keeps every run). */
+  readonly heapUsed: number;
+}
+
+async function measure(target: Target, connections: number, time: Timing): Promise<Measured> {
   let cpuBefore = 0;
   const result = await runLoad(
     target.server.url,
@@ -232,14 +236,18 @@ async function measure(
       cpuBefore = (await target.server.stats({ gc: false })).cpuMicros;
     },
   );
-  const cpuAfter = (await target.server.stats({ gc: false })).cpuMicros;
-  return { result, cpuPerRequestUs: (cpuAfter - cpuBefore) / Math.max(1, result.responses) };
+  const after = await target.server.stats({ gc: false });
+  return {
+    result,
+    cpuPerRequestUs: (after.cpuMicros - cpuBefore) / Math.max(1, result.responses),
+    heapUsed: after.heapUsed,
+  };
 }
 
 function row(
   name: string,
   target: Target,
-  measured: { result: LoadResult; cpuPerRequestUs: number },
+  measured: Measured,
   baseline: number | undefined,
   checks: Checks,
 ): BenchRow {
@@ -261,7 +269,7 @@ function row(
     value: result.requestsPerSecond,
     unit: 'req/s',
     ...(baseline !== undefined && { ratio: result.requestsPerSecond / baseline }),
-    note: `p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, ${status}, server CPU ${Math.round(measured.cpuPerRequestUs)} µs/req${verdict === 'ok' ? '' : `, ${verdict}`}`,
+    note: `p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, ${status}, server CPU ${Math.round(measured.cpuPerRequestUs)} µs/req, heap ${Math.round(measured.heapUsed / 1048576)} MiB${verdict === 'ok' ? '' : `, ${verdict}`}`,
   };
 }
 

@@ -75,6 +75,10 @@ export async function startServer(options: StartServerOptions): Promise<ChildSer
     '--conditions=@agentmint/source',
     '--expose-gc',
     '--disable-warning=ExperimentalWarning',
+    // BENCH_CPU_PROF=<dir>: every bench server writes a V8 CPU profile there when it exits.
+    ...(process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : []),
     ...(options.nodeArgs ?? []),
     script,
   ];
