@@ -11,7 +11,7 @@ import {
   tool,
 } from '@agentmint/core';
 import { startFakeOpenAIServer, type TurnRequest } from '@agentmint/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { MODEL_CASES } from './modelCases.ts';
 
@@ -251,8 +251,13 @@ describe.each(MODEL_CASES)('$name', ({ api, create }) => {
       (signal: AbortSignal) => collect(model.stream(request('x', signal))),
     ]) {
       const controller = new AbortController();
+      const received = server.requests.length;
       const pending = call(controller.signal);
-      setTimeout(() => controller.abort('cancelled'), 50);
+      // Abort once the server holds the request (a fixed delay is too short on a loaded machine).
+      await vi.waitFor(() => expect(server.requests.length).toBe(received + 1), {
+        timeout: 10_000,
+      });
+      controller.abort('cancelled');
       await expect(pending).rejects.toBe('cancelled');
     }
     await Promise.all(server.requests.map((r) => r.closed));
