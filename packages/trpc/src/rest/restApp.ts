@@ -180,13 +180,7 @@ function writeSSE(c: Context, events: AsyncGenerator<RunEvent>, onAbort: () => v
         onAbort();
         void events.return(undefined);
       });
-      for await (const event of events) {
-        await stream.writeSSE({
-          event: event.event,
-          id: String(event.seq),
-          data: JSON.stringify(restEvent(event)),
-        });
-      }
+      for await (const event of events) await stream.write(sseFrame(event));
     },
     async (error, stream) => {
       const info = toPublicError(error);
@@ -196,6 +190,14 @@ function writeSSE(c: Context, events: AsyncGenerator<RunEvent>, onAbort: () => v
       });
     },
   );
+}
+
+/**
+ * One event in Agno's SSE framing, as `writeSSE` would write it. The payload is one line: JSON
+ * escapes CR and LF inside strings, and event names are fixed identifiers.
+ */
+function sseFrame(event: RunEvent): string {
+  return `event: ${event.event}\ndata: ${JSON.stringify(restEvent(event))}\nid: ${event.seq}\n\n`;
 }
 
 export function restError(c: Context, error: unknown): Response {
