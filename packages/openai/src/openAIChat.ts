@@ -1,6 +1,5 @@
 import {
   AgentMintError,
-  type Model,
   type ModelRequest,
   type ModelResponse,
   type ModelStreamPart,
@@ -10,7 +9,7 @@ import {
 } from '@agentmint/core';
 import type OpenAI from 'openai';
 import { toChatMessages, toChatTools } from './chatMessages.ts';
-import { OpenAIConnection } from './openAIConnection.ts';
+import { OpenAIModel } from './openAIModel.ts';
 import type { OpenAIModelOptions } from './openAIModelOptions.ts';
 import { toModelError } from './toModelError.ts';
 
@@ -28,33 +27,17 @@ interface PendingCall {
  * An OpenAI model over Chat Completions (`POST /v1/chat/completions`), the API most
  * OpenAI-compatible servers (Ollama, vLLM, llama.cpp) speak.
  */
-export class OpenAIChat implements Model {
-  readonly id: string;
-  readonly provider = 'OpenAI';
-  readonly #options: OpenAIChatOptions;
-  readonly #connection: OpenAIConnection;
-
-  constructor(options: OpenAIChatOptions) {
-    this.id = options.id;
-    this.#options = options;
-    this.#connection = new OpenAIConnection(options);
-  }
-
-  /** The SDK client, created on first use and shared by models with the same key and URL. */
-  get client(): OpenAI {
-    return this.#connection.client;
-  }
-
+export class OpenAIChat extends OpenAIModel<OpenAIChatOptions> {
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const { signal } = request;
     let completion: OpenAI.Chat.ChatCompletion;
     try {
-      completion = await this.#connection.client.chat.completions.create(
+      completion = await this.connection.client.chat.completions.create(
         { ...this.#params(request), stream: false },
         { signal },
       );
     } catch (error) {
-      throw toModelError(error, signal, this.#connection.apiKey);
+      throw toModelError(error, signal, this.connection.apiKey);
     }
     const message = completion.choices[0]?.message;
     const toolCalls: ToolCall[] = [];
@@ -73,10 +56,10 @@ export class OpenAIChat implements Model {
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamPart> {
     const { signal } = request;
-    const apiKey = this.#connection.apiKey;
+    const apiKey = this.connection.apiKey;
     let chunks: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
     try {
-      chunks = await this.#connection.client.chat.completions.create(
+      chunks = await this.connection.client.chat.completions.create(
         { ...this.#params(request), stream: true, stream_options: { include_usage: true } },
         { signal },
       );
@@ -134,7 +117,7 @@ export class OpenAIChat implements Model {
   }
 
   #params(request: ModelRequest): ChatParams {
-    const options = this.#options;
+    const options = this.options;
     const params: ChatParams = {
       model: this.id,
       messages: toChatMessages(request.messages),

@@ -1,6 +1,5 @@
 import {
   AgentMintError,
-  type Model,
   type ModelRequest,
   type ModelResponse,
   type ModelStreamPart,
@@ -8,7 +7,7 @@ import {
   type ToolCall,
 } from '@agentmint/core';
 import type OpenAI from 'openai';
-import { OpenAIConnection } from './openAIConnection.ts';
+import { OpenAIModel } from './openAIModel.ts';
 import type { OpenAIModelOptions } from './openAIModelOptions.ts';
 import { toResponsesInput, toResponsesTools } from './responsesInput.ts';
 import { toModelError } from './toModelError.ts';
@@ -25,33 +24,17 @@ interface PendingCall {
 }
 
 /** An OpenAI model over the Responses API (`POST /v1/responses`). */
-export class OpenAIResponses implements Model {
-  readonly id: string;
-  readonly provider = 'OpenAI';
-  readonly #options: OpenAIResponsesOptions;
-  readonly #connection: OpenAIConnection;
-
-  constructor(options: OpenAIResponsesOptions) {
-    this.id = options.id;
-    this.#options = options;
-    this.#connection = new OpenAIConnection(options);
-  }
-
-  /** The SDK client, created on first use and shared by models with the same key and URL. */
-  get client(): OpenAI {
-    return this.#connection.client;
-  }
-
+export class OpenAIResponses extends OpenAIModel<OpenAIResponsesOptions> {
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const { signal } = request;
     let response: OpenAI.Responses.Response;
     try {
-      response = await this.#connection.client.responses.create(
+      response = await this.connection.client.responses.create(
         { ...this.#params(request), stream: false },
         { signal },
       );
     } catch (error) {
-      throw toModelError(error, signal, this.#connection.apiKey);
+      throw toModelError(error, signal, this.connection.apiKey);
     }
     if (response.status === 'failed') throw failed(response);
     let content = '';
@@ -75,10 +58,10 @@ export class OpenAIResponses implements Model {
 
   async *stream(request: ModelRequest): AsyncGenerator<ModelStreamPart> {
     const { signal } = request;
-    const apiKey = this.#connection.apiKey;
+    const apiKey = this.connection.apiKey;
     let events: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>;
     try {
-      events = await this.#connection.client.responses.create(
+      events = await this.connection.client.responses.create(
         { ...this.#params(request), stream: true },
         { signal },
       );
@@ -155,7 +138,7 @@ export class OpenAIResponses implements Model {
   }
 
   #params(request: ModelRequest): ResponseParams {
-    const options = this.#options;
+    const options = this.options;
     const params: ResponseParams = {
       model: this.id,
       input: toResponsesInput(request.messages),
