@@ -65,6 +65,8 @@ async function runHttpSuite(options: BenchOptions): Promise<BenchRow[]> {
 interface Targets {
   readonly baselineJson: Target;
   readonly baselineMultipart: Target;
+  /** A trivial tRPC mutation on AgentOS's own stack: what the framework alone costs. */
+  readonly trpcFloor: Target;
   /** In measuring order: each right after its baseline. */
   readonly ours: Target[];
   readonly mastra: Target | undefined;
@@ -169,7 +171,14 @@ async function startTargets(servers: ServerSet, rows: BenchRow[]): Promise<Targe
     },
     ...(mastraInvalid ? [mastraInvalid] : []),
   ];
-  return { baselineJson, baselineMultipart, ours, mastra, invalid };
+  const trpcFloor: Target = {
+    label: 'tRPC floor (trivial mutation, same stack)',
+    server: await servers.trpcFloor(),
+    request: trpc,
+    encoding: 'json',
+    content: trpcContent,
+  };
+  return { baselineJson, baselineMultipart, trpcFloor, ours, mastra, invalid };
 }
 
 /** peers.md's request: the persona and depth travel in the request context. */
@@ -191,6 +200,7 @@ function skipped(name: string, why: string): BenchRow {
 async function probe(targets: Targets, checks: Checks, rows: BenchRow[]): Promise<void> {
   const all = [
     targets.baselineJson,
+    targets.trpcFloor,
     targets.baselineMultipart,
     ...targets.ours,
     ...(targets.mastra ? [targets.mastra] : []),
@@ -282,11 +292,13 @@ async function measureLevel(
   const rows: BenchRow[] = [];
   const baselines: Record<Encoding, number> = { json: 0, multipart: 0 };
   const ours = new Map<string, number>();
+  let floor = 0;
   const at = `c=${connections}`;
   const order: Target[] = [];
   for (const target of targets.ours) {
     if (target.label.endsWith('InMemoryDb')) {
-      order.push(target.encoding === 'json' ? targets.baselineJson : targets.baselineMultipart);
+      if (target.encoding === 'json') order.push(targets.baselineJson, targets.trpcFloor);
+      else order.push(targets.baselineMultipart);
     }
     order.push(target);
     if (target.label === 'REST run, InMemoryDb' && targets.mastra) order.push(targets.mastra);
@@ -296,6 +308,7 @@ async function measureLevel(
     const isBaseline = target === targets.baselineJson || target === targets.baselineMultipart;
     if (isBaseline) baselines[target.encoding] = measured.result.requestsPerSecond;
     else ours.set(target.label, measured.result.requestsPerSecond);
+    if (target === targets.trpcFloor) floor = measured.result.requestsPerSecond;
     rows.push(
       row(
         `${at} ${target.label}`,
@@ -305,6 +318,16 @@ async function measureLevel(
         checks,
       ),
     );
+  }
+  const trpcRun = ours.get('tRPC run, InMemoryDb');
+  if (floor > 0 && trpcRun !== undefined) {
+    rows.push({
+      suite: SUITE,
+      name: `${at} tRPC run, InMemoryDb vs tRPC floor`,
+      value: trpcRun / floor,
+      unit: 'x',
+      note: 'AgentOS run req/s ÷ the trivial mutation on the same stack: our share of the gap',
+    });
   }
   const mastra = targets.mastra ? ours.get(targets.mastra.label) : undefined;
   if (mastra) {

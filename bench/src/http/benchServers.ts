@@ -46,6 +46,11 @@ export class ServerSet {
     );
   }
 
+  /** A trivial tRPC mutation served like AgentOS's `/trpc`: the framework's own floor. */
+  async trpcFloor(): Promise<ChildServer> {
+    return this.#add(await startServer({ name: 'tRPC floor', script: 'trpcFloorServer.ts' }));
+  }
+
   /**
    * Mastra, or the reason it is not there: a peer that fails to install or start must not stop
    * our own figures (nor CI's smoke run).
