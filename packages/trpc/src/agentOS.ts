@@ -20,6 +20,7 @@ import { type AgentMintRequestState, headerRecord } from './context.ts';
 import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
+import { withReconnectHint } from './server/withReconnectHint.ts';
 import { createBaseProcedure } from './trpc.ts';
 
 export interface AgentOSOptions<TAgents extends readonly AgentEntry[]> {
@@ -39,6 +40,9 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]> {
   /** RUNNING rows older than this are ended on start (left by a crash). Default 15 minutes. */
   staleRunAfterMs?: number;
 }
+
+/** How soon an SSE client reconnects after a dropped stream (it resumes by lastEventId). */
+const SSE_RECONNECT_MS = 250;
 
 const ANONYMOUS: Identity = { userId: undefined, trusted: EMPTY_TRUSTED };
 
@@ -128,13 +132,16 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   #createApp(maxBodyBytes: number): Hono {
     const app = new Hono();
     app.use('*', limitBody(maxBodyBytes));
-    app.all('/trpc/*', (c) =>
-      fetchRequestHandler({
-        endpoint: '/trpc',
-        req: c.req.raw,
-        router: this.router,
-        createContext: ({ req }) => ({ headers: req.headers }),
-      }),
+    app.all('/trpc/*', async (c) =>
+      withReconnectHint(
+        await fetchRequestHandler({
+          endpoint: '/trpc',
+          req: c.req.raw,
+          router: this.router,
+          createContext: ({ req }) => ({ headers: req.headers }),
+        }),
+        SSE_RECONNECT_MS,
+      ),
     );
     app.route(
       '/',

@@ -166,6 +166,16 @@ describe('tRPC router', () => {
     expect(new Set(all.map((e) => e.runId)).size).toBe(1);
   });
 
+  it('tells SSE clients to reconnect quickly (retry:) so a dropped stream resumes without the 3 s default', async () => {
+    const { server } = await start();
+    const input = encodeURIComponent(JSON.stringify({ json: { message: 'hi' } }));
+    const response = await fetch(`${server.url}/trpc/agents.tenant-agent.stream?input=${input}`);
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text.startsWith('retry: 250\n\n')).toBe(true);
+    expect(text).toContain('RunCompleted');
+  });
+
   it('continues a run with the stored factoryInput', async () => {
     const { client, seen } = await start();
     const first = await client.agents['research-agent'].run.mutate({
