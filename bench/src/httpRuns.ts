@@ -36,7 +36,7 @@ interface Timing {
 }
 
 function timing(smoke: boolean): Timing {
-  if (smoke) return { warmupS: 0, durationS: 0.2 };
+  if (smoke) return { warmupS: 0, durationS: 0.5 };
   const durationS = Number(process.env.BENCH_DURATION_S ?? 3);
   return { warmupS: Math.min(1, durationS / 2), durationS };
 }

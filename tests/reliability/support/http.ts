@@ -7,23 +7,26 @@ export interface SSEvent {
 
 /** Splits an SSE body into events (the whole body: use on finished streams). */
 export function parseSSE(text: string): SSEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '' && !block.startsWith(':'))
-    .map((block) => {
-      const lines = block.split('\n');
-      const field = (name: string) =>
-        lines
-          .filter((l) => l.startsWith(`${name}:`))
-          .map((l) => l.slice(name.length + 1).trimStart())
-          .join('\n');
-      const data = field('data');
-      return {
-        event: field('event') || 'message',
-        id: field('id') || undefined,
-        data: data ? (JSON.parse(data) as Record<string, unknown>) : {},
-      };
-    });
+  return (
+    text
+      .split('\n\n')
+      // As the SSE spec says: a block without data (a comment, a bare `retry:`) dispatches nothing.
+      .filter((block) => block.split('\n').some((line) => line.startsWith('data:')))
+      .map((block) => {
+        const lines = block.split('\n');
+        const field = (name: string) =>
+          lines
+            .filter((l) => l.startsWith(`${name}:`))
+            .map((l) => l.slice(name.length + 1).trimStart())
+            .join('\n');
+        const data = field('data');
+        return {
+          event: field('event') || 'message',
+          id: field('id') || undefined,
+          data: data ? (JSON.parse(data) as Record<string, unknown>) : {},
+        };
+      })
+  );
 }
 
 export async function readSSE(response: Response): Promise<SSEvent[]> {
