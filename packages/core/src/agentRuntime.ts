@@ -1,4 +1,4 @@
-import type { ActiveRun } from './activeRun.ts';
+import { type ActiveRun, RunCancelledSignal } from './activeRun.ts';
 import { Agent } from './agent.ts';
 import { assertValidAgentId } from './agentId.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
@@ -185,6 +185,8 @@ export class AgentRuntime {
       return run;
     } catch (error) {
       this.#release(userKey);
+      // A factory that timed out (or a launch that failed) may still be working: its ctx.signal says stop.
+      controller.abort(new RunCancelledSignal('the run did not start'));
       throw error;
     } finally {
       this.#starting.delete(controller);
