@@ -11,6 +11,11 @@ export {
   ScriptedModel,
   type ScriptedModelOptions,
 } from './scriptedModel.ts';
+export {
+  parseServerSentEvents,
+  readServerSentEvents,
+  type ServerSentEvent,
+} from './serverSentEvents.ts';
 export type {
   ErrorTurn,
   ScriptedToolCall,

@@ -79,28 +79,7 @@ export function seedOS(
   return { os, ...seed };
 }
 
-/** Reads an SSE response into `{ event, data }` records. */
-export async function readSSE(
-  response: Response,
-): Promise<{ event: string; data: Record<string, unknown> }[]> {
-  const text = await response.text();
-  return text
-    .split('\n\n')
-    .filter((block) => block.trim() !== '')
-    .map((block) => {
-      const lines = block.split('\n');
-      const event =
-        lines
-          .find((l) => l.startsWith('event:'))
-          ?.slice(6)
-          .trim() ?? 'message';
-      const data = lines
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).trimStart())
-        .join('\n');
-      return { event, data: data ? (JSON.parse(data) as Record<string, unknown>) : {} };
-    });
-}
+export { readServerSentEvents as readSSE } from '@agentmint/testing';
 
 export function form(fields: Record<string, string>): FormData {
   const body = new FormData();

@@ -1,37 +1,11 @@
-/** A parsed server-sent event: its name, id and JSON data. */
-export interface SSEvent {
-  readonly event: string;
-  readonly id: string | undefined;
-  readonly data: Record<string, unknown>;
-}
+// The spec-following SSE parser lives in @agentmint/testing; these names keep the suite's vocabulary.
+import {
+  parseServerSentEvents as parseSSE,
+  readServerSentEvents as readSSE,
+  type ServerSentEvent as SSEvent,
+} from '@agentmint/testing';
 
-/** Splits an SSE body into events (the whole body: use on finished streams). */
-export function parseSSE(text: string): SSEvent[] {
-  return (
-    text
-      .split('\n\n')
-      // As the SSE spec says: a block without data (a comment, a bare `retry:`) dispatches nothing.
-      .filter((block) => block.split('\n').some((line) => line.startsWith('data:')))
-      .map((block) => {
-        const lines = block.split('\n');
-        const field = (name: string) =>
-          lines
-            .filter((l) => l.startsWith(`${name}:`))
-            .map((l) => l.slice(name.length + 1).trimStart())
-            .join('\n');
-        const data = field('data');
-        return {
-          event: field('event') || 'message',
-          id: field('id') || undefined,
-          data: data ? (JSON.parse(data) as Record<string, unknown>) : {},
-        };
-      })
-  );
-}
-
-export async function readSSE(response: Response): Promise<SSEvent[]> {
-  return parseSSE(await response.text());
-}
+export { parseSSE, readSSE, type SSEvent };
 
 export function form(fields: Readonly<Record<string, string>>): FormData {
   const body = new FormData();
