@@ -136,6 +136,91 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       expect(settings.map((s) => s.rows[0]?.synchronous_commit)).toEqual(['on', 'on', 'on', 'on']);
     });
 
+    it('group-commits concurrent writes of many runs: 50 createRun calls, one or two commits', async () => {
+      const { schema, open } = scoped();
+      const db = open();
+      await db.init();
+      const shared = newRun();
+      const runs = Array.from({ length: 50 }, (_, i) =>
+        i < 10 ? newRun({ sessionId: shared.sessionId }) : newRun(),
+      );
+      await Promise.all(runs.map((run) => db.createRun(run)));
+      // Every row records the transaction that inserted it (xmin): one per commit.
+      const { rows } = await sql<{ commits: number; runs: number }>`
+        select count(distinct xmin::text)::int as commits, count(*)::int as runs
+        from ${sql.table(`${schema}.agentmint_runs`)}`.execute(tablesOf(db));
+      expect(rows[0]).toEqual({ runs: 50, commits: expect.any(Number) });
+      expect(rows[0]!.commits).toBeLessThanOrEqual(2);
+      // Runs of one session created in one statement still get distinct, ordered seqs.
+      const seqs = await sql<{ id: string; seq: number }>`
+        select id, seq from ${sql.table(`${schema}.agentmint_runs`)} where session_id = ${shared.sessionId} order by seq`.execute(
+        tablesOf(db),
+      );
+      expect(seqs.rows.map((row) => row.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+      expect(seqs.rows.map((row) => row.id)).toEqual(runs.slice(0, 10).map((run) => run.runId));
+    });
+
+    it('group-commits concurrent writes, failing only the write that failed', async () => {
+      const { schema, open } = scoped();
+      const db = open();
+      await db.init();
+      const good = newRun();
+      const other = newRun();
+      await db.createRun(other);
+      const result = (content: string) => ({
+        status: 'COMPLETED' as const,
+        content,
+        metrics: null,
+        error: null,
+        messages: [{ role: 'user' as const, content: 'hi' }],
+        updatedAt: new Date(),
+      });
+      // Issued in one tick, so they share a statement: the bad ones must fail alone.
+      const results = await Promise.allSettled([
+        db.createRun(good),
+        db.appendEvents('no-such-run', [eventOf(good, 1)]), // foreign key: fails the group
+        db.appendEvents(other.runId, [eventOf(other, 1), eventOf(other, 2)]),
+        db.createRun(good), // duplicate run id: fails too
+        db.finishRun(other.runId, result('ok')),
+        db.finishRun('unknown-run', result('lost')), // matches no row: fails alone
+      ]);
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'rejected',
+      ]);
+      expect(await db.getRun(good.runId)).toMatchObject({ status: 'RUNNING' });
+      expect(await db.listEvents(other.runId, 0)).toHaveLength(2);
+      expect(await db.getRun(other.runId)).toMatchObject({ status: 'COMPLETED', content: 'ok' });
+      expect(await countRows(db, schema)).toEqual({ sessions: 2, runs: 2, events: 2, messages: 1 });
+    });
+
+    it("keeps one run's writes in order when they are issued without waiting", async () => {
+      const { open } = scoped();
+      const db = open();
+      await db.init();
+      const run = newRun();
+      const events = Array.from({ length: 4 }, (_, i) => eventOf(run, i + 1));
+      await Promise.all([
+        db.createRun(run),
+        db.appendEvents(run.runId, events.slice(0, 2)),
+        db.appendEvents(run.runId, events.slice(2)),
+        db.finishRun(run.runId, {
+          status: 'COMPLETED',
+          content: 'done',
+          metrics: null,
+          error: null,
+          messages: [],
+          updatedAt: new Date(),
+        }),
+      ]);
+      expect(await db.listEvents(run.runId, 0)).toEqual(events);
+      expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', content: 'done' });
+    });
+
     it('derives a stable id without credentials', () => {
       expect(new PostgresDb({ dbUrl: 'postgresql://ai:secret@db:5432/ai' }).id).toBe('postgres-ai');
       expect(new PostgresDb({ dbUrl: 'postgresql://db/app', schema: 'agents' }).id).toBe(
