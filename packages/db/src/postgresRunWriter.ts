@@ -1,9 +1,12 @@
 import type { Message, NewRunRecord, RunEvent, RunResult } from '@agentmint/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PostgresGroupCommit } from './postgresGroupCommit.ts';
-import { pgJson } from './postgresText.ts';
+import { pgJson, pgText } from './postgresText.ts';
 import type { RunWriter } from './runWriter.ts';
 import type { StoredTables } from './storedTables.ts';
+
+// Keeps a lone write's multi-row insert under PostgreSQL's 65,535 bound parameters.
+const EVENT_CHUNK = 1_000;
 
 type RunWrite =
   | { readonly kind: 'create'; readonly runId: string; readonly run: NewRunRecord }
@@ -13,9 +16,9 @@ type RunWrite =
 /**
  * PostgreSQL writes through a group commit: the writes of concurrent runs that queue up while one
  * group is in flight go out together as ONE statement, so one round trip and one commit per
- * group, whatever its size. Data-modifying CTEs make it atomic without BEGIN/COMMIT round trips:
- * createRun (session + run), appendEvents and finishRun (run + messages + session). Each kind's
- * rows travel as one jsonb parameter, so no write is bound by PostgreSQL's parameter limit.
+ * group, whatever its size; a lone write takes a leaner statement of its own. Data-modifying CTEs
+ * make each atomic without BEGIN/COMMIT round trips: createRun (session + run), appendEvents and
+ * finishRun (run + messages + session). A group's rows of each kind travel as one jsonb parameter.
  *
  * With `asyncEventCommit`, a group of event appends only commits without waiting for the WAL flush
  * (most of a commit's cost on a disk-bound server); a group holding a createRun or finishRun
@@ -62,6 +65,10 @@ export class PostgresRunWriter implements RunWriter {
 
   /** One statement for the whole group (at most one write per run); unknown runs fail alone. */
   async #commit(writes: readonly RunWrite[]): Promise<readonly (Error | undefined)[]> {
+    if (writes.length === 1) {
+      await this.#alone(writes[0]!);
+      return [undefined];
+    }
     const creates: NewRunRecord[] = [];
     const events: { run_id: string; seq: number; name: string; payload: RunEvent }[] = [];
     const finishes: ReturnType<typeof toFinishRecord>[] = [];
@@ -97,6 +104,82 @@ export class PostgresRunWriter implements RunWriter {
     );
   }
 
+  /** A lone write (every write at low concurrency) takes the leaner statement of its own kind. */
+  #alone(write: RunWrite): Promise<void> {
+    if (write.kind === 'create') return this.#createOne(write.run);
+    if (write.kind === 'append') return this.#appendOne(write.runId, write.events);
+    return this.#finishOne(write.runId, write.result);
+  }
+
+  async #createOne(run: NewRunRecord): Promise<void> {
+    // The run's foreign key is checked at the end of the statement, when the session row exists.
+    await sql`
+      with session as (
+        insert into ${this.#sessions} (id, agent_id, user_id, name, state, created_at, updated_at)
+        values (${run.sessionId}, ${run.agentId}, ${run.userId}, null, '{}', ${run.createdAt}, ${run.createdAt})
+        on conflict (id) do nothing
+      )
+      insert into ${this.#runs} (id, session_id, seq, agent_id, user_id, status, input,
+        factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
+      values (${run.runId}, ${run.sessionId},
+        (select coalesce(max(seq), 0) + 1 from ${this.#runs} where session_id = ${run.sessionId}),
+        ${run.agentId}, ${run.userId}, 'RUNNING', ${pgText(run.input)}, ${pgJson(run.factoryInput)}::jsonb,
+        null, ${run.model}, ${run.modelProvider}, null, null, ${run.createdAt}, ${run.createdAt})
+    `.execute(this.#db);
+  }
+
+  async #appendOne(runId: string, events: readonly RunEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += EVENT_CHUNK) {
+      const rows = events
+        .slice(start, start + EVENT_CHUNK)
+        .map((e) => sql`(${runId}, ${e.seq}::int, ${e.event}, ${pgJson(e)}::jsonb)`);
+      // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
+      const asyncCommit = this.#asyncEventCommit
+        ? sql`cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`
+        : sql``;
+      await sql`
+        insert into ${this.#events} (run_id, seq, name, payload)
+        select e.run_id, e.seq, e.name, e.payload
+        from (values ${sql.join(rows)}) as e(run_id, seq, name, payload) ${asyncCommit}
+        on conflict (run_id, seq) do nothing
+      `.execute(this.#db);
+    }
+  }
+
+  async #finishOne(runId: string, result: RunResult): Promise<void> {
+    // Upsert then trim rather than delete then insert: one statement cannot do both to one key.
+    const { rows } = await sql<{ found: string }>`
+      with run as (
+        update ${this.#runs}
+        set status = ${result.status}, content = ${pgText(result.content)},
+          metrics = ${pgJson(result.metrics)}::jsonb, error = ${pgJson(result.error)}::jsonb,
+          updated_at = ${result.updatedAt}
+        where id = ${runId}
+        returning id, session_id
+      ), upserted as (
+        insert into ${this.#messages} (run_id, seq, session_id, role, content, tool_calls,
+          tool_call_id, tool_name, is_error)
+        select run.id, m.seq, run.session_id, m.role, m.content, m.tool_calls, m.tool_call_id,
+          m.tool_name, m.is_error
+        from run cross join jsonb_to_recordset(${pgJson(result.messages.map(toRecord))}::jsonb)
+          as m(seq int, role text, content text, tool_calls jsonb, tool_call_id text,
+            tool_name text, is_error boolean)
+        on conflict (run_id, seq) do update set session_id = excluded.session_id,
+          role = excluded.role, content = excluded.content, tool_calls = excluded.tool_calls,
+          tool_call_id = excluded.tool_call_id, tool_name = excluded.tool_name,
+          is_error = excluded.is_error
+      ), trimmed as (
+        delete from ${this.#messages}
+        where run_id = (select id from run) and seq > ${result.messages.length}
+      ), session as (
+        update ${this.#sessions} set updated_at = ${result.updatedAt}
+        where id = (select session_id from run)
+      )
+      select count(*) as found from run
+    `.execute(this.#db);
+    if (Number(rows[0]?.found ?? 0) === 0) throw new Error(`unknown run ${runId}`);
+  }
+
   #createParts(creates: readonly NewRunRecord[]): RawBuilder<unknown>[] {
     const records = creates.map((run, ord) => ({
       ord,
@@ -111,12 +194,14 @@ export class PostgresRunWriter implements RunWriter {
       created_at: run.createdAt,
     }));
     // A run's foreign key is checked at the end of the statement, when its session row exists.
+    // Each `limit` tells the planner the real row count (it assumes 100), so it keeps to indexes.
     // Runs of one session created together get consecutive seqs, in the order they were submitted.
     return [
       sql`new_runs as (
         select * from jsonb_to_recordset(${pgJson(records)}::jsonb) as r(ord int, id text,
           session_id text, agent_id text, user_id text, input text, factory_input jsonb,
           model text, model_provider text, created_at timestamptz)
+        limit ${sql.lit(records.length)}
       )`,
       sql`new_sessions as (
         insert into ${this.#sessions} (id, agent_id, user_id, name, state, created_at, updated_at)
@@ -146,6 +231,7 @@ export class PostgresRunWriter implements RunWriter {
       select e.run_id, e.seq, e.name, e.payload
       from jsonb_to_recordset(${pgJson(events)}::jsonb)
         as e(run_id text, seq int, name text, payload jsonb)
+      limit ${sql.lit(events.length)}
       on conflict (run_id, seq) do nothing
     )`;
   }
@@ -157,6 +243,7 @@ export class PostgresRunWriter implements RunWriter {
         select * from jsonb_to_recordset(${pgJson(finishes)}::jsonb) as f(run_id text,
           status text, content text, metrics jsonb, error jsonb, updated_at timestamptz,
           messages jsonb, message_count int)
+        limit ${sql.lit(finishes.length)}
       )`,
       sql`finished as (
         update ${this.#runs} as run

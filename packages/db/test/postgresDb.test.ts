@@ -142,7 +142,7 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       await db.init();
       const shared = newRun();
       const runs = Array.from({ length: 50 }, (_, i) =>
-        i < 10 ? newRun({ sessionId: shared.sessionId }) : newRun(),
+        i < 10 ? newRun({ sessionId: shared.sessionId }) : newRun({ input: `nul \u0000 ${i}` }),
       );
       await Promise.all(runs.map((run) => db.createRun(run)));
       // Every row records the transaction that inserted it (xmin): one per commit.
@@ -158,6 +158,8 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       );
       expect(seqs.rows.map((row) => row.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
       expect(seqs.rows.map((row) => row.id)).toEqual(runs.slice(0, 10).map((run) => run.runId));
+      // The group's statement cleans what PostgreSQL cannot store, as a lone write does.
+      expect(await db.getRun(runs[20]!.runId)).toMatchObject({ input: 'nul \ufffd 20' });
     });
 
     it('group-commits concurrent writes, failing only the write that failed', async () => {

@@ -106,6 +106,33 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(result.updatedAt);
       });
 
+      it('keeps every field intact when many runs are written at once', async () => {
+        const runs = Array.from({ length: 6 }, (_, i) =>
+          newRun({
+            factoryInput: i % 2 ? { topic: `t${i}` } : null,
+            userId: i % 3 ? `u${i}` : null,
+          }),
+        );
+        await Promise.all(runs.map((run) => store.createRun(run)));
+        const events = (run: NewRunRecord) => [eventOf(run, 1), eventOf(run, 2)];
+        await Promise.all(runs.map((run) => store.appendEvents(run.runId, events(run))));
+        await Promise.all(
+          runs.map((run) => store.finishRun(run.runId, completed(allMessageShapes()))),
+        );
+        // Finishing again with fewer messages trims the rest, for every run at once.
+        const results = runs.map((run, i) =>
+          completed(allMessageShapes().slice(0, 2 + i), { at: later(run.createdAt, 1500) }),
+        );
+        await Promise.all(runs.map((run, i) => store.finishRun(run.runId, results[i]!)));
+        for (const [i, run] of runs.entries()) {
+          const stored = await store.getRun(run.runId);
+          expect(stored).toEqual({ ...run, ...results[i] });
+          expect(stored?.messages).toStrictEqual(results[i]!.messages);
+          expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(results[i]!.updatedAt);
+          expect(await store.listEvents(run.runId, 0)).toEqual(events(run));
+        }
+      });
+
       it('records an error run with its error, and a cancelled run without one', async () => {
         const failed = newRun();
         const cancelled = newRun();
