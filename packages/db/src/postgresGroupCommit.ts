@@ -43,8 +43,9 @@ export class PostgresGroupCommit<W extends GroupWrite> {
       this.#queue.push({ write, resolve, reject });
       if (this.#draining) return;
       this.#draining = true;
-      // One turn of the event loop lets writes issued together (e.g. Promise.all) share the first group.
-      setImmediate(() => void this.#drain());
+      // A microtask, not a turn of the event loop: writes issued together (e.g. Promise.all) share
+      // the first group, and a lone write (low concurrency) leaves without waiting.
+      queueMicrotask(() => void this.#drain());
     });
   }
 
