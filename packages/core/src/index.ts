@@ -8,13 +8,9 @@ export {
   type FactoryInputOf,
 } from './agentFactory.ts';
 export { assertValidAgentId } from './agentId.ts';
-export {
-  AgentRuntime,
-  type AgentRuntimeOptions,
-  type Caller,
-  type ContinueRunRequest,
-  type StartRunRequest,
-} from './agentRuntime.ts';
+export { AgentRegistry } from './agentRegistry.ts';
+export { AgentRuntime, type AgentRuntimeOptions } from './agentRuntime.ts';
+export type { Caller, ContinueRunRequest, StartRunRequest } from './caller.ts';
 export { deepFreeze } from './deepFreeze.ts';
 export * from './errors/index.ts';
 export { parseFactoryInput } from './factoryInput.ts';
@@ -72,6 +68,7 @@ export {
   type ToolCallInfo,
   type ToolCallStartedEvent,
 } from './runEvent.ts';
+export { RunLifecycle } from './runLifecycle.ts';
 export {
   type RunEventDraft,
   type RunLoopOptions,
@@ -95,4 +92,5 @@ export {
   type SessionRecord,
   type Store,
 } from './store.ts';
+export { type FoundRun, StoreReads } from './storeReads.ts';
 export { type Tool, type ToolDefinition, type ToolExecutionOptions, tool } from './tool.ts';

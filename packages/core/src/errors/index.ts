@@ -1,9 +1,12 @@
 export { AgentMintError, type AgentMintErrorOptions, isAgentMintError } from './agentMintError.ts';
 export { AgentNotFoundError } from './agentNotFoundError.ts';
+export { displayId } from './displayId.ts';
 export { type AgentMintErrorCode, ERROR_HTTP_STATUS, type ErrorHttpStatus } from './errorCodes.ts';
 export { FactoryError } from './factoryError.ts';
 export { FactoryPermissionError } from './factoryPermissionError.ts';
 export { FactoryValidationError, type ValidationIssue } from './factoryValidationError.ts';
 export { ForbiddenError } from './forbiddenError.ts';
+export { RunNotFoundError } from './runNotFoundError.ts';
+export { SessionNotFoundError } from './sessionNotFoundError.ts';
 export { TooManyRunsError } from './tooManyRunsError.ts';
 export { UnauthenticatedError } from './unauthenticatedError.ts';

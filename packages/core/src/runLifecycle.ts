@@ -1,0 +1,244 @@
+import { type ActiveRun, RunCancelledSignal } from './activeRun.ts';
+import type { AgentRegistry } from './agentRegistry.ts';
+import type { Caller, ContinueRunRequest, StartRunRequest } from './caller.ts';
+import { AgentMintError } from './errors/agentMintError.ts';
+import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
+import { TooManyRunsError } from './errors/tooManyRunsError.ts';
+import { executeRun } from './executeRun.ts';
+import type { Logger } from './logger.ts';
+import { newId } from './newId.ts';
+import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
+import type { RunEvent } from './runEvent.ts';
+import type { RunFinisher } from './runFinisher.ts';
+import { assertStorableId, assertStorableText } from './storableText.ts';
+import type { OwnerScope, RunRecord, Store } from './store.ts';
+import { fromStore } from './storeFailure.ts';
+import type { StoreReads } from './storeReads.ts';
+
+export interface RunLifecycleDeps {
+  readonly registry: AgentRegistry;
+  readonly reads: StoreReads;
+  readonly logger: Logger;
+  readonly finisher: RunFinisher;
+  /** Concurrent runs one user may have; more get TOO_MANY_RUNS. */
+  readonly maxRunsPerUser: number;
+}
+
+/**
+ * Runs in this process, from start to end: start (session check → resolve → record → loop),
+ * continue, cancel, live events, per-user limits. Shutdown asks it to stop accepting and to list
+ * what is still going.
+ */
+export class RunLifecycle {
+  readonly #deps: RunLifecycleDeps;
+  readonly #active = new Map<string, ActiveRun>();
+  /** Starts between their first check and their registration in #active; shutdown waits for them. */
+  readonly #starting = new Map<AbortController, Promise<unknown>>();
+  readonly #runsPerUser = new Map<string, number>();
+  #closing = false;
+
+  constructor(deps: RunLifecycleDeps) {
+    this.#deps = deps;
+  }
+
+  get activeRunCount(): number {
+    return this.#active.size;
+  }
+
+  /** Runs live in this process now. */
+  get activeRuns(): Iterable<ActiveRun> {
+    return this.#active.values();
+  }
+
+  /** Starts already past their first check, each with the controller that aborts it. */
+  get pendingStarts(): ReadonlyMap<AbortController, Promise<unknown>> {
+    return this.#starting;
+  }
+
+  /** From now on every start fails with SHUTTING_DOWN. */
+  stopAccepting(): void {
+    this.#closing = true;
+  }
+
+  /** Resolves the agent, records the run and starts it; the run emits events until it ends. */
+  async startRun(request: StartRunRequest): Promise<ActiveRun> {
+    const entry = this.#deps.registry.entry(request.agentId);
+    request.caller.authorizeRun?.(request.agentId);
+    return this.#start(entry, request, undefined);
+  }
+
+  /** Runs a follow-up in the same session, rebuilding the agent with the run's stored factory input. */
+  async continueRun(request: ContinueRunRequest): Promise<ActiveRun> {
+    const previous = await this.#deps.reads.getRun(request.runId, request.caller.scope);
+    const entry = this.#deps.registry.entry(previous.agentId);
+    request.caller.authorizeRun?.(previous.agentId);
+    return this.#start(
+      entry,
+      {
+        agentId: previous.agentId,
+        message: request.message,
+        caller: request.caller,
+        sessionId: previous.sessionId,
+        ...(request.headers && { headers: request.headers }),
+        ...(request.streamModel !== undefined && { streamModel: request.streamModel }),
+      },
+      { value: previous.factoryInput ?? undefined },
+    );
+  }
+
+  /** The live run with this id in this process, if it is still going and visible to `scope`. */
+  activeRun(runId: string, scope?: OwnerScope): ActiveRun | undefined {
+    const run = this.#active.get(runId);
+    return run && (scope === undefined || run.ids.userId === scope.userId) ? run : undefined;
+  }
+
+  /**
+   * Cancels a run without building any agent. An active run ends with RunCancelled; a RUNNING row
+   * left by a crashed process is closed as CANCELLED. Ended runs are left as they are.
+   */
+  async cancelRun(runId: string, scope?: OwnerScope, agentId?: string): Promise<RunRecord> {
+    const active = this.activeRun(runId, scope);
+    if (active && (agentId === undefined || active.ids.agentId === agentId)) {
+      active.cancel('cancelled by request');
+      await active.done;
+      return this.#deps.reads.getRun(runId, scope, agentId);
+    }
+    const { record, store } = await this.#deps.reads.findRun(runId, scope, agentId);
+    if (record.status !== 'RUNNING') return record;
+    const cancelled = {
+      status: 'CANCELLED',
+      content: null,
+      metrics: null,
+      error: null,
+      messages: [],
+      updatedAt: new Date(),
+    } as const;
+    await fromStore(store.finishRun(runId, cancelled));
+    return { ...record, ...cancelled };
+  }
+
+  /**
+   * The run's events after `afterSeq`: live from memory while it runs in this process, else from
+   * its store. `cancelAfterMs` cancels a live run once no subscriber is left for that long.
+   */
+  async *events(
+    runId: string,
+    options: { afterSeq?: number; scope?: OwnerScope; cancelAfterMs?: number } = {},
+  ): AsyncGenerator<RunEvent> {
+    const active = this.activeRun(runId, options.scope);
+    if (active) {
+      yield* active.subscribe(options.afterSeq ?? 0, options.cancelAfterMs);
+      return;
+    }
+    yield* await this.#deps.reads.storedEvents(runId, options.afterSeq ?? 0, options.scope);
+  }
+
+  /** Cancels this process's live runs in `sessionId` and waits until each has ended. */
+  async cancelSessionRuns(sessionId: string, scope: OwnerScope): Promise<void> {
+    const live = [...this.#active.values()].filter(
+      (run) =>
+        run.ids.sessionId === sessionId && (scope === undefined || run.ids.userId === scope.userId),
+    );
+    for (const run of live) run.cancel('its session was deleted');
+    await Promise.all(live.map((run) => run.done));
+  }
+
+  async #start(
+    entry: AgentEntry,
+    request: StartRunRequest,
+    validatedInput: { value: unknown } | undefined,
+  ): Promise<ActiveRun> {
+    this.#assertOpen();
+    if (typeof request.message !== 'string' || request.message.length === 0) {
+      throw new AgentMintError('BAD_REQUEST', '`message` must be a non-empty string');
+    }
+    assertStorableText(request.message, 'message');
+    assertStorableId(request.sessionId, 'sessionId');
+    assertStorableId(request.caller.userId, 'userId');
+    const userKey = request.caller.userId ?? '';
+    const running = this.#runsPerUser.get(userKey) ?? 0;
+    if (running >= this.#deps.maxRunsPerUser) throw new TooManyRunsError(this.#deps.maxRunsPerUser);
+    this.#runsPerUser.set(userKey, running + 1);
+    const controller = new AbortController();
+    const launching = this.#launch(entry, request, validatedInput, controller);
+    this.#starting.set(controller, launching);
+    try {
+      const run = await launching;
+      void run.done.then(() => {
+        this.#active.delete(run.ids.runId);
+        this.#release(userKey);
+      });
+      return run;
+    } catch (error) {
+      this.#release(userKey);
+      // A factory that timed out (or a launch that failed) may still be working: its ctx.signal says stop.
+      controller.abort(new RunCancelledSignal('the run did not start'));
+      throw error;
+    } finally {
+      this.#starting.delete(controller);
+    }
+  }
+
+  /** Session check → resolve (factory) → record → loop. A refused session never builds an agent. */
+  async #launch(
+    entry: AgentEntry,
+    request: StartRunRequest,
+    validatedInput: { value: unknown } | undefined,
+    controller: AbortController,
+  ): Promise<ActiveRun> {
+    const { registry, logger, finisher } = this.#deps;
+    const { caller, sessionId } = request;
+    const store = registry.storeOf(entry);
+    if (sessionId !== undefined) await assertSessionOwner(store, sessionId, caller);
+    const { agent, ctx } = await resolveAgent(entry, {
+      userId: caller.userId,
+      sessionId,
+      runId: newId(),
+      factoryInput: request.factoryInput,
+      validatedInput,
+      trusted: caller.trusted,
+      headers: request.headers,
+      signal: controller.signal,
+      logger,
+    });
+    // The factory may have taken a while: do not start a run the shutdown has already given up on.
+    this.#assertOpen();
+    const runStore = agent.db ?? store;
+    if (runStore !== store) {
+      await registry.adopt(runStore, ctx.agentId, logger);
+      if (sessionId !== undefined) await assertSessionOwner(runStore, sessionId, caller);
+    }
+    const run = await executeRun({
+      agent,
+      ctx,
+      controller,
+      store: runStore,
+      message: request.message,
+      streamModel: request.streamModel ?? true,
+      loadHistory: sessionId !== undefined,
+      historyScope: caller.scope,
+      factoryInput: ctx.input,
+      logger,
+      finisher,
+    });
+    this.#active.set(ctx.runId, run);
+    return run;
+  }
+
+  #assertOpen(): void {
+    if (this.#closing) throw new AgentMintError('SHUTTING_DOWN', 'The server is shutting down');
+  }
+
+  #release(userKey: string): void {
+    const left = (this.#runsPerUser.get(userKey) ?? 1) - 1;
+    if (left <= 0) this.#runsPerUser.delete(userKey);
+    else this.#runsPerUser.set(userKey, left);
+  }
+}
+
+async function assertSessionOwner(store: Store, sessionId: string, caller: Caller): Promise<void> {
+  if (caller.scope === undefined) return;
+  const session = await fromStore(store.getSession(sessionId));
+  // The same answer as for a missing session: never confirm that another user's id exists.
+  if (session && session.userId !== caller.scope.userId) throw new SessionNotFoundError(sessionId);
+}
