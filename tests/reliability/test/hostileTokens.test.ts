@@ -6,7 +6,7 @@ import { probeAgents } from '../support/agents.ts';
 import { bearer, form, jsonBody, restFailure, trpcCall, trpcSubscribe } from '../support/http.ts';
 import { deadUrl, type JwksServer, startJwksServer } from '../support/jwksServer.ts';
 import { closeServers, recordingLogger, startOS } from '../support/servers.ts';
-import { base64url, handCrafted, hsAuth, userToken } from '../support/tokens.ts';
+import { base64url, handCrafted, hsAuth, signedClaims, userToken } from '../support/tokens.ts';
 
 // Contract §4: every token that is not a valid, unexpired, correctly signed token from the
 // configured issuer for the configured audience is a 401 — over REST and tRPC, before any factory.
@@ -426,6 +426,37 @@ describe('smuggling scopes and identity through client input (HS256, authorizati
     });
     expect(atLimit.status).toBe(200);
     expect(probe.seen.at(-1)?.userId).toBe('a'.repeat(255));
+  });
+
+  // Regression (issue #11): a malformed sub joined the shared "no user" tenant, so two numeric
+  // subs read each other's sessions. Every shape below is now a 401 before any factory.
+  it('answers 401 to a verified token whose sub or scope claims have the wrong shape', async () => {
+    probe.seen.length = 0;
+    const malformed: Record<string, Record<string, unknown>> = {
+      'sub a number': { sub: 42 },
+      'sub zero': { sub: 0 },
+      'sub empty': { sub: '' },
+      'sub an object': { sub: { id: 'alice' } },
+      'sub an array': { sub: ['alice'] },
+      'sub a boolean': { sub: true },
+      'sub null': { sub: null },
+      'scope an array': { sub: 'alice', scope: ['agents:run'] },
+      'scope a number': { sub: 'alice', scope: 1 },
+      'scopes an object': { sub: 'alice', scopes: { 'agents:run': true } },
+      'scopes a boolean': { sub: 'alice', scopes: true },
+      'scopes holding a number': { sub: 'alice', scopes: ['agents:run', 7] },
+    };
+    for (const [what, claims] of Object.entries(malformed)) {
+      await expectRejectedEverywhere(url, bearer(await signedClaims(claims)), what);
+    }
+    expect(probe.calls()).toBe(0);
+    // Two numeric subs no longer share one tenant: neither reaches the sessions at all.
+    for (const sub of [1, 2]) {
+      const listed = await fetch(`${url}/sessions`, {
+        headers: bearer(await signedClaims({ sub })),
+      });
+      expect(await restFailure(listed)).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    }
   });
 
   it('still refuses (403, before any factory) a caller whose token lacks the scope', async () => {

@@ -1,17 +1,12 @@
-import {
-  createTrustedContext,
-  isStorableId,
-  MAX_ID_LENGTH,
-  UnauthenticatedError,
-} from '@agentmint/core';
+import { UnauthenticatedError } from '@agentmint/core';
 import { type JWTVerifyOptions, jwtVerify } from 'jose';
 import { type AccessPolicy, accessPolicyFor } from './accessPolicy.ts';
 import type { AuthOptions, NormalizedAuthOptions } from './authOptions.ts';
 import { assertTokenShape, INVALID_TOKEN_MESSAGE, readBearerToken } from './bearerToken.ts';
 import type { Identity } from './identity.ts';
+import { identityFromClaims } from './identityFromClaims.ts';
 import { createKeyResolver } from './keyResolver.ts';
 import { normalizeAuthOptions } from './normalizeAuthOptions.ts';
-import { scopesFromClaims } from './scopes.ts';
 
 export interface Authenticator {
   /** Verifies the request's bearer token (header, or the configured cookie); throws UnauthenticatedError. */
@@ -47,21 +42,7 @@ export function createAuthenticator(authOptions: AuthOptions): Authenticator {
       // The cause (jose's error) is for logs; the client only ever sees the generic message.
       throw new UnauthenticatedError(INVALID_TOKEN_MESSAGE, { cause });
     }
-    const sub = payload.sub;
-    if (typeof sub === 'string' && sub.length > 0 && !isStorableId(sub)) {
-      // Runs and sessions are owned by `sub`: one no store can keep would fail every request later.
-      throw new UnauthenticatedError(INVALID_TOKEN_MESSAGE, {
-        cause: new Error(`sub is not a usable user id (over ${MAX_ID_LENGTH} characters, or NUL)`),
-      });
-    }
-    return Object.freeze({
-      userId: typeof sub === 'string' && sub.length > 0 ? sub : undefined,
-      trusted: createTrustedContext({
-        claims: payload,
-        scopes: scopesFromClaims(payload),
-        source: 'jwt',
-      }),
-    });
+    return identityFromClaims(payload);
   }
 
   return Object.freeze({

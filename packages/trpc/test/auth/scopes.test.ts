@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator, scopesFromClaims } from '../../src/auth/index.ts';
+import { expectUnauthenticated } from './expectUnauthenticated.ts';
 import { bearer, signToken } from './keys.ts';
 
 const SECRET = 'scopes-test-secret-0123456789abcdef';
@@ -60,10 +61,68 @@ describe('scopesFromClaims', () => {
 });
 
 describe('verified identity', () => {
-  it('`sub` becomes userId; a missing or non-string sub leaves it undefined', async () => {
+  it('`sub` becomes userId; a token without sub has none', async () => {
     expect((await identityFor({ sub: 'tenant_42' })).userId).toBe('tenant_42');
     expect((await identityFor({})).userId).toBeUndefined();
-    expect((await identityFor({ sub: '' })).userId).toBeUndefined();
+    expect((await identityFor({ sub: 'a'.repeat(255) })).userId).toBe('a'.repeat(255));
+  });
+
+  // Regression: a malformed sub was accepted as "no user", so two numeric subs shared a tenant.
+  it.each([
+    ['a number', 42, 'sub must be a string, not number'],
+    ['empty', '', 'sub is not a usable user id'],
+    ['an object', { id: 'u' }, 'sub must be a string, not object'],
+    ['an array', ['u'], 'sub must be a string, not array'],
+    ['a boolean', true, 'sub must be a string, not boolean'],
+    ['null', null, 'sub must be a string, not null'],
+    ['too long', 'u'.repeat(256), 'sub is not a usable user id'],
+    ['NUL inside', 'u\u0000v', 'sub is not a usable user id'],
+  ])('a verified token whose sub is %s is a 401, not "no user"', async (_what, sub, cause) => {
+    const error = await expectUnauthenticated(identityFor({ sub }));
+    expect(error.message).toBe('The bearer token is invalid or expired');
+    expect(String((error.cause as Error).message)).toContain(cause);
+  });
+
+  it.each([
+    [
+      'scope as an array',
+      { scope: ['agents:read'] },
+      'scope must be a space-separated string, not array',
+    ],
+    ['scope as a number', { scope: 7 }, 'scope must be a space-separated string, not number'],
+    [
+      'scope as an object',
+      { scope: { toString: 'agent_os:admin' } },
+      'scope must be a space-separated string, not object',
+    ],
+    [
+      'scopes as an object',
+      { scopes: { admin: true } },
+      'scopes must be an array of strings or a string, not object',
+    ],
+    [
+      'scopes as a boolean',
+      { scopes: true },
+      'scopes must be an array of strings or a string, not boolean',
+    ],
+    [
+      'scopes as null',
+      { scopes: null },
+      'scopes must be an array of strings or a string, not null',
+    ],
+    [
+      'scopes holding a number',
+      { scopes: ['agents:read', 42] },
+      'scopes[1] must be a string, not number',
+    ],
+    [
+      'scopes holding an array',
+      { scopes: [['agent_os:admin']] },
+      'scopes[0] must be a string, not array',
+    ],
+  ])('a verified token with %s is a 401', async (_what, claims, cause) => {
+    const error = await expectUnauthenticated(identityFor({ sub: 'u', ...claims }));
+    expect(String((error.cause as Error).message)).toContain(cause);
   });
 
   it('trusted.scopes come from the verified claims, as a read-only set', async () => {
