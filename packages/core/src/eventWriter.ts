@@ -1,6 +1,7 @@
 import type { Logger } from './logger.ts';
 import type { RunEvent } from './runEvent.ts';
 import type { Store } from './store.ts';
+import { errorSummary } from './unexpectedError.ts';
 
 /**
  * Write-behind for run events: at most one append in flight per run, and everything emitted while
@@ -47,7 +48,10 @@ export class EventWriter {
           // Keep the batch for the next attempt; appends are idempotent on (runId, seq).
           this.#pending = batch.concat(this.#pending);
           if (++this.#failures >= 3) {
-            this.#logger.error('storing run events failed', { runId: this.#runId, error });
+            this.#logger.error('storing run events failed', {
+              runId: this.#runId,
+              ...errorSummary(error),
+            });
             return;
           }
           await new Promise((resolve) => setTimeout(resolve, 50 * this.#failures));

@@ -10,6 +10,7 @@ import { runAgentLoop } from './runLoop.ts';
 import type { RunMetrics } from './runMetrics.ts';
 import type { RunOutput } from './runOutput.ts';
 import type { OwnerScope, RunErrorInfo, RunResult, Store } from './store.ts';
+import { errorSummary, logUnexpectedError } from './unexpectedError.ts';
 
 export interface ExecuteRunOptions {
   readonly agent: Agent;
@@ -49,7 +50,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun>
       createdAt,
     });
   } catch (error) {
-    options.logger.error('could not record the run', { runId: ctx.runId, error });
+    options.logger.error('could not record the run', { runId: ctx.runId, ...errorSummary(error) });
     throw new AgentMintError('STORE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
       cause: error,
     });
@@ -61,7 +62,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun>
   );
   drive(run, options, createdAt).catch((error: unknown) => {
     // Not reachable by design (drive catches what the loop throws); never leave `done` hanging.
-    options.logger.error('run driver failed', { runId: ctx.runId, error });
+    logUnexpectedError(options.logger, 'run driver failed', error, { runId: ctx.runId });
     const result = finished('ERROR', null, null, INTERNAL_ERROR, []);
     run.settle(toOutput(run, result, createdAt, agent));
   });
@@ -107,7 +108,7 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
       result = finished('CANCELLED', null, null, null, messages);
     } else {
       const info = describeRunError(error);
-      logger.error('run failed', { runId: ctx.runId, agentId: ctx.agentId, error });
+      logUnexpectedError(logger, 'run failed', error, { runId: ctx.runId, agentId: ctx.agentId });
       run.emit({ event: 'RunError', error: info });
       result = finished('ERROR', null, null, info, messages);
     }

@@ -94,3 +94,4 @@ export {
 } from './store.ts';
 export { type FoundRun, StoreReads } from './storeReads.ts';
 export { type Tool, type ToolDefinition, type ToolExecutionOptions, tool } from './tool.ts';
+export { errorSummary, logUnexpectedError } from './unexpectedError.ts';

@@ -7,6 +7,7 @@ import { FactoryCache } from './factoryCache.ts';
 import { parseFactoryInput } from './factoryInput.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { contextFor, type RequestContext, type RequestContextSource } from './requestContext.ts';
+import { errorSummary, logUnexpectedError } from './unexpectedError.ts';
 
 /** A registered agent: a factory, or a plain agent shared by every request. */
 export type AgentEntry = AnyAgentFactory | Agent;
@@ -119,11 +120,11 @@ function postResolve(factory: AnyAgentFactory, produced: unknown, logger: Logger
  */
 function factoryFailure(factory: AnyAgentFactory, error: unknown, logger: Logger): AgentMintError {
   if (error instanceof FactoryError) {
-    logger.error(`factory '${factory.id}' failed`, { error });
+    logger.error(`factory '${factory.id}' failed`, errorSummary(error));
     return error;
   }
   if (error instanceof AgentMintError && error.httpStatus < 500) return error;
-  logger.error(`factory '${factory.id}' threw`, { error });
+  logUnexpectedError(logger, `factory '${factory.id}' threw`, error);
   return new FactoryError(`Factory '${factory.id}' threw: ${describe(error)}`, { cause: error });
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from './logger.ts';
 import { isTerminalRunEvent, type RunEvent } from './runEvent.ts';
 import type { RunErrorInfo, RunRecord, RunResult, Store } from './store.ts';
+import { errorSummary } from './unexpectedError.ts';
 
 /** Older RUNNING rows are taken for the leftovers of a crashed process. Default 15 minutes. */
 export const DEFAULT_STALE_RUN_AFTER_MS = 15 * 60_000;
@@ -31,7 +32,10 @@ export async function endStaleRuns(
     try {
       stale = await store.listStaleRuns(before, SWEEP_LIMIT);
     } catch (error) {
-      logger.error('could not look for runs left RUNNING by a crash', { store: store.id, error });
+      logger.error('could not look for runs left RUNNING by a crash', {
+        store: store.id,
+        ...errorSummary(error),
+      });
       continue;
     }
     for (const run of stale) {
@@ -39,7 +43,10 @@ export async function endStaleRuns(
         await endStaleRun(store, run);
         ended++;
       } catch (error) {
-        logger.error('could not end a run left RUNNING by a crash', { runId: run.runId, error });
+        logger.error('could not end a run left RUNNING by a crash', {
+          runId: run.runId,
+          ...errorSummary(error),
+        });
       }
     }
   }

@@ -405,8 +405,12 @@ describe('factory failures (§9.9, §3)', () => {
     expect(error.httpStatus).toBe(500);
     expect(error.publicMessage).not.toMatch(/hunter2/);
     expect(error.cause).toBe(thrown);
+    // One log line: an error id and a one-line summary (the stack only at debug level).
     expect(lines[0]?.level).toBe('error');
-    expect(lines[0]?.details?.error).toBe(thrown);
+    expect(lines[0]?.details?.errorId).toEqual(expect.any(String));
+    expect(lines[0]?.details?.error).toBe(
+      thrown instanceof Error ? 'Error: password=hunter2' : `non-Error thrown: ${typeof thrown}`,
+    );
   });
 
   it('hides an internal AgentMintError thrown by the factory behind FACTORY_ERROR', async () => {

@@ -4,8 +4,10 @@ import {
   AgentRuntime,
   EMPTY_TRUSTED,
   type Logger,
+  logUnexpectedError,
   type Store,
 } from '@agentmint/core';
+import type { TRPCError } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -17,6 +19,8 @@ import type { AuthOptions } from './auth/authOptions.ts';
 import { createAuthenticator } from './auth/createAuthenticator.ts';
 import type { Identity } from './auth/identity.ts';
 import { type AgentMintRequestState, headerRecord } from './context.ts';
+import { toPublicError } from './errorMapping.ts';
+import { AgentOperations } from './operations/agentOperations.ts';
 import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
@@ -53,9 +57,13 @@ const ANONYMOUS: Identity = { userId: undefined, trusted: EMPTY_TRUSTED };
  * instead of its direct fast path. Only bodies of unknown length (chunked) are counted as they
  * stream, by Hono's own middleware.
  */
-function limitBody(maxBytes: number): MiddlewareHandler {
+function limitBody(maxBytes: number, logger: Logger): MiddlewareHandler {
   const tooLarge = (c: Context) =>
-    restError(c, new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBytes} bytes`));
+    restError(
+      c,
+      new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBytes} bytes`),
+      logger,
+    );
   const streamed = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
     const method = c.req.method;
@@ -69,6 +77,12 @@ function limitBody(maxBytes: number): MiddlewareHandler {
   };
 }
 
+/** One log line (with an error id) for a tRPC failure that no AgentMint error explains. */
+function reportUnexpected(error: TRPCError, path: string | undefined, logger: Logger): void {
+  if (toPublicError(error).code !== 'INTERNAL') return;
+  logUnexpectedError(logger, 'tRPC request failed', error.cause ?? error, { path });
+}
+
 /**
  * Serves agent factories over a typed tRPC router, Agno's REST API and SSE. `router` nests in a
  * host's tRPC router; `fetch` mounts in any web-standard host; `serve` runs a Node server.
@@ -77,6 +91,8 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   readonly runtime: AgentRuntime;
   readonly router: AgentOSRouter<TAgents>;
   readonly agents: ReadonlyMap<string, AgentInfo>;
+  /** Every operation a transport offers, each checking the caller once; new transports call it. */
+  readonly operations: AgentOperations;
   readonly #authenticate: (headers: Headers) => Promise<Identity>;
   readonly #policy: AccessPolicy | undefined;
   /** Without auth every request has the same access: built once, not per request. */
@@ -105,9 +121,10 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     }
     this.#anonymousAccess = options.auth ? undefined : createRequestAccess(ANONYMOUS, undefined);
     const base = createBaseProcedure((headers) => this.authenticate(headers));
+    this.operations = new AgentOperations({ runtime: this.runtime, infos: this.agents });
     this.router = createAgentOSRouter<TAgents>({
-      runtime: this.runtime,
-      infos: this.agents,
+      operations: this.operations,
+      agentIds: this.runtime.agents.keys(),
       base,
       resumeGraceMs: options.resumeGraceMs ?? 30_000,
     });
@@ -131,7 +148,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
 
   #createApp(maxBodyBytes: number): Hono {
     const app = new Hono();
-    app.use('*', limitBody(maxBodyBytes));
+    app.use('*', limitBody(maxBodyBytes, this.runtime.logger));
     app.all('/trpc/*', async (c) =>
       withReconnectHint(
         await fetchRequestHandler({
@@ -139,6 +156,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
           req: c.req.raw,
           router: this.router,
           createContext: ({ req }) => ({ headers: req.headers }),
+          onError: ({ error, path }) => reportUnexpected(error, path, this.runtime.logger),
         }),
         SSE_RECONNECT_MS,
       ),
@@ -146,9 +164,9 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     app.route(
       '/',
       createRestApp({
-        runtime: this.runtime,
-        infos: this.agents,
+        operations: this.operations,
         authenticate: (h) => this.authenticate(h),
+        logger: this.runtime.logger,
       }),
     );
     return app;

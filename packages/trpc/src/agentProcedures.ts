@@ -1,15 +1,15 @@
-import type { AgentEntry, AgentRuntime, RunEvent, RunOutput } from '@agentmint/core';
-import { AgentMintError } from '@agentmint/core';
+import type { AgentEntry, RunEvent, RunOutput } from '@agentmint/core';
 import { tracked } from '@trpc/server';
 import type { AgentMintRequestState } from './context.ts';
 import { formatEventId, parseEventId } from './lastEventId.ts';
+import type { AgentOperations } from './operations/agentOperations.ts';
 import { runInputParser, streamInputParser } from './runInput.ts';
 import type { createBaseProcedure } from './trpc.ts';
 
 type BaseProcedure = ReturnType<typeof createBaseProcedure>;
 
 export interface AgentProcedureDeps {
-  readonly runtime: AgentRuntime;
+  readonly operations: AgentOperations;
   readonly base: BaseProcedure;
   /** How long a streamed run survives with no subscriber before it is cancelled. */
   readonly resumeGraceMs: number;
@@ -20,19 +20,17 @@ export function agentProcedures<TEntry extends AgentEntry>(
   agentId: string,
   deps: AgentProcedureDeps,
 ) {
-  const { runtime, base } = deps;
+  const { operations: ops, base } = deps;
   return {
     run: base
       .input(runInputParser<TEntry>())
       .mutation(async ({ input, ctx, signal }): Promise<RunOutput> => {
-        const state = ctx.agentmint as AgentMintRequestState;
-        const run = await runtime.startRun({
+        const run = await ops.startRun(ctx.agentmint as AgentMintRequestState, {
           agentId,
           message: input.message,
-          caller: state.access.callerFor(input.userId),
+          userId: input.userId,
           sessionId: input.sessionId,
           factoryInput: input.factoryInput,
-          headers: state.headers,
           streamModel: false,
         });
         // A client that gives up on a non-streamed run does not keep the model busy.
@@ -40,31 +38,24 @@ export function agentProcedures<TEntry extends AgentEntry>(
       }),
 
     stream: base.input(streamInputParser<TEntry>()).subscription(async function* ({ input, ctx }) {
-      const state = ctx.agentmint as AgentMintRequestState;
-      const { access } = state;
+      const caller = ctx.agentmint as AgentMintRequestState;
       const resume = parseEventId(input.lastEventId);
       let runId = resume?.runId ?? input.runId;
       if (runId === undefined) {
-        const run = await runtime.startRun({
+        const run = await ops.startRun(caller, {
           agentId,
           message: input.message,
-          caller: access.callerFor(input.userId),
+          userId: input.userId,
           sessionId: input.sessionId,
           factoryInput: input.factoryInput,
-          headers: state.headers,
         });
         runId = run.ids.runId;
-      } else {
-        // Re-attaching builds no agent; it only needs the right to run this agent and to see the run.
-        access.assertCanRun(agentId);
-        const record = await runtime.getRun(runId, access.scope);
-        if (record.agentId !== agentId) {
-          throw new AgentMintError('RUN_NOT_FOUND', `No run '${runId}' for agent '${agentId}'`);
-        }
       }
-      const events = runtime.events(runId, {
+      // Re-attaching builds no agent; it needs the right to run this agent and to see the run.
+      const events = await ops.watchRun(caller, {
+        runId,
+        agentId,
         afterSeq: resume?.seq ?? 0,
-        scope: access.scope,
         cancelAfterMs: deps.resumeGraceMs,
       });
       for await (const event of events) {

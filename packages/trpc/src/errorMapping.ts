@@ -2,6 +2,8 @@ import {
   AgentMintError,
   type AgentMintErrorCode,
   FactoryValidationError,
+  type Logger,
+  logUnexpectedError,
   TooManyRunsError,
   type ValidationIssue,
 } from '@agentmint/core';
@@ -73,6 +75,20 @@ export function toPublicError(error: unknown): PublicError {
     }
   }
   return INTERNAL;
+}
+
+/**
+ * `toPublicError`, and one log line (with an error id the client is told) when the failure was
+ * unexpected: a bug or an unknown throw, not an error AgentMint raised on purpose.
+ */
+export function toReportedPublicError(error: unknown, logger: Logger): PublicError {
+  const info = toPublicError(error);
+  if (info !== INTERNAL) return info;
+  const errorId = logUnexpectedError(logger, 'request failed', error);
+  return {
+    ...INTERNAL,
+    message: `Internal server error (error id ${errorId}); see the server logs`,
+  };
 }
 
 /** Wraps any error as a TRPCError carrying the AgentMint error as its cause. */

@@ -12,7 +12,10 @@ export interface RequestAccess {
   readonly trusted: TrustedContext;
   /** The verified subject, if any. */
   readonly subject: string | undefined;
-  /** The caller for a run; a client-sent user id counts only where no verified one overrides it. */
+  /**
+   * The caller for a run, as the runtime sees it (the operations layer has authorized the run); a
+   * client-sent user id counts only where no verified one overrides it.
+   */
   callerFor(clientUserId?: string): Caller;
   /** Rows this caller may see: undefined = all. */
   readonly scope: OwnerScope;
@@ -45,7 +48,7 @@ export function createRequestAccess(
     callerFor(clientUserId) {
       // A verified subject wins; with isolation on, an unverified user id is never trusted.
       const userId = subject ?? (isolated ? undefined : clientUserId);
-      return { userId, trusted, scope, authorizeRun: assertCanRun };
+      return { userId, trusted, scope };
     },
     require(needed) {
       if (enforce) policy.requireScope(trusted, needed);

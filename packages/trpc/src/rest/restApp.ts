@@ -1,28 +1,31 @@
-import type { ActiveRun, AgentRuntime, RunEvent } from '@agentmint/core';
-import { AgentMintError, AgentNotFoundError, toRunOutput } from '@agentmint/core';
+import type { ActiveRun, Logger, RunEvent } from '@agentmint/core';
+import { AgentMintError, toRunOutput } from '@agentmint/core';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { AgentInfo } from '../agentInfo.ts';
 import type { AgentMintRequestState } from '../context.ts';
-import { toPublicError } from '../errorMapping.ts';
+import { toReportedPublicError } from '../errorMapping.ts';
+import type { AgentOperations } from '../operations/agentOperations.ts';
 import { restAgent, restEvent, restRun, restSession } from './restShapes.ts';
 import { readRunRequest } from './runRequestBody.ts';
 
 export interface RestAppDeps {
-  readonly runtime: AgentRuntime;
-  readonly infos: ReadonlyMap<string, AgentInfo>;
+  readonly operations: AgentOperations;
   readonly authenticate: (headers: Headers) => Promise<AgentMintRequestState>;
+  readonly logger: Logger;
 }
 
 type Env = { Variables: { agentmint: AgentMintRequestState } };
 
-/** Agno AgentOS's REST surface (snake_case, `{detail, code}` errors) over the same runtime. */
+/**
+ * Agno AgentOS's REST surface (snake_case, `{detail, code}` errors): it translates wire shapes to
+ * the operations layer and back; every check happens there.
+ */
 export function createRestApp(deps: RestAppDeps): Hono<Env> {
-  const { runtime, infos } = deps;
+  const { operations: ops } = deps;
   const app = new Hono<Env>();
 
-  app.onError((error, c) => restError(c, error));
+  app.onError((error, c) => restError(c, error, deps.logger));
   app.notFound((c) => c.json({ detail: 'Not found', code: 'NOT_FOUND' }, 404));
 
   app.get('/health', (c) => c.json({ status: 'ok', instantiated_at: startedAt }));
@@ -33,146 +36,127 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
     await next();
   });
 
-  app.get('/agents', (c) => {
-    const { access } = c.get('agentmint');
-    return c.json([...infos.values()].filter((i) => access.canReadAgent(i.id)).map(restAgent));
-  });
+  app.get('/agents', (c) => c.json(ops.listAgents(c.get('agentmint')).map(restAgent)));
 
-  app.get('/agents/:agentId', (c) => {
-    const agentId = c.req.param('agentId');
-    const info = infos.get(agentId);
-    if (!info || !c.get('agentmint').access.canReadAgent(agentId))
-      throw new AgentNotFoundError(agentId);
-    return c.json(restAgent(info));
-  });
+  app.get('/agents/:agentId', (c) =>
+    c.json(restAgent(ops.getAgent(c.get('agentmint'), { agentId: c.req.param('agentId') }))),
+  );
 
   app.post('/agents/:agentId/runs', async (c) => {
+    const caller = c.get('agentmint');
     const agentId = c.req.param('agentId');
-    const state = c.get('agentmint');
-    runtime.entry(agentId);
-    state.access.assertCanRun(agentId);
+    // Unknown agent and missing scope answer before the body is read.
+    ops.authorizeStart(caller, { agentId });
     const fields = await readRunRequest(c);
-    const run = await runtime.startRun({
+    const run = await ops.startRun(caller, {
       agentId,
       message: fields.message,
-      caller: state.access.callerFor(fields.userId),
+      userId: fields.userId,
       sessionId: fields.sessionId,
       factoryInput: fields.factoryInput,
-      headers: state.headers,
       streamModel: fields.stream,
     });
     if (!fields.stream) return c.json(restRun(await run.outcome(c.req.raw.signal)));
-    return streamRun(c, run);
+    return streamRun(c, run, deps.logger);
   });
 
   app.get('/agents/:agentId/runs/:runId', async (c) => {
-    const { access } = c.get('agentmint');
-    access.require('sessions:read');
-    const run = await runtime.getRun(c.req.param('runId'), access.scope, c.req.param('agentId'));
+    const run = await ops.getRun(c.get('agentmint'), runRef(c));
     return c.json(restRun(toRunOutput(run)));
   });
 
   app.post('/agents/:agentId/runs/:runId/cancel', async (c) => {
-    const { access } = c.get('agentmint');
-    const agentId = c.req.param('agentId');
-    runtime.entry(agentId);
-    access.assertCanRun(agentId);
-    await runtime.cancelRun(c.req.param('runId'), access.scope, agentId);
+    await ops.cancelRun(c.get('agentmint'), runRef(c));
     return c.json({});
   });
 
   app.post('/agents/:agentId/runs/:runId/continue', async (c) => {
-    const state = c.get('agentmint');
-    const agentId = c.req.param('agentId');
-    const runId = c.req.param('runId');
-    state.access.assertCanRun(agentId);
-    await runtime.getRun(runId, state.access.scope, agentId);
+    const caller = c.get('agentmint');
     const fields = await readRunRequest(c);
-    const run = await runtime.continueRun({
-      runId,
+    const run = await ops.continueRun(caller, {
+      ...runRef(c),
       message: fields.message,
-      caller: state.access.callerFor(),
-      headers: state.headers,
       streamModel: fields.stream,
     });
-    return fields.stream ? streamRun(c, run) : c.json(restRun(await run.outcome(c.req.raw.signal)));
+    return fields.stream
+      ? streamRun(c, run, deps.logger)
+      : c.json(restRun(await run.outcome(c.req.raw.signal)));
   });
 
   // Replays a run's events (SSE) after `Last-Event-ID` / `?after=`; live while the run goes on.
   app.get('/agents/:agentId/runs/:runId/events', async (c) => {
-    const { access } = c.get('agentmint');
-    const agentId = c.req.param('agentId');
-    const runId = c.req.param('runId');
-    access.assertCanRun(agentId);
-    await runtime.getRun(runId, access.scope, agentId);
     const after = Number(c.req.header('last-event-id') ?? c.req.query('after') ?? 0);
-    const events = runtime.events(runId, {
+    const events = await ops.watchRun(c.get('agentmint'), {
+      ...runRef(c),
       afterSeq: Number.isSafeInteger(after) && after > 0 ? after : 0,
-      scope: access.scope,
     });
-    return writeSSE(c, events, () => {});
+    return writeSSE(c, events, deps.logger, () => {});
   });
 
   app.get('/sessions', async (c) => {
-    const { access } = c.get('agentmint');
-    access.require('sessions:read');
-    const limit = boundedInt(c.req.query('limit'), 20, 1, 1000);
-    const page = boundedInt(c.req.query('page'), 1, 1, 1_000_000);
+    const limit = queryInt(c.req.query('limit'), 'limit') ?? 20;
+    const page = queryInt(c.req.query('page'), 'page') ?? 1;
+    if (page < 1) throw new AgentMintError('BAD_REQUEST', '`page` must be an integer from 1');
     const agentId = c.req.query('agent_id') ?? c.req.query('component_id');
-    const sessions = await runtime.listSessions(
-      { ...(agentId && { agentId }), limit, offset: (page - 1) * limit },
-      access.scope,
-    );
+    const sessions = await ops.listSessions(c.get('agentmint'), {
+      agentId,
+      limit,
+      offset: (page - 1) * limit,
+    });
     return c.json({ data: sessions.map(restSession), meta: { page, limit } });
   });
 
   app.get('/sessions/:sessionId', async (c) => {
-    const { access } = c.get('agentmint');
-    access.require('sessions:read');
-    const { session, runs } = await runtime.getSession(c.req.param('sessionId'), access.scope);
+    const { session, runs } = await ops.getSession(c.get('agentmint'), sessionRef(c));
     return c.json({ ...restSession(session), runs: runs.map((r) => restRun(toRunOutput(r))) });
   });
 
   app.get('/sessions/:sessionId/runs', async (c) => {
-    const { access } = c.get('agentmint');
-    access.require('sessions:read');
-    const { runs } = await runtime.getSession(c.req.param('sessionId'), access.scope);
+    const { runs } = await ops.getSession(c.get('agentmint'), sessionRef(c));
     return c.json(runs.map((r) => restRun(toRunOutput(r))));
   });
 
   app.delete('/sessions/:sessionId', async (c) => {
-    const { access } = c.get('agentmint');
-    access.require('sessions:delete');
-    await runtime.deleteSession(c.req.param('sessionId'), access.scope);
+    await ops.deleteSession(c.get('agentmint'), sessionRef(c));
     return c.body(null, 204);
   });
 
   app.post('/sessions/:sessionId/rename', async (c) => {
-    const { access } = c.get('agentmint');
-    access.require('sessions:write');
     const body = (await c.req.json().catch(() => null)) as { session_name?: unknown } | null;
     if (typeof body?.session_name !== 'string' || body.session_name.length === 0) {
       throw new AgentMintError('BAD_REQUEST', '`session_name` is required');
     }
-    const session = await runtime.renameSession(
-      c.req.param('sessionId'),
-      body.session_name,
-      access.scope,
-    );
+    const session = await ops.renameSession(c.get('agentmint'), {
+      ...sessionRef(c),
+      name: body.session_name,
+    });
     return c.json(restSession(session));
   });
 
   return app;
 }
 
+function runRef(c: Context): { runId: string; agentId: string } {
+  return { runId: c.req.param('runId') ?? '', agentId: c.req.param('agentId') ?? '' };
+}
+
+function sessionRef(c: Context): { sessionId: string } {
+  return { sessionId: c.req.param('sessionId') ?? '' };
+}
+
 const startedAt = Math.floor(Date.now() / 1000);
 
 /** A run's events as Agno SSE; the client going away cancels the run (this stream cannot resume). */
-function streamRun(c: Context, run: ActiveRun): Response {
-  return writeSSE(c, run.subscribe(0), () => run.cancel('client disconnected'));
+function streamRun(c: Context, run: ActiveRun, logger: Logger): Response {
+  return writeSSE(c, run.subscribe(0), logger, () => run.cancel('client disconnected'));
 }
 
-function writeSSE(c: Context, events: AsyncGenerator<RunEvent>, onAbort: () => void): Response {
+function writeSSE(
+  c: Context,
+  events: AsyncGenerator<RunEvent>,
+  logger: Logger,
+  onAbort: () => void,
+): Response {
   return streamSSE(
     c,
     async (stream) => {
@@ -183,7 +167,7 @@ function writeSSE(c: Context, events: AsyncGenerator<RunEvent>, onAbort: () => v
       for await (const event of events) await stream.write(sseFrame(event));
     },
     async (error, stream) => {
-      const info = toPublicError(error);
+      const info = toReportedPublicError(error, logger);
       await stream.writeSSE({
         event: 'RunError',
         data: JSON.stringify({ detail: info.message, code: info.code }),
@@ -200,11 +184,8 @@ function sseFrame(event: RunEvent): string {
   return `event: ${event.event}\ndata: ${JSON.stringify(restEvent(event))}\nid: ${event.seq}\n\n`;
 }
 
-export function restError(c: Context, error: unknown): Response {
-  const info = toPublicError(error);
-  if (info.httpStatus >= 500 && !(error instanceof AgentMintError)) {
-    console.error('[agentmint] request failed', error);
-  }
+export function restError(c: Context, error: unknown, logger: Logger): Response {
+  const info = toReportedPublicError(error, logger);
   if (info.retryAfterSeconds !== undefined) c.header('Retry-After', String(info.retryAfterSeconds));
   return c.json(
     { detail: info.message, code: info.code, ...(info.issues && { issues: info.issues }) },
@@ -212,13 +193,12 @@ export function restError(c: Context, error: unknown): Response {
   );
 }
 
-function boundedInt(raw: string | undefined, fallback: number, min: number, max: number): number {
-  const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new AgentMintError(
-      'BAD_REQUEST',
-      `expected an integer from ${min} to ${max}, got '${raw}'`,
-    );
+/** An integer query parameter, or undefined when absent; BAD_REQUEST when it is not one. */
+function queryInt(raw: string | undefined, field: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value)) {
+    throw new AgentMintError('BAD_REQUEST', `\`${field}\` must be an integer`);
   }
   return value;
 }

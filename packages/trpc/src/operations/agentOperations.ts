@@ -1,0 +1,186 @@
+import {
+  type ActiveRun,
+  AgentNotFoundError,
+  type AgentRuntime,
+  isStorableId,
+  type RunEvent,
+  RunNotFoundError,
+  type RunRecord,
+  SessionNotFoundError,
+  type SessionRecord,
+} from '@agentmint/core';
+import type { AgentInfo } from '../agentInfo.ts';
+import type { AgentMintRequestState } from '../context.ts';
+import type {
+  AgentRef,
+  ContinueRunInput,
+  ListSessionsInput,
+  RenameSessionInput,
+  RunRef,
+  SessionRef,
+  StartRunInput,
+  WatchRunInput,
+} from './operationRequests.ts';
+import {
+  assertAgentIdShape,
+  assertIntegerIn,
+  assertSessionName,
+  MAX_PAGE_SIZE,
+} from './requestLimits.ts';
+
+export interface AgentOperationsDeps {
+  readonly runtime: AgentRuntime;
+  readonly infos: ReadonlyMap<string, AgentInfo>;
+}
+
+/**
+ * Everything a client can ask of AgentOS, transport-neutral. Each operation takes the verified
+ * caller and a typed request and does every check once — ids and limits, scopes, ownership,
+ * existence — so REST, tRPC, AG-UI and MCP only translate shapes and errors.
+ */
+export class AgentOperations {
+  readonly #runtime: AgentRuntime;
+  readonly #infos: ReadonlyMap<string, AgentInfo>;
+
+  constructor(deps: AgentOperationsDeps) {
+    this.#runtime = deps.runtime;
+    this.#infos = deps.infos;
+  }
+
+  /** The agents this caller may read or run; never calls a factory. */
+  listAgents(caller: AgentMintRequestState): AgentInfo[] {
+    return [...this.#infos.values()].filter((info) => caller.access.canReadAgent(info.id));
+  }
+
+  /** One agent's description; AGENT_NOT_FOUND for unknown ids and for agents hidden from the caller. */
+  getAgent(caller: AgentMintRequestState, request: AgentRef): AgentInfo {
+    const info = this.#infos.get(request.agentId);
+    if (!info || !caller.access.canReadAgent(request.agentId)) {
+      throw new AgentNotFoundError(request.agentId);
+    }
+    return info;
+  }
+
+  /** The checks of `startRun` that need no request body: the agent exists and the caller may run it. */
+  authorizeStart(caller: AgentMintRequestState, request: AgentRef): void {
+    assertAgentIdShape(request.agentId);
+    this.#runtime.registry.entry(request.agentId);
+    caller.access.assertCanRun(request.agentId);
+  }
+
+  /** Checks the agent and the right to run it, then resolves the factory and starts the run. */
+  startRun(caller: AgentMintRequestState, request: StartRunInput): Promise<ActiveRun> {
+    this.authorizeStart(caller, request);
+    return this.#runtime.lifecycle.startRun({
+      agentId: request.agentId,
+      message: request.message,
+      caller: caller.access.callerFor(request.userId),
+      sessionId: request.sessionId,
+      factoryInput: request.factoryInput,
+      headers: caller.headers,
+      ...(request.streamModel !== undefined && { streamModel: request.streamModel }),
+    });
+  }
+
+  /** A run the caller may see (`sessions:read`). */
+  getRun(caller: AgentMintRequestState, request: RunRef): Promise<RunRecord> {
+    caller.access.require('sessions:read');
+    return this.#findRun(caller, request);
+  }
+
+  /** Cancels a run the caller may see and run; never builds an agent. */
+  async cancelRun(caller: AgentMintRequestState, request: RunRef): Promise<RunRecord> {
+    const record = await this.#findRun(caller, request);
+    caller.access.assertCanRun(record.agentId);
+    return this.#runtime.lifecycle.cancelRun(record.runId, caller.access.scope, record.agentId);
+  }
+
+  /** A follow-up run in the run's session, built from the run's stored factory input. */
+  async continueRun(caller: AgentMintRequestState, request: ContinueRunInput): Promise<ActiveRun> {
+    const record = await this.#findRun(caller, request);
+    caller.access.assertCanRun(record.agentId);
+    return this.#runtime.lifecycle.continueRun({
+      runId: record.runId,
+      message: request.message,
+      caller: caller.access.callerFor(),
+      headers: caller.headers,
+      ...(request.streamModel !== undefined && { streamModel: request.streamModel }),
+    });
+  }
+
+  /**
+   * The run's events after `afterSeq`, live while it runs. Every check happens before this
+   * resolves, so a transport can answer an error status before it starts a stream.
+   */
+  async watchRun(
+    caller: AgentMintRequestState,
+    request: WatchRunInput,
+  ): Promise<AsyncGenerator<RunEvent>> {
+    const afterSeq = request.afterSeq ?? 0;
+    assertIntegerIn(afterSeq, 'afterSeq', 0, Number.MAX_SAFE_INTEGER);
+    const record = await this.#findRun(caller, request);
+    caller.access.assertCanRun(record.agentId);
+    return this.#runtime.lifecycle.events(record.runId, {
+      afterSeq,
+      scope: caller.access.scope,
+      ...(request.cancelAfterMs !== undefined && { cancelAfterMs: request.cancelAfterMs }),
+    });
+  }
+
+  listSessions(
+    caller: AgentMintRequestState,
+    request: ListSessionsInput = {},
+  ): Promise<SessionRecord[]> {
+    caller.access.require('sessions:read');
+    if (request.limit !== undefined) assertIntegerIn(request.limit, 'limit', 1, MAX_PAGE_SIZE);
+    if (request.offset !== undefined) {
+      assertIntegerIn(request.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
+    }
+    if (request.agentId !== undefined) assertAgentIdShape(request.agentId);
+    return this.#runtime.reads.listSessions(
+      {
+        ...(request.agentId !== undefined && { agentId: request.agentId }),
+        ...(request.limit !== undefined && { limit: request.limit }),
+        ...(request.offset !== undefined && { offset: request.offset }),
+      },
+      caller.access.scope,
+    );
+  }
+
+  getSession(
+    caller: AgentMintRequestState,
+    request: SessionRef,
+  ): Promise<{ session: SessionRecord; runs: RunRecord[] }> {
+    caller.access.require('sessions:read');
+    assertSessionIdShape(request.sessionId);
+    return this.#runtime.reads.getSession(request.sessionId, caller.access.scope);
+  }
+
+  renameSession(
+    caller: AgentMintRequestState,
+    request: RenameSessionInput,
+  ): Promise<SessionRecord> {
+    caller.access.require('sessions:write');
+    assertSessionIdShape(request.sessionId);
+    assertSessionName(request.name);
+    return this.#runtime.reads.renameSession(request.sessionId, request.name, caller.access.scope);
+  }
+
+  /** Deletes a session the caller owns; its live runs here are cancelled first. */
+  async deleteSession(caller: AgentMintRequestState, request: SessionRef): Promise<void> {
+    caller.access.require('sessions:delete');
+    assertSessionIdShape(request.sessionId);
+    await this.#runtime.deleteSession(request.sessionId, caller.access.scope);
+  }
+
+  /** The run if it exists, is visible to the caller, and belongs to `agentId` when one is named. */
+  #findRun(caller: AgentMintRequestState, request: RunRef): Promise<RunRecord> {
+    if (!isStorableId(request.runId)) throw new RunNotFoundError(request.runId);
+    if (request.agentId !== undefined) assertAgentIdShape(request.agentId);
+    return this.#runtime.reads.getRun(request.runId, caller.access.scope, request.agentId);
+  }
+}
+
+function assertSessionIdShape(sessionId: string): void {
+  if (!isStorableId(sessionId)) throw new SessionNotFoundError(sessionId);
+}
