@@ -55,14 +55,15 @@ export class ActiveRun {
       sessionId: this.ids.sessionId,
     } as RunEvent;
     this.#events.push(event);
-    this.#writer.push(event);
+    // The terminal event is stored with the final row, in one write (Store.finishRun).
+    if (!isTerminalRunEvent(event)) this.#writer.push(event);
     const wake = this.#wake;
     this.#changed = this.#nextChange();
     wake?.();
     return event;
   }
 
-  /** Waits until every emitted event is stored. */
+  /** Waits until every emitted event but the terminal one is stored. */
   flush(): Promise<void> {
     return this.#writer.flush();
   }

@@ -5,10 +5,11 @@ import { EventWriter } from './eventWriter.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
 import type { RequestContext } from './requestContext.ts';
+import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
 import { type FinishOutcome, RunFinisher, type UnfinishedRun } from './runFinisher.ts';
 import { runAgentLoop } from './runLoop.ts';
 import type { RunMetrics } from './runMetrics.ts';
-import type { RunOutput } from './runOutput.ts';
+import { type RunOutput, toRunOutput } from './runOutput.ts';
 import type { OwnerScope, RunErrorInfo, RunResult, Store } from './store.ts';
 import { errorSummary, logUnexpectedError } from './unexpectedError.ts';
 
@@ -79,6 +80,7 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
   const started = performance.now();
   run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
   let result: RunResult;
+  let terminal: RunEvent;
   let messages: readonly Message[] = [{ role: 'user', content: options.message }];
   try {
     const history = options.loadHistory && agent.historyRuns > 0 ? await loadHistory(options) : [];
@@ -98,25 +100,43 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
       outputTokens: loop.usage.outputTokens,
       totalTokens: loop.usage.inputTokens + loop.usage.outputTokens,
     };
-    run.emit({ event: 'RunCompleted', content: loop.content, metrics });
+    terminal = run.emit({ event: 'RunCompleted', content: loop.content, metrics });
     result = finished('COMPLETED', loop.content, metrics, null, messages);
   } catch (error) {
     const reason = ctx.signal.reason;
     if (ctx.signal.aborted) {
       const text = reason instanceof RunCancelledSignal ? reason.message : 'cancelled';
-      run.emit({ event: 'RunCancelled', reason: text });
+      terminal = run.emit({ event: 'RunCancelled', reason: text });
       result = finished('CANCELLED', null, null, null, messages);
     } else {
       const info = describeRunError(error);
       logUnexpectedError(logger, 'run failed', error, { runId: ctx.runId, agentId: ctx.agentId });
-      run.emit({ event: 'RunError', error: info });
+      terminal = run.emit({ event: 'RunError', error: info });
       result = finished('ERROR', null, null, info, messages);
     }
   }
-  const unfinished = { runId: ctx.runId, store, flush: () => run.flush(), result };
-  if ((await finishWithRetry(unfinished)) !== 'done') {
-    if (options.finisher) options.finisher.defer(unfinished);
+  const unfinished: UnfinishedRun = {
+    runId: ctx.runId,
+    store,
+    flush: () => run.flush(),
+    result,
+    terminalEvent: terminal as TerminalRunEvent,
+  };
+  const outcome = await finishWithRetry(unfinished);
+  if (outcome === 'failed' || outcome === 'events-missing') {
+    if (options.finisher) options.finisher.defer(unfinished, outcome === 'events-missing');
     else logger.error('could not finish the run record', { runId: ctx.runId });
+  }
+  if (outcome === 'superseded') {
+    // Ended elsewhere first (a cancel, an expired lease): the stored status is the run's outcome.
+    logger.warn('the run had already been ended elsewhere; its status stands', {
+      runId: ctx.runId,
+    });
+    const record = await store.getRun(ctx.runId).catch(() => undefined);
+    if (record) {
+      run.settle(toRunOutput(record));
+      return;
+    }
   }
   run.settle(toOutput(run, result, createdAt, agent));
 }

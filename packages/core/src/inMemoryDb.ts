@@ -1,16 +1,17 @@
 import type { Message } from './message.ts';
 import { newId } from './newId.ts';
-import type { RunEvent } from './runEvent.ts';
-import type {
-  HistoryQuery,
-  ListRunsQuery,
-  ListSessionsQuery,
-  NewRunRecord,
-  OwnerScope,
-  RunRecord,
-  RunResult,
-  SessionRecord,
-  Store,
+import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
+import {
+  type HistoryQuery,
+  isTerminalStatus,
+  type ListRunsQuery,
+  type ListSessionsQuery,
+  type NewRunRecord,
+  type OwnerScope,
+  type RunRecord,
+  type RunResult,
+  type SessionRecord,
+  type Store,
 } from './store.ts';
 
 interface StoredRun {
@@ -58,16 +59,31 @@ export class InMemoryDb implements Store {
   async appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
     const stored = this.#runs.get(runId);
     if (!stored) throw new Error(`unknown run ${runId}`);
-    const last = stored.events.at(-1)?.seq ?? 0;
-    for (const event of events) if (event.seq > last) stored.events.push(event);
+    this.#append(stored, events);
   }
 
-  async finishRun(runId: string, result: RunResult): Promise<void> {
+  /** Keeps events ordered by seq; a seq already held is left as it is (as the SQL primary key does). */
+  #append(stored: StoredRun, events: readonly RunEvent[]): void {
+    for (const event of events) {
+      const at = stored.events.findLastIndex((held) => held.seq <= event.seq);
+      if (stored.events[at]?.seq === event.seq) continue;
+      stored.events.splice(at + 1, 0, event);
+    }
+  }
+
+  async finishRun(
+    runId: string,
+    result: RunResult,
+    terminalEvent: TerminalRunEvent,
+  ): Promise<boolean> {
     const stored = this.#runs.get(runId);
     if (!stored) throw new Error(`unknown run ${runId}`);
+    if (isTerminalStatus(stored.record.status)) return false;
     stored.record = { ...stored.record, ...result };
+    this.#append(stored, [terminalEvent]);
     const session = this.#sessions.get(stored.record.sessionId);
     if (session) this.#sessions.set(session.sessionId, { ...session, updatedAt: result.updatedAt });
+    return true;
   }
 
   async getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined> {

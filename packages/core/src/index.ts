@@ -80,6 +80,7 @@ export { type RunOutput, toRunOutput } from './runOutput.ts';
 export { isStorableId, isStorableText, MAX_ID_LENGTH } from './storableText.ts';
 export {
   type HistoryQuery,
+  isTerminalStatus,
   type ListRunsQuery,
   type ListSessionsQuery,
   type NewRunRecord,
@@ -91,6 +92,8 @@ export {
   type RunStatus,
   type SessionRecord,
   type Store,
+  TERMINAL_RUN_STATUSES,
+  type TerminalRunStatus,
 } from './store.ts';
 export { type FoundRun, StoreReads } from './storeReads.ts';
 export { type Tool, type ToolDefinition, type ToolExecutionOptions, tool } from './tool.ts';

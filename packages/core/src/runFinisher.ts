@@ -1,7 +1,9 @@
 import type { Logger } from './logger.ts';
+import type { TerminalRunEvent } from './runEvent.ts';
 import type { RunResult, Store } from './store.ts';
 
-export type FinishOutcome = 'done' | 'events-missing' | 'failed';
+/** `superseded`: the run had already been ended elsewhere (a cancel, an expired lease); that status stands. */
+export type FinishOutcome = 'done' | 'superseded' | 'events-missing' | 'failed';
 
 /** A run that ended while its store was failing: its events and final row still to be written. */
 export interface UnfinishedRun {
@@ -10,6 +12,8 @@ export interface UnfinishedRun {
   /** Stores the run's events that are not stored yet (idempotent on runId+seq). */
   readonly flush: () => Promise<void>;
   readonly result: RunResult;
+  /** Stored with the final row, in the same write. */
+  readonly terminalEvent: TerminalRunEvent;
 }
 
 export interface RunFinisherOptions {
@@ -32,6 +36,8 @@ export class RunFinisher {
   readonly #maxRetryMs: number;
   readonly #maxPending: number;
   readonly #pending = new Map<string, UnfinishedRun>();
+  /** Pending runs whose final row is written; only their events are retried. */
+  readonly #rowFinished = new Set<string>();
   #delay: number;
   #timer: NodeJS.Timeout | undefined;
   #retrying: Promise<void> | undefined;
@@ -53,30 +59,34 @@ export class RunFinisher {
    * Writes the run's events, then its final row. `done` when both are stored, `events-missing`
    * when only the row is (it is final, some events are not yet), `failed` when the row is not.
    */
-  static async tryFinish(run: UnfinishedRun): Promise<FinishOutcome> {
+  static async tryFinish(run: UnfinishedRun, rowFinished = false): Promise<FinishOutcome> {
     const eventsStored = await run.flush().then(
       () => true,
       () => false,
     );
-    const rowStored = await run.store.finishRun(run.runId, run.result).then(
-      () => true,
-      () => false,
+    if (rowFinished) return eventsStored ? 'done' : 'events-missing';
+    const ended = await run.store.finishRun(run.runId, run.result, run.terminalEvent).then(
+      (won) => (won ? 'won' : 'superseded'),
+      () => 'failed' as const,
     );
-    return rowStored ? (eventsStored ? 'done' : 'events-missing') : 'failed';
+    if (ended !== 'won') return ended;
+    return eventsStored ? 'done' : 'events-missing';
   }
 
   /** Keeps retrying `run` in the background until it is stored or `drain` gives up. */
-  defer(run: UnfinishedRun): void {
+  defer(run: UnfinishedRun, rowFinished = false): void {
     if (this.#pending.size >= this.#maxPending) {
       const [oldest] = this.#pending.keys();
       if (oldest !== undefined) {
         this.#pending.delete(oldest);
+        this.#rowFinished.delete(oldest);
         this.#logger.error('too many unfinished runs; giving one up (it stays RUNNING)', {
           runId: oldest,
         });
       }
     }
     this.#pending.set(run.runId, run);
+    if (rowFinished) this.#rowFinished.add(run.runId);
     this.#logger.warn('the run ended while its store was failing; finishing it in the background', {
       runId: run.runId,
     });
@@ -100,10 +110,14 @@ export class RunFinisher {
   async #retryAll(): Promise<void> {
     let stored = 0;
     for (const run of [...this.#pending.values()]) {
-      const outcome = await RunFinisher.tryFinish(run);
+      const outcome = await RunFinisher.tryFinish(run, this.#rowFinished.has(run.runId));
       if (outcome === 'failed') break; // the store is still down: wait, retry later
-      if (outcome === 'events-missing') continue;
+      if (outcome === 'events-missing') {
+        this.#rowFinished.add(run.runId); // its row is final: only the events are left to store
+        continue;
+      }
       this.#pending.delete(run.runId);
+      this.#rowFinished.delete(run.runId);
       stored++;
     }
     this.#delay =
@@ -139,5 +153,6 @@ export class RunFinisher {
       });
     }
     this.#pending.clear();
+    this.#rowFinished.clear();
   }
 }

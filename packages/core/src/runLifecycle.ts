@@ -7,11 +7,12 @@ import { TooManyRunsError } from './errors/tooManyRunsError.ts';
 import { executeRun } from './executeRun.ts';
 import type { Logger } from './logger.ts';
 import { newId } from './newId.ts';
+import { endOrphanRun } from './orphanRun.ts';
 import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import type { RunFinisher } from './runFinisher.ts';
 import { assertStorableId, assertStorableText } from './storableText.ts';
-import type { OwnerScope, RunRecord, Store } from './store.ts';
+import { isTerminalStatus, type OwnerScope, type RunRecord, type Store } from './store.ts';
 import { fromStore } from './storeFailure.ts';
 import type { StoreReads } from './storeReads.ts';
 
@@ -104,17 +105,11 @@ export class RunLifecycle {
       return this.#deps.reads.getRun(runId, scope, agentId);
     }
     const { record, store } = await this.#deps.reads.findRun(runId, scope, agentId);
-    if (record.status !== 'RUNNING') return record;
-    const cancelled = {
-      status: 'CANCELLED',
-      content: null,
-      metrics: null,
-      error: null,
-      messages: [],
-      updatedAt: new Date(),
-    } as const;
-    await fromStore(store.finishRun(runId, cancelled));
-    return { ...record, ...cancelled };
+    if (isTerminalStatus(record.status)) return record;
+    const ending = { event: 'RunCancelled', reason: 'cancelled by request' } as const;
+    await fromStore(endOrphanRun(store, record, ending));
+    // Whoever ended it first (this cancel or the run itself) decided the status.
+    return (await fromStore(store.getRun(runId, scope))) ?? record;
   }
 
   /**

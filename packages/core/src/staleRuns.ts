@@ -1,6 +1,6 @@
 import type { Logger } from './logger.ts';
-import { isTerminalRunEvent, type RunEvent } from './runEvent.ts';
-import type { RunErrorInfo, RunRecord, RunResult, Store } from './store.ts';
+import { endOrphanRun } from './orphanRun.ts';
+import type { RunErrorInfo, RunRecord, Store } from './store.ts';
 import { errorSummary } from './unexpectedError.ts';
 
 /** Older RUNNING rows are taken for the leftovers of a crashed process. Default 15 minutes. */
@@ -55,33 +55,5 @@ export async function endStaleRuns(
 }
 
 async function endStaleRun(store: Store, run: RunRecord): Promise<void> {
-  const events = await store.listEvents(run.runId, 0);
-  let last = events.at(-1);
-  if (!last || !isTerminalRunEvent(last)) {
-    last = {
-      event: 'RunError',
-      seq: (last?.seq ?? 0) + 1,
-      createdAt: Date.now(),
-      agentId: run.agentId,
-      runId: run.runId,
-      sessionId: run.sessionId,
-      error: INTERRUPTED,
-    } satisfies RunEvent;
-    await store.appendEvents(run.runId, [last]);
-  }
-  await store.finishRun(run.runId, resultOf(last));
-}
-
-function resultOf(terminal: RunEvent): RunResult {
-  const base = { content: null, metrics: null, error: null, messages: [], updatedAt: new Date() };
-  switch (terminal.event) {
-    case 'RunCompleted':
-      return { ...base, status: 'COMPLETED', content: terminal.content, metrics: terminal.metrics };
-    case 'RunCancelled':
-      return { ...base, status: 'CANCELLED' };
-    case 'RunError':
-      return { ...base, status: 'ERROR', error: terminal.error };
-    default:
-      return { ...base, status: 'ERROR', error: INTERRUPTED };
-  }
+  await endOrphanRun(store, run, { event: 'RunError', error: INTERRUPTED });
 }

@@ -1,9 +1,25 @@
 import type { Message } from './message.ts';
-import type { RunEvent } from './runEvent.ts';
+import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
 import type { RunMetrics } from './runMetrics.ts';
 
-export const RUN_STATUSES = ['RUNNING', 'COMPLETED', 'ERROR', 'CANCELLED'] as const;
+/** `PENDING → RUNNING → (PAUSED ⇄ RUNNING) → COMPLETED | ERROR | CANCELLED` (contract §10). */
+export const RUN_STATUSES = [
+  'PENDING',
+  'RUNNING',
+  'PAUSED',
+  'COMPLETED',
+  'ERROR',
+  'CANCELLED',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The statuses a run ends in; once a run has one, no write changes it again. */
+export const TERMINAL_RUN_STATUSES = ['COMPLETED', 'ERROR', 'CANCELLED'] as const;
+export type TerminalRunStatus = (typeof TERMINAL_RUN_STATUSES)[number];
+
+export function isTerminalStatus(status: RunStatus): status is TerminalRunStatus {
+  return (TERMINAL_RUN_STATUSES as readonly RunStatus[]).includes(status);
+}
 
 export interface RunErrorInfo {
   readonly code: string;
@@ -27,7 +43,7 @@ export interface NewRunRecord {
 
 /** How a run ended; written once, after its last event. */
 export interface RunResult {
-  readonly status: Exclude<RunStatus, 'RUNNING'>;
+  readonly status: TerminalRunStatus;
   readonly content: string | null;
   readonly metrics: RunMetrics | null;
   readonly error: RunErrorInfo | null;
@@ -97,8 +113,13 @@ export interface Store {
   createRun(run: NewRunRecord): Promise<void>;
   /** Appends events; `(runId, seq)` is unique and re-appending the same pair is a no-op. */
   appendEvents(runId: string, events: readonly RunEvent[]): Promise<void>;
-  /** Ends the run with a terminal status and stores its messages. */
-  finishRun(runId: string, result: RunResult): Promise<void>;
+  /**
+   * Ends the run, unless it has ended already: in one atomic write, the row gets `result` (status,
+   * messages) and `terminalEvent` is appended, so the last event always matches the row. Resolves
+   * true when this write ended the run, false when it had ended before (nothing is written: the
+   * first terminal status wins). Rejects for an unknown run.
+   */
+  finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean>;
 
   getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined>;
   listRuns(query: ListRunsQuery, scope?: OwnerScope): Promise<RunRecord[]>;

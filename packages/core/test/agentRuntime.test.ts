@@ -556,7 +556,7 @@ describe('AgentRuntime: limits and shutdown', () => {
     };
     db.finishRun = async (...args) => {
       order.push('run finished');
-      await finishRun(...args);
+      return finishRun(...args);
     };
     const model = new ScriptedModel([{ text: 'built late' }]);
     const runtime = new AgentRuntime({

@@ -29,7 +29,22 @@ describe('InMemoryDb', () => {
     const db = new InMemoryDb();
     for (const id of ['r1', 'r2', 'r3']) {
       await db.createRun(run(id, 'u'));
-      await db.finishRun(id, completed(id));
+      await db.finishRun(id, completed(id), {
+        event: 'RunCompleted',
+        seq: 1,
+        createdAt: Date.now(),
+        agentId: 'a',
+        runId: id,
+        sessionId: 's',
+        content: id,
+        metrics: {
+          duration: 0,
+          timeToFirstToken: null,
+          inputTokens: 0,
+          outputTokens: 0,
+          totalTokens: 0,
+        },
+      });
     }
     await db.createRun(run('r4', 'u'));
     const history = await db.loadHistory('s', { runs: 2 });

@@ -1,6 +1,6 @@
 interface Pending {
-  readonly write: () => void;
-  readonly resolve: () => void;
+  readonly write: () => unknown;
+  readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -11,7 +11,11 @@ interface Pending {
  * rolls back alone and only its caller sees the error. A caller's promise settles after the commit.
  */
 export class GroupCommit {
-  readonly #commitAll: (batch: readonly Pending[], failures: Map<Pending, unknown>) => void;
+  readonly #commitAll: (
+    batch: readonly Pending[],
+    values: Map<Pending, unknown>,
+    failures: Map<Pending, unknown>,
+  ) => void;
   #queue: Pending[] = [];
   #scheduled = false;
 
@@ -21,21 +25,27 @@ export class GroupCommit {
       fn: (...args: TArgs) => void,
     ) => (...args: TArgs) => void,
   ) {
-    this.#commitAll = transaction((batch: readonly Pending[], failures: Map<Pending, unknown>) => {
-      for (const pending of batch) {
-        try {
-          pending.write();
-        } catch (error) {
-          failures.set(pending, error);
+    this.#commitAll = transaction(
+      (
+        batch: readonly Pending[],
+        values: Map<Pending, unknown>,
+        failures: Map<Pending, unknown>,
+      ) => {
+        for (const pending of batch) {
+          try {
+            values.set(pending, pending.write());
+          } catch (error) {
+            failures.set(pending, error);
+          }
         }
-      }
-    });
+      },
+    );
   }
 
   /** `write` must itself be a transaction function: nested in the group's, it becomes a savepoint. */
-  submit(write: () => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ write, resolve, reject });
+  submit<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
       setImmediate(() => this.#flush());
@@ -49,23 +59,23 @@ export class GroupCommit {
     if (batch.length === 1) {
       const [only] = batch as [Pending];
       try {
-        only.write();
-        only.resolve();
+        only.resolve(only.write());
       } catch (error) {
         only.reject(error);
       }
       return;
     }
+    const values = new Map<Pending, unknown>();
     const failures = new Map<Pending, unknown>();
     try {
-      this.#commitAll(batch, failures);
+      this.#commitAll(batch, values, failures);
     } catch (error) {
       for (const pending of batch) pending.reject(error); // the commit itself failed
       return;
     }
     for (const pending of batch) {
       if (failures.has(pending)) pending.reject(failures.get(pending));
-      else pending.resolve();
+      else pending.resolve(values.get(pending));
     }
   }
 }

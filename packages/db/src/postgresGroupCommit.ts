@@ -5,16 +5,16 @@ export interface GroupWrite {
 
 /**
  * Commits writes together in one statement (so one round trip and one commit) and reports, per
- * write, an error that concerns it alone (e.g. an unknown run), or undefined. Throws if the
- * statement as a whole failed: the group commit then retries its writes one by one.
+ * write, an error that concerns it alone (e.g. an unknown run) or the write's result. Throws if
+ * the statement as a whole failed: the group commit then retries its writes one by one.
  */
-export type CommitGroup<W extends GroupWrite> = (
+export type CommitGroup<W extends GroupWrite, R> = (
   writes: readonly W[],
-) => Promise<readonly (Error | undefined)[]>;
+) => Promise<readonly (Error | R)[]>;
 
-interface Pending<W> {
+interface Pending<W, R> {
   readonly write: W;
-  readonly resolve: () => void;
+  readonly resolve: (result: R) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -29,17 +29,17 @@ const MAX_GROUP = 256;
  * one by one, so only the failing write's caller sees an error. A caller's promise settles once
  * its write is committed, or has failed.
  */
-export class PostgresGroupCommit<W extends GroupWrite> {
-  readonly #commit: CommitGroup<W>;
-  #queue: Pending<W>[] = [];
+export class PostgresGroupCommit<W extends GroupWrite, R> {
+  readonly #commit: CommitGroup<W, R>;
+  #queue: Pending<W, R>[] = [];
   #draining = false;
 
-  constructor(commit: CommitGroup<W>) {
+  constructor(commit: CommitGroup<W, R>) {
     this.#commit = commit;
   }
 
-  submit(write: W): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  submit(write: W): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.#queue.push({ write, resolve, reject });
       if (this.#draining) return;
       this.#draining = true;
@@ -63,10 +63,10 @@ export class PostgresGroupCommit<W extends GroupWrite> {
   }
 
   /** The oldest write of each run, up to MAX_GROUP; a run's later writes wait for a later group. */
-  #nextGroup(): Pending<W>[] {
+  #nextGroup(): Pending<W, R>[] {
     const runs = new Set<string>();
-    const group: Pending<W>[] = [];
-    const rest: Pending<W>[] = [];
+    const group: Pending<W, R>[] = [];
+    const rest: Pending<W, R>[] = [];
     for (const pending of this.#queue) {
       if (group.length < MAX_GROUP && !runs.has(pending.write.runId)) {
         runs.add(pending.write.runId);
@@ -83,8 +83,8 @@ export class PostgresGroupCommit<W extends GroupWrite> {
    * Commits the group and settles each write with its outcome; never rejects. A failed group of
    * several is left unsettled (false) for the caller to retry write by write.
    */
-  async #settle(group: readonly Pending<W>[]): Promise<boolean> {
-    let outcomes: readonly (Error | undefined)[];
+  async #settle(group: readonly Pending<W, R>[]): Promise<boolean> {
+    let outcomes: readonly (Error | R)[];
     try {
       outcomes = await this.#commit(group.map((pending) => pending.write));
     } catch (error) {
@@ -93,9 +93,9 @@ export class PostgresGroupCommit<W extends GroupWrite> {
       return true;
     }
     for (const [index, pending] of group.entries()) {
-      const failure = outcomes[index];
-      if (failure) pending.reject(failure);
-      else pending.resolve();
+      const outcome = outcomes[index] as Error | R;
+      if (outcome instanceof Error) pending.reject(outcome);
+      else pending.resolve(outcome);
     }
     return true;
   }

@@ -1,9 +1,13 @@
-import type { Message, NewRunRecord, RunEvent, RunResult } from '@agentmint/core';
+import type { Message, NewRunRecord, RunEvent, RunResult, TerminalRunEvent } from '@agentmint/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PostgresGroupCommit } from './postgresGroupCommit.ts';
 import { pgJson, pgText } from './postgresText.ts';
 import type { RunWriter } from './runWriter.ts';
 import type { StoredTables } from './storedTables.ts';
+import { TERMINAL_LIST } from './terminalStatuses.ts';
+
+// Only a run that has not ended takes a final status: the first terminal status wins.
+const NOT_ENDED = sql.raw(`not in ${TERMINAL_LIST}`);
 
 // Keeps a lone write's multi-row insert under PostgreSQL's 65,535 bound parameters.
 const EVENT_CHUNK = 1_000;
@@ -11,7 +15,15 @@ const EVENT_CHUNK = 1_000;
 type RunWrite =
   | { readonly kind: 'create'; readonly runId: string; readonly run: NewRunRecord }
   | { readonly kind: 'append'; readonly runId: string; readonly events: readonly RunEvent[] }
-  | { readonly kind: 'finish'; readonly runId: string; readonly result: RunResult };
+  | {
+      readonly kind: 'finish';
+      readonly runId: string;
+      readonly result: RunResult;
+      readonly terminalEvent: TerminalRunEvent;
+    };
+
+/** A finishRun's answer (did it end the run); other writes have none. */
+type WriteResult = boolean | undefined;
 
 /**
  * PostgreSQL writes through a group commit: the writes of concurrent runs that queue up while one
@@ -28,7 +40,7 @@ type RunWrite =
  */
 export class PostgresRunWriter implements RunWriter {
   readonly #db: Kysely<StoredTables>;
-  readonly #group: PostgresGroupCommit<RunWrite>;
+  readonly #group: PostgresGroupCommit<RunWrite, WriteResult>;
   readonly #sessions: RawBuilder<unknown>;
   readonly #runs: RawBuilder<unknown>;
   readonly #events: RawBuilder<unknown>;
@@ -50,31 +62,32 @@ export class PostgresRunWriter implements RunWriter {
     this.#messages = table('agentmint_messages');
   }
 
-  createRun(run: NewRunRecord): Promise<void> {
-    return this.#group.submit({ kind: 'create', runId: run.runId, run });
+  async createRun(run: NewRunRecord): Promise<void> {
+    await this.#group.submit({ kind: 'create', runId: run.runId, run });
   }
 
-  appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
-    return this.#group.submit({ kind: 'append', runId, events });
+  async appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.#group.submit({ kind: 'append', runId, events });
   }
 
-  finishRun(runId: string, result: RunResult): Promise<void> {
-    return this.#group.submit({ kind: 'finish', runId, result });
+  async finishRun(
+    runId: string,
+    result: RunResult,
+    terminalEvent: TerminalRunEvent,
+  ): Promise<boolean> {
+    return (await this.#group.submit({ kind: 'finish', runId, result, terminalEvent })) === true;
   }
 
   /** One statement for the whole group (at most one write per run); unknown runs fail alone. */
-  async #commit(writes: readonly RunWrite[]): Promise<readonly (Error | undefined)[]> {
-    if (writes.length === 1) {
-      await this.#alone(writes[0]!);
-      return [undefined];
-    }
+  async #commit(writes: readonly RunWrite[]): Promise<readonly (Error | WriteResult)[]> {
+    if (writes.length === 1) return [await this.#alone(writes[0]!)];
     const creates: NewRunRecord[] = [];
     const events: { run_id: string; seq: number; name: string; payload: RunEvent }[] = [];
     const finishes: ReturnType<typeof toFinishRecord>[] = [];
     for (const write of writes) {
       if (write.kind === 'create') creates.push(write.run);
-      else if (write.kind === 'finish') finishes.push(toFinishRecord(write.runId, write.result));
+      else if (write.kind === 'finish') finishes.push(toFinishRecord(write));
       else {
         for (const e of write.events) {
           events.push({ run_id: write.runId, seq: e.seq, name: e.event, payload: e });
@@ -86,29 +99,34 @@ export class PostgresRunWriter implements RunWriter {
     if (events.length > 0) parts.push(this.#appendPart(events));
     if (finishes.length > 0) parts.push(...this.#finishParts(finishes));
     const finishedIds =
-      finishes.length > 0 ? sql`array(select id from finished)` : sql`'{}'::text[]`;
+      finishes.length > 0
+        ? sql`array(select id from finished) as finished,
+            array(select r.id from ${this.#runs} as r join finishing as f on r.id = f.run_id) as known`
+        : sql`'{}'::text[] as finished, '{}'::text[] as known`;
     // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
     const asyncCommit =
       this.#asyncEventCommit && creates.length === 0 && finishes.length === 0
         ? sql`, set_config('synchronous_commit', 'off', true) as async_commit`
         : sql``;
-    const { rows } = await sql<{ finished: string[] }>`
+    const { rows } = await sql<{ finished: string[]; known: string[] }>`
       with ${sql.join(parts)}
-      select ${finishedIds} as finished ${asyncCommit}
+      select ${finishedIds} ${asyncCommit}
     `.execute(this.#db);
     const finished = new Set(rows[0]?.finished ?? []);
-    return writes.map((write) =>
-      write.kind === 'finish' && !finished.has(write.runId)
-        ? new Error(`unknown run ${write.runId}`)
-        : undefined,
-    );
+    const known = new Set(rows[0]?.known ?? []);
+    return writes.map((write) => {
+      if (write.kind !== 'finish') return undefined;
+      if (finished.has(write.runId)) return true;
+      return known.has(write.runId) ? false : new Error(`unknown run ${write.runId}`);
+    });
   }
 
   /** A lone write (every write at low concurrency) takes the leaner statement of its own kind. */
-  #alone(write: RunWrite): Promise<void> {
-    if (write.kind === 'create') return this.#createOne(write.run);
-    if (write.kind === 'append') return this.#appendOne(write.runId, write.events);
-    return this.#finishOne(write.runId, write.result);
+  async #alone(write: RunWrite): Promise<WriteResult> {
+    if (write.kind === 'create') await this.#createOne(write.run);
+    else if (write.kind === 'append') await this.#appendOne(write.runId, write.events);
+    else return this.#finishOne(write.runId, write.result, write.terminalEvent);
+    return undefined;
   }
 
   async #createOne(run: NewRunRecord): Promise<void> {
@@ -146,16 +164,26 @@ export class PostgresRunWriter implements RunWriter {
     }
   }
 
-  async #finishOne(runId: string, result: RunResult): Promise<void> {
+  async #finishOne(
+    runId: string,
+    result: RunResult,
+    terminalEvent: TerminalRunEvent,
+  ): Promise<boolean> {
     // Upsert then trim rather than delete then insert: one statement cannot do both to one key.
-    const { rows } = await sql<{ found: string }>`
+    // A concurrent finish holds the row lock; once it commits, the status check sees its status.
+    const { rows } = await sql<{ won: string; known: boolean }>`
       with run as (
         update ${this.#runs}
         set status = ${result.status}, content = ${pgText(result.content)},
           metrics = ${pgJson(result.metrics)}::jsonb, error = ${pgJson(result.error)}::jsonb,
           updated_at = ${result.updatedAt}
-        where id = ${runId}
+        where id = ${runId} and status ${NOT_ENDED}
         returning id, session_id
+      ), terminal as (
+        insert into ${this.#events} (run_id, seq, name, payload)
+        select run.id, ${terminalEvent.seq}::int, ${terminalEvent.event}, ${pgJson(terminalEvent)}::jsonb
+        from run
+        on conflict (run_id, seq) do nothing
       ), upserted as (
         insert into ${this.#messages} (run_id, seq, session_id, role, content, tool_calls,
           tool_call_id, tool_name, is_error)
@@ -175,9 +203,12 @@ export class PostgresRunWriter implements RunWriter {
         update ${this.#sessions} set updated_at = ${result.updatedAt}
         where id = (select session_id from run)
       )
-      select count(*) as found from run
+      select (select count(*) from run) as won,
+        exists (select 1 from ${this.#runs} where id = ${runId}) as known
     `.execute(this.#db);
-    if (Number(rows[0]?.found ?? 0) === 0) throw new Error(`unknown run ${runId}`);
+    if (Number(rows[0]?.won ?? 0) > 0) return true;
+    if (rows[0]?.known !== true) throw new Error(`unknown run ${runId}`);
+    return false;
   }
 
   #createParts(creates: readonly NewRunRecord[]): RawBuilder<unknown>[] {
@@ -242,7 +273,7 @@ export class PostgresRunWriter implements RunWriter {
       sql`finishing as (
         select * from jsonb_to_recordset(${pgJson(finishes)}::jsonb) as f(run_id text,
           status text, content text, metrics jsonb, error jsonb, updated_at timestamptz,
-          messages jsonb, message_count int)
+          messages jsonb, message_count int, terminal_event jsonb)
         limit ${sql.lit(finishes.length)}
       )`,
       sql`finished as (
@@ -250,8 +281,16 @@ export class PostgresRunWriter implements RunWriter {
         set status = f.status, content = f.content, metrics = f.metrics, error = f.error,
           updated_at = f.updated_at
         from finishing as f
-        where run.id = f.run_id
-        returning run.id, run.session_id, f.messages, f.message_count, f.updated_at
+        where run.id = f.run_id and run.status ${NOT_ENDED}
+        returning run.id, run.session_id, f.messages, f.message_count, f.updated_at,
+          f.terminal_event
+      )`,
+      sql`terminal as (
+        insert into ${this.#events} (run_id, seq, name, payload)
+        select fd.id, (fd.terminal_event->>'seq')::int, fd.terminal_event->>'event',
+          fd.terminal_event
+        from finished as fd
+        on conflict (run_id, seq) do nothing
       )`,
       sql`upserted as (
         insert into ${this.#messages} (run_id, seq, session_id, role, content, tool_calls,
@@ -281,9 +320,10 @@ export class PostgresRunWriter implements RunWriter {
 }
 
 /** One finishRun as a jsonb_to_recordset record, its messages nested as records of their own. */
-function toFinishRecord(runId: string, result: RunResult) {
+function toFinishRecord({ runId, result, terminalEvent }: Extract<RunWrite, { kind: 'finish' }>) {
   return {
     run_id: runId,
+    terminal_event: terminalEvent,
     status: result.status,
     content: result.content,
     metrics: result.metrics,

@@ -11,6 +11,7 @@ import {
   type RunResult,
   type SessionRecord,
   type Store,
+  type TerminalRunEvent,
 } from '@agentmint/core';
 import type { AbstractSqlDriver, MikroORM, SqlEntityManager } from '@mikro-orm/sql';
 import type { Kysely } from 'kysely';
@@ -144,7 +145,7 @@ export abstract class SqlStore implements Store {
   }
 
   /** Runs one of the hot-path writes once connected; `close()` waits for it. */
-  #write(operation: (writer: RunWriter) => Promise<void>): Promise<void> {
+  #write<T>(operation: (writer: RunWriter) => Promise<T>): Promise<T> {
     return this.#track((opened) => operation(opened.writer));
   }
 
@@ -163,8 +164,8 @@ export abstract class SqlStore implements Store {
     return this.#write((writer) => writer.appendEvents(runId, events));
   }
 
-  finishRun(runId: string, result: RunResult): Promise<void> {
-    return this.#write((writer) => writer.finishRun(runId, result));
+  finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean> {
+    return this.#write((writer) => writer.finishRun(runId, result, terminalEvent));
   }
 
   getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined> {

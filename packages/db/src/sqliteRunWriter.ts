@@ -1,13 +1,16 @@
-import type { NewRunRecord, RunEvent, RunResult } from '@agentmint/core';
+import type { NewRunRecord, RunEvent, RunResult, TerminalRunEvent } from '@agentmint/core';
 import { GroupCommit } from './groupCommit.ts';
 import { toMessageRow } from './rowMapping.ts';
 import type { RunWriter } from './runWriter.ts';
+import { TERMINAL_LIST } from './terminalStatuses.ts';
 import { sqliteCodec, writeJson } from './valueCodec.ts';
 
 /** The slice of better-sqlite3's API the writer uses. */
 export interface NativeSqlite {
   prepare(source: string): NativeStatement;
-  transaction<TArgs extends unknown[]>(fn: (...args: TArgs) => void): (...args: TArgs) => void;
+  transaction<TArgs extends unknown[], TResult>(
+    fn: (...args: TArgs) => TResult,
+  ): (...args: TArgs) => TResult;
 }
 
 interface NativeStatement {
@@ -39,8 +42,8 @@ export class SqliteRunWriter implements RunWriter {
     return this.#group.submit(() => this.#prepared().appendEvents(runId, events));
   }
 
-  finishRun(runId: string, result: RunResult): Promise<void> {
-    return this.#group.submit(() => this.#prepared().finishRun(runId, result));
+  finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean> {
+    return this.#group.submit(() => this.#prepared().finishRun(runId, result, terminalEvent));
   }
 
   /** Prepared on first use, so a store opened with `migrate: false` fails on its first write, not on open. */
@@ -53,7 +56,7 @@ export class SqliteRunWriter implements RunWriter {
 interface Writes {
   createRun(run: NewRunRecord): void;
   appendEvents(runId: string, events: readonly RunEvent[]): void;
-  finishRun(runId: string, result: RunResult): void;
+  finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): boolean;
 }
 
 function prepareWrites(db: NativeSqlite): Writes {
@@ -71,10 +74,12 @@ function prepareWrites(db: NativeSqlite): Writes {
     `insert into agentmint_run_events (run_id, seq, name, payload) values (?, ?, ?, ?)
      on conflict (run_id, seq) do nothing`,
   );
+  // Only a run that has not ended takes a final status: the first terminal status wins.
   const updateRun = db.prepare(
     `update agentmint_runs set status = ?, content = ?, metrics = ?, error = ?, updated_at = ?
-     where id = ? returning session_id`,
+     where id = ? and status not in ${TERMINAL_LIST} returning session_id`,
   );
+  const runExists = db.prepare('select 1 as found from agentmint_runs where id = ?');
   const deleteMessages = db.prepare('delete from agentmint_messages where run_id = ?');
   const insertMessage = db.prepare(
     `insert into agentmint_messages (run_id, seq, session_id, role, content, tool_calls,
@@ -105,37 +110,44 @@ function prepareWrites(db: NativeSqlite): Writes {
       insertEvent.run(runId, event.seq, event.event, JSON.stringify(event));
     }
   });
-  const finishRun = db.transaction((runId: string, result: RunResult) => {
-    const at = result.updatedAt.getTime();
-    const run = updateRun.get(
-      result.status,
-      result.content,
-      writeJson(result.metrics),
-      writeJson(result.error),
-      at,
-      runId,
-    ) as { session_id: string } | undefined;
-    if (!run) throw new Error(`unknown run ${runId}`);
-    deleteMessages.run(runId);
-    for (const [index, message] of result.messages.entries()) {
-      const row = toMessageRow(
-        message,
-        { runId, sessionId: run.session_id, seq: index + 1 },
-        sqliteCodec,
-      );
-      insertMessage.run(
-        row.run_id,
-        row.seq,
-        row.session_id,
-        row.role,
-        row.content,
-        row.tool_calls,
-        row.tool_call_id,
-        row.tool_name,
-        row.is_error,
-      );
-    }
-    touchSession.run(at, run.session_id);
-  });
+  const finishRun = db.transaction(
+    (runId: string, result: RunResult, terminalEvent: TerminalRunEvent): boolean => {
+      const at = result.updatedAt.getTime();
+      const run = updateRun.get(
+        result.status,
+        result.content,
+        writeJson(result.metrics),
+        writeJson(result.error),
+        at,
+        runId,
+      ) as { session_id: string } | undefined;
+      if (!run) {
+        if (runExists.get(runId) === undefined) throw new Error(`unknown run ${runId}`);
+        return false;
+      }
+      insertEvent.run(runId, terminalEvent.seq, terminalEvent.event, JSON.stringify(terminalEvent));
+      deleteMessages.run(runId);
+      for (const [index, message] of result.messages.entries()) {
+        const row = toMessageRow(
+          message,
+          { runId, sessionId: run.session_id, seq: index + 1 },
+          sqliteCodec,
+        );
+        insertMessage.run(
+          row.run_id,
+          row.seq,
+          row.session_id,
+          row.role,
+          row.content,
+          row.tool_calls,
+          row.tool_call_id,
+          row.tool_name,
+          row.is_error,
+        );
+      }
+      touchSession.run(at, run.session_id);
+      return true;
+    },
+  );
   return { createRun, appendEvents, finishRun };
 }

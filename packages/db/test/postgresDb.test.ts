@@ -4,7 +4,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDb, postgresMigrations } from '../src/index.ts';
 import { postgresAvailability } from './postgresAvailability.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
-import { describeStoreConformance, eventOf, newRun } from './storeConformance.ts';
+import {
+  describeStoreConformance,
+  eventOf,
+  finish,
+  newRun,
+  terminalEventFor,
+} from './storeConformance.ts';
 
 const availability = await postgresAvailability();
 const dbUrl = availability.dbUrl;
@@ -183,8 +189,8 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
         db.appendEvents('no-such-run', [eventOf(good, 1)]), // foreign key: fails the group
         db.appendEvents(other.runId, [eventOf(other, 1), eventOf(other, 2)]),
         db.createRun(good), // duplicate run id: fails too
-        db.finishRun(other.runId, result('ok')),
-        db.finishRun('unknown-run', result('lost')), // matches no row: fails alone
+        finish(db, other, result('ok')),
+        finish(db, { ...other, runId: 'unknown-run' }, result('lost')), // matches no row: fails alone
       ]);
       expect(results.map((r) => r.status)).toEqual([
         'fulfilled',
@@ -195,9 +201,9 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
         'rejected',
       ]);
       expect(await db.getRun(good.runId)).toMatchObject({ status: 'RUNNING' });
-      expect(await db.listEvents(other.runId, 0)).toHaveLength(2);
+      expect(await db.listEvents(other.runId, 0)).toHaveLength(3);
       expect(await db.getRun(other.runId)).toMatchObject({ status: 'COMPLETED', content: 'ok' });
-      expect(await countRows(db, schema)).toEqual({ sessions: 2, runs: 2, events: 2, messages: 1 });
+      expect(await countRows(db, schema)).toEqual({ sessions: 2, runs: 2, events: 3, messages: 1 });
     });
 
     it("keeps one run's writes in order when they are issued without waiting", async () => {
@@ -206,20 +212,24 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       await db.init();
       const run = newRun();
       const events = Array.from({ length: 4 }, (_, i) => eventOf(run, i + 1));
+      const done = {
+        status: 'COMPLETED' as const,
+        content: 'done',
+        metrics: null,
+        error: null,
+        messages: [],
+        updatedAt: new Date(),
+      };
       await Promise.all([
         db.createRun(run),
         db.appendEvents(run.runId, events.slice(0, 2)),
         db.appendEvents(run.runId, events.slice(2)),
-        db.finishRun(run.runId, {
-          status: 'COMPLETED',
-          content: 'done',
-          metrics: null,
-          error: null,
-          messages: [],
-          updatedAt: new Date(),
-        }),
+        finish(db, run, done, 5),
       ]);
-      expect(await db.listEvents(run.runId, 0)).toEqual(events);
+      expect(await db.listEvents(run.runId, 0)).toEqual([
+        ...events,
+        terminalEventFor(run, done, 5),
+      ]);
       expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', content: 'done' });
     });
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDb, sqliteMigrations } from '../src/index.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
-import { describeStoreConformance, eventOf, newRun } from './storeConformance.ts';
+import { describeStoreConformance, eventOf, finish, newRun } from './storeConformance.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'agentmint-db-'));
@@ -110,7 +110,7 @@ describe('SqliteDb specifics', () => {
       db.appendEvents('no-such-run', [eventOf(good, 1)]),
       db.appendEvents(other.runId, [eventOf(other, 1), eventOf(other, 2)]),
       db.createRun(good), // duplicate run id: fails too
-      db.finishRun(other.runId, {
+      finish(db, other, {
         status: 'COMPLETED',
         content: 'ok',
         metrics: null,
@@ -127,9 +127,9 @@ describe('SqliteDb specifics', () => {
       'fulfilled',
     ]);
     expect(await db.getRun(good.runId)).toMatchObject({ status: 'RUNNING' });
-    expect(await db.listEvents(other.runId, 0)).toHaveLength(2);
+    expect(await db.listEvents(other.runId, 0)).toHaveLength(3);
     expect(await db.getRun(other.runId)).toMatchObject({ status: 'COMPLETED' });
-    expect(await countRows(db)).toEqual({ sessions: 2, runs: 2, events: 2, messages: 1 });
+    expect(await countRows(db)).toEqual({ sessions: 2, runs: 2, events: 3, messages: 1 });
   });
 
   it('runs in WAL mode with foreign keys enforced', async () => {

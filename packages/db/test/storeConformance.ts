@@ -9,6 +9,7 @@ import {
   type RunResult,
   type Store,
   silentLogger,
+  type TerminalRunEvent,
 } from '@agentmint/core';
 import { ScriptedModel } from '@agentmint/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -98,7 +99,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         const run = newRun();
         await store.createRun(run);
         const result = completed(allMessageShapes(), { at: later(run.createdAt, 1500) });
-        await store.finishRun(run.runId, result);
+        await finish(store, run, result);
 
         const stored = await store.getRun(run.runId);
         expect(stored).toEqual({ ...run, ...result });
@@ -116,20 +117,25 @@ export function describeStoreConformance(harness: StoreHarness): void {
         await Promise.all(runs.map((run) => store.createRun(run)));
         const events = (run: NewRunRecord) => [eventOf(run, 1), eventOf(run, 2)];
         await Promise.all(runs.map((run) => store.appendEvents(run.runId, events(run))));
-        await Promise.all(
-          runs.map((run) => store.finishRun(run.runId, completed(allMessageShapes()))),
-        );
-        // Finishing again with fewer messages trims the rest, for every run at once.
         const results = runs.map((run, i) =>
           completed(allMessageShapes().slice(0, 2 + i), { at: later(run.createdAt, 1500) }),
         );
-        await Promise.all(runs.map((run, i) => store.finishRun(run.runId, results[i]!)));
+        const won = await Promise.all(runs.map((run, i) => finish(store, run, results[i]!, 3)));
+        expect(won).toEqual(runs.map(() => true));
+        // A second round of finishes, all at once, changes nothing: the first terminal status stands.
+        const again = await Promise.all(
+          runs.map((run) => finish(store, run, { ...completed([]), status: 'CANCELLED' }, 3)),
+        );
+        expect(again).toEqual(runs.map(() => false));
         for (const [i, run] of runs.entries()) {
           const stored = await store.getRun(run.runId);
           expect(stored).toEqual({ ...run, ...results[i] });
           expect(stored?.messages).toStrictEqual(results[i]!.messages);
           expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(results[i]!.updatedAt);
-          expect(await store.listEvents(run.runId, 0)).toEqual(events(run));
+          expect(await store.listEvents(run.runId, 0)).toEqual([
+            ...events(run),
+            terminalEventFor(run, results[i]!, 3),
+          ]);
         }
       });
 
@@ -138,7 +144,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         const cancelled = newRun();
         await store.createRun(failed);
         await store.createRun(cancelled);
-        await store.finishRun(failed.runId, {
+        await finish(store, failed, {
           status: 'ERROR',
           content: null,
           metrics: null,
@@ -146,7 +152,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
           messages: [{ role: 'user', content: 'hi' }],
           updatedAt: new Date(),
         });
-        await store.finishRun(cancelled.runId, { ...completed([]), status: 'CANCELLED' });
+        await finish(store, cancelled, { ...completed([]), status: 'CANCELLED' });
 
         expect(await store.getRun(failed.runId)).toMatchObject({
           status: 'ERROR',
@@ -159,26 +165,59 @@ export function describeStoreConformance(harness: StoreHarness): void {
         });
       });
 
-      it('finishing twice replaces the messages instead of duplicating them', async () => {
+      it('a terminal status is final: a later finish writes nothing and says so', async () => {
         const run = newRun();
         await store.createRun(run);
-        await store.finishRun(run.runId, completed([{ role: 'user', content: 'a' }]));
-        await store.finishRun(
-          run.runId,
-          completed([
-            { role: 'user', content: 'a' },
-            { role: 'assistant', content: 'b' },
-          ]),
-        );
+        const first = completed([{ role: 'user', content: 'a' }]);
+        expect(await finish(store, run, first, 1)).toBe(true);
+        const cancelled = { ...completed([]), status: 'CANCELLED' as const };
+        expect(await finish(store, run, cancelled, 2)).toBe(false);
 
-        expect((await store.getRun(run.runId))?.messages).toEqual([
-          { role: 'user', content: 'a' },
-          { role: 'assistant', content: 'b' },
-        ]);
+        expect(await store.getRun(run.runId)).toEqual({ ...run, ...first });
+        expect(await store.listEvents(run.runId, 0)).toEqual([terminalEventFor(run, first, 1)]);
+      });
+
+      it('cancel racing completion: exactly one wins, and the last event matches the row', async () => {
+        // Two handles on one database where the store has them, so the race crosses connections.
+        const other = subject.reopen?.() ?? store;
+        const rounds = 40;
+        const runs = Array.from({ length: rounds }, () => newRun());
+        for (const run of runs) {
+          await store.createRun(run);
+          await store.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)]);
+        }
+        const done = completed([{ role: 'assistant', content: 'done' }]);
+        const cancelled = { ...completed([]), status: 'CANCELLED' as const, content: null };
+        const outcomes = await Promise.all(
+          runs.map((run, i) => {
+            // Alternate which side is issued first, so both orders are exercised.
+            const complete = () => finish(store, run, done, 3);
+            const cancel = () => finish(other, run, cancelled, 3);
+            return i % 2
+              ? Promise.all([complete(), cancel()])
+              : Promise.all([cancel(), complete()]).then(([c, d]) => [d, c] as const);
+          }),
+        );
+        for (const [i, run] of runs.entries()) {
+          const [completedWon, cancelWon] = outcomes[i]!;
+          expect(completedWon !== cancelWon).toBe(true);
+          const row = await store.getRun(run.runId);
+          const events = await store.listEvents(run.runId, 0);
+          expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+          const last = events.at(-1)!;
+          if (completedWon) {
+            expect(row).toMatchObject({ status: 'COMPLETED', content: 'done' });
+            expect(last.event).toBe('RunCompleted');
+          } else {
+            expect(row).toMatchObject({ status: 'CANCELLED', content: null, messages: [] });
+            expect(last.event).toBe('RunCancelled');
+          }
+        }
       });
 
       it('rejects finishing or appending to a run it does not hold', async () => {
-        await expect(store.finishRun(newId(), completed([]))).rejects.toThrow();
+        const unknown = newRun();
+        await expect(finish(store, unknown, completed([]))).rejects.toThrow();
         await expect(store.appendEvents(newId(), [eventOf(newRun(), 1)])).rejects.toThrow();
       });
 
@@ -269,7 +308,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         }
         // Activity moves the oldest session to the top.
         const first = await store.listRuns({ sessionId: sessions[0]! });
-        await store.finishRun(first[0]!.runId, completed([], { at: new Date(1_800_000_001_000) }));
+        await finish(store, first[0]!, completed([], { at: new Date(1_800_000_001_000) }));
         await store.createRun(newRun({ userId }));
 
         const scope = { userId };
@@ -306,8 +345,8 @@ export function describeStoreConformance(harness: StoreHarness): void {
         for (const r of [run, sibling, other]) await store.createRun(r);
         await store.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)]);
         await store.appendEvents(other.runId, [eventOf(other, 1)]);
-        await store.finishRun(run.runId, completed(allMessageShapes()));
-        await store.finishRun(other.runId, completed([{ role: 'user', content: 'keep' }]));
+        await finish(store, run, completed(allMessageShapes()));
+        await finish(store, other, completed([{ role: 'user', content: 'keep' }]));
 
         expect(await store.deleteSession(run.sessionId)).toBe(true);
 
@@ -318,9 +357,9 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect(await store.loadHistory(run.sessionId, { runs: 10 })).toEqual([]);
         expect(await store.deleteSession(run.sessionId)).toBe(false);
         expect((await store.getRun(other.runId))?.messages).toHaveLength(1);
-        expect(await store.listEvents(other.runId, 0)).toHaveLength(1);
+        expect(await store.listEvents(other.runId, 0)).toHaveLength(2); // its event + the terminal one
         const counts = await subject.countRows?.();
-        if (counts) expect(counts).toEqual({ sessions: 1, runs: 1, events: 1, messages: 1 });
+        if (counts) expect(counts).toEqual({ sessions: 1, runs: 1, events: 2, messages: 1 });
       });
     });
 
@@ -332,7 +371,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
           const run = newRun({ sessionId });
           await store.createRun(run);
           const status = i === 4 ? 'ERROR' : 'COMPLETED';
-          await store.finishRun(run.runId, {
+          await finish(store, run, {
             ...completed([
               { role: 'user', content: `q${i}` },
               { role: 'assistant', content: `a${i}` },
@@ -343,7 +382,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         }
         const asking = newRun({ sessionId });
         await store.createRun(asking);
-        await store.finishRun(asking.runId, completed([{ role: 'user', content: 'now' }]));
+        await finish(store, asking, completed([{ role: 'user', content: 'now' }]));
 
         const history = await store.loadHistory(sessionId, {
           runs: 2,
@@ -370,8 +409,9 @@ export function describeStoreConformance(harness: StoreHarness): void {
         for (const run of [alice, bob, anonymous]) {
           await store.createRun(run);
           await store.appendEvents(run.runId, [eventOf(run, 1)]);
-          await store.finishRun(
-            run.runId,
+          await finish(
+            store,
+            run,
             completed([{ role: 'user', content: `secret of ${run.userId}` }]),
           );
         }
@@ -394,7 +434,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect(runs.map((r) => r.runId)).toEqual([alice.runId]);
 
         expect(await store.getRun(alice.runId, asAlice)).toBeDefined();
-        expect(await store.listEvents(alice.runId, 0, asAlice)).toHaveLength(1);
+        expect(await store.listEvents(alice.runId, 0, asAlice)).toHaveLength(2);
         expect(await store.loadHistory(alice.sessionId, { runs: 3 }, asAlice)).toEqual([
           { role: 'user', content: 'secret of alice' },
         ]);
@@ -560,9 +600,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         // Issued before close(), none awaited: close() must wait for every one of them.
         const inFlight = [
           ...runs.map((run) => store.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)])),
-          ...runs.map((run) =>
-            store.finishRun(run.runId, completed([{ role: 'user', content: 'hi' }])),
-          ),
+          ...runs.map((run) => finish(store, run, completed([{ role: 'user', content: 'hi' }]))),
           ...fresh.map((run) => store.createRun(run)),
         ];
         await store.close();
@@ -576,7 +614,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
             status: 'COMPLETED',
             messages: [{ role: 'user', content: 'hi' }],
           });
-          expect(await reopened.listEvents(run.runId, 0)).toHaveLength(2);
+          expect(await reopened.listEvents(run.runId, 0)).toHaveLength(3);
         }
         for (const run of fresh) expect(await reopened.getRun(run.runId)).toBeDefined();
       });
@@ -619,6 +657,41 @@ export function eventOf(run: NewRunRecord, seq: number): RunEvent {
     sessionId: run.sessionId,
     content: `delta ${seq} with "quotes", \\ and ünïcödé`,
   };
+}
+
+/** The terminal event matching `result`, as the run's `seq`-th event. */
+export function terminalEventFor(
+  run: Pick<NewRunRecord, 'runId' | 'sessionId' | 'agentId'>,
+  result: RunResult,
+  seq: number,
+): TerminalRunEvent {
+  const base = { seq, createdAt: result.updatedAt.getTime(), ...ids(run) };
+  if (result.status === 'COMPLETED') {
+    const metrics = result.metrics ?? {
+      duration: 0,
+      timeToFirstToken: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      totalTokens: 0,
+    };
+    return { ...base, event: 'RunCompleted', content: result.content ?? '', metrics };
+  }
+  if (result.status === 'CANCELLED') return { ...base, event: 'RunCancelled', reason: 'cancelled' };
+  return { ...base, event: 'RunError', error: result.error ?? { code: 'X', message: 'x' } };
+}
+
+function ids(run: Pick<NewRunRecord, 'runId' | 'sessionId' | 'agentId'>) {
+  return { runId: run.runId, sessionId: run.sessionId, agentId: run.agentId };
+}
+
+/** Ends `run` with `result` and its matching terminal event (seq 1000 unless given). */
+export function finish(
+  store: Store,
+  run: Pick<NewRunRecord, 'runId' | 'sessionId' | 'agentId'>,
+  result: RunResult,
+  seq = 1000,
+): Promise<boolean> {
+  return store.finishRun(run.runId, result, terminalEventFor(run, result, seq));
 }
 
 function later(date: Date, ms: number): Date {
