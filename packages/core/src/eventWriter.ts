@@ -1,4 +1,5 @@
 import type { Logger } from './logger.ts';
+import { isPermanentStoreError } from './permanentStoreError.ts';
 import type { RunEvent } from './runEvent.ts';
 import type { Store } from './store.ts';
 import { errorSummary } from './unexpectedError.ts';
@@ -14,6 +15,7 @@ export class EventWriter {
   #pending: RunEvent[] = [];
   #inFlight: Promise<void> | undefined;
   #failures = 0;
+  #refused = false;
 
   constructor(store: Store, runId: string, logger: Logger) {
     this.#store = store;
@@ -45,6 +47,18 @@ export class EventWriter {
           await this.#store.appendEvents(this.#runId, batch);
           this.#failures = 0;
         } catch (error) {
+          if (isPermanentStoreError(error)) {
+            // Refused, not unreachable (e.g. the run's session was deleted): a retry fails the same
+            // way, so drop the batch, and say so once per run rather than once per batch.
+            if (!this.#refused) {
+              this.#logger.warn("the store refused this run's events; dropping them", {
+                runId: this.#runId,
+                ...errorSummary(error),
+              });
+            }
+            this.#refused = true;
+            continue;
+          }
           // Keep the batch for the next attempt; appends are idempotent on (runId, seq).
           this.#pending = batch.concat(this.#pending);
           if (++this.#failures >= 3) {

@@ -1,6 +1,7 @@
 import { ActiveRun, RunCancelledSignal } from './activeRun.ts';
 import type { Agent } from './agent.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
+import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { EventWriter } from './eventWriter.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
@@ -51,6 +52,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun>
       createdAt,
     });
   } catch (error) {
+    // The session is another user's (the store checks atomically): the same 404 as any such id.
+    if (error instanceof SessionNotFoundError) throw error;
     options.logger.error('could not record the run', { runId: ctx.runId, ...errorSummary(error) });
     throw new AgentMintError('STORE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
       cause: error,
@@ -123,7 +126,8 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
     terminalEvent: terminal as TerminalRunEvent,
   };
   const outcome = await finishWithRetry(unfinished);
-  if (outcome === 'failed' || outcome === 'events-missing') {
+  if (outcome === 'refused') RunFinisher.logRefused(logger, ctx.runId);
+  else if (outcome === 'failed' || outcome === 'events-missing') {
     if (options.finisher) options.finisher.defer(unfinished, outcome === 'events-missing');
     else logger.error('could not finish the run record', { runId: ctx.runId });
   }

@@ -1,3 +1,5 @@
+import { RunNotFoundError } from './errors/runNotFoundError.ts';
+import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import type { Message } from './message.ts';
 import { newId } from './newId.ts';
 import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
@@ -33,7 +35,10 @@ export class InMemoryDb implements Store {
   async close(): Promise<void> {}
 
   async createRun(run: NewRunRecord): Promise<void> {
-    if (!this.#sessions.has(run.sessionId)) {
+    const session = this.#sessions.get(run.sessionId);
+    // Checked and created in one step (no await between): never a session of mixed owners.
+    if (session && session.userId !== run.userId) throw new SessionNotFoundError(run.sessionId);
+    if (!session) {
       this.#sessions.set(run.sessionId, {
         sessionId: run.sessionId,
         agentId: run.agentId,
@@ -58,7 +63,7 @@ export class InMemoryDb implements Store {
 
   async appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
     const stored = this.#runs.get(runId);
-    if (!stored) throw new Error(`unknown run ${runId}`);
+    if (!stored) throw new RunNotFoundError(runId);
     this.#append(stored, events);
   }
 
@@ -77,7 +82,7 @@ export class InMemoryDb implements Store {
     terminalEvent: TerminalRunEvent,
   ): Promise<boolean> {
     const stored = this.#runs.get(runId);
-    if (!stored) throw new Error(`unknown run ${runId}`);
+    if (!stored) throw new RunNotFoundError(runId);
     if (isTerminalStatus(stored.record.status)) return false;
     stored.record = { ...stored.record, ...result };
     this.#append(stored, [terminalEvent]);

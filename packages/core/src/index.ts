@@ -33,6 +33,7 @@ export type {
   ToolSpec,
 } from './model.ts';
 export { newId } from './newId.ts';
+export { isPermanentStoreError } from './permanentStoreError.ts';
 export {
   createRequestContext,
   createTrustedContext,

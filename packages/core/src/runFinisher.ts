@@ -1,9 +1,16 @@
 import type { Logger } from './logger.ts';
+import { isPermanentStoreError } from './permanentStoreError.ts';
 import type { TerminalRunEvent } from './runEvent.ts';
 import type { RunResult, Store } from './store.ts';
 
-/** `superseded`: the run had already been ended elsewhere (a cancel, an expired lease); that status stands. */
-export type FinishOutcome = 'done' | 'superseded' | 'events-missing' | 'failed';
+/**
+ * `done`: events and row stored; `superseded`: the run had already been ended elsewhere (a cancel,
+ * an expired lease), that status stands; `events-missing`: the row is final, some events are not
+ * stored yet; `failed`: the row is not stored and a retry may help (the store is unreachable);
+ * `refused`: the store refused the row for good (its session was deleted, a constraint), so
+ * retrying is pointless.
+ */
+export type FinishOutcome = 'done' | 'superseded' | 'events-missing' | 'failed' | 'refused';
 
 /** A run that ended while its store was failing: its events and final row still to be written. */
 export interface UnfinishedRun {
@@ -67,10 +74,20 @@ export class RunFinisher {
     if (rowFinished) return eventsStored ? 'done' : 'events-missing';
     const ended = await run.store.finishRun(run.runId, run.result, run.terminalEvent).then(
       (won) => (won ? 'won' : 'superseded'),
-      () => 'failed' as const,
+      (error: unknown) => (isPermanentStoreError(error) ? 'refused' : 'failed'),
     );
     if (ended !== 'won') return ended;
     return eventsStored ? 'done' : 'events-missing';
+  }
+
+  /** One line for a run whose row the store refused for good: it is not retried. */
+  static logRefused(logger: Logger, runId: string): void {
+    logger.error(
+      "the store refused the run's final row for good (session deleted?); not retrying",
+      {
+        runId,
+      },
+    );
   }
 
   /** Keeps retrying `run` in the background until it is stored or `drain` gives up. */
@@ -109,16 +126,25 @@ export class RunFinisher {
 
   async #retryAll(): Promise<void> {
     let stored = 0;
+    // A store that failed this round is still down: its other runs wait for the next round, while
+    // runs of other stores go ahead. A failed run moves to the back, so it never heads the queue.
+    const down = new Set<Store>();
     for (const run of [...this.#pending.values()]) {
+      if (down.has(run.store)) continue;
       const outcome = await RunFinisher.tryFinish(run, this.#rowFinished.has(run.runId));
-      if (outcome === 'failed') break; // the store is still down: wait, retry later
       if (outcome === 'events-missing') {
         this.#rowFinished.add(run.runId); // its row is final: only the events are left to store
         continue;
       }
       this.#pending.delete(run.runId);
+      if (outcome === 'failed') {
+        this.#pending.set(run.runId, run);
+        down.add(run.store);
+        continue;
+      }
       this.#rowFinished.delete(run.runId);
-      stored++;
+      if (outcome === 'refused') RunFinisher.logRefused(this.#logger, run.runId);
+      else stored++;
     }
     this.#delay =
       this.#pending.size === 0 ? this.#retryMs : Math.min(this.#delay * 2, this.#maxRetryMs);

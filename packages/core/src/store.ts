@@ -109,8 +109,14 @@ export interface Store {
   /** Drains pending work and releases connections. */
   close(): Promise<void>;
 
-  /** Inserts the run as RUNNING, creating its session (owned by `run.userId`) when it does not exist. */
+  /**
+   * Inserts the run as RUNNING, creating its session (owned by `run.userId`) when it does not exist.
+   * Throws SessionNotFoundError when the session exists with another owner: checked atomically
+   * with the insert, so two users racing on one new session id never share it.
+   */
   createRun(run: NewRunRecord): Promise<void>;
+  // A write the store refuses for good (unknown run: RunNotFoundError; a constraint) must throw an
+  // error `isPermanentStoreError` recognises, so AgentMint gives it up instead of retrying forever.
   /** Appends events; `(runId, seq)` is unique and re-appending the same pair is a no-op. */
   appendEvents(runId: string, events: readonly RunEvent[]): Promise<void>;
   /**

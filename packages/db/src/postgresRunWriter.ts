@@ -1,4 +1,12 @@
-import type { Message, NewRunRecord, RunEvent, RunResult, TerminalRunEvent } from '@agentmint/core';
+import {
+  type Message,
+  type NewRunRecord,
+  type RunEvent,
+  RunNotFoundError,
+  type RunResult,
+  SessionNotFoundError,
+  type TerminalRunEvent,
+} from '@agentmint/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PostgresGroupCommit } from './postgresGroupCommit.ts';
 import { pgJson, pgText } from './postgresText.ts';
@@ -8,6 +16,15 @@ import { TERMINAL_LIST } from './terminalStatuses.ts';
 
 // Only a run that has not ended takes a final status: the first terminal status wins.
 const NOT_ENDED = sql.raw(`not in ${TERMINAL_LIST}`);
+
+// Inserts a new session, or takes the existing one with ANOTHER owner through DO UPDATE (a
+// same-value update) so RETURNING reports its owner: unlike DO NOTHING, DO UPDATE sees a row that a
+// concurrent transaction committed after this statement's snapshot. An existing session of the
+// run's own user is neither returned nor written. So a returned row with another user_id means
+// "not yours", atomically with the insert: never a session of mixed owners.
+const CLAIM_SESSION = sql`on conflict (id) do update set user_id = s.user_id
+  where s.user_id is distinct from excluded.user_id
+  returning s.id, s.user_id`;
 
 // Keeps a lone write's multi-row insert under PostgreSQL's 65,535 bound parameters.
 const EVENT_CHUNK = 1_000;
@@ -103,21 +120,26 @@ export class PostgresRunWriter implements RunWriter {
         ? sql`array(select id from finished) as finished,
             array(select r.id from ${this.#runs} as r join finishing as f on r.id = f.run_id) as known`
         : sql`'{}'::text[] as finished, '{}'::text[] as known`;
+    const createdIds = creates.length > 0 ? sql`array(select id from created)` : sql`'{}'::text[]`;
     // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
     const asyncCommit =
       this.#asyncEventCommit && creates.length === 0 && finishes.length === 0
         ? sql`, set_config('synchronous_commit', 'off', true) as async_commit`
         : sql``;
-    const { rows } = await sql<{ finished: string[]; known: string[] }>`
+    const { rows } = await sql<{ finished: string[]; known: string[]; created: string[] }>`
       with ${sql.join(parts)}
-      select ${finishedIds} ${asyncCommit}
+      select ${finishedIds}, ${createdIds} as created ${asyncCommit}
     `.execute(this.#db);
     const finished = new Set(rows[0]?.finished ?? []);
     const known = new Set(rows[0]?.known ?? []);
+    const created = new Set(rows[0]?.created ?? []);
     return writes.map((write) => {
+      if (write.kind === 'create') {
+        return created.has(write.runId) ? undefined : new SessionNotFoundError(write.run.sessionId);
+      }
       if (write.kind !== 'finish') return undefined;
       if (finished.has(write.runId)) return true;
-      return known.has(write.runId) ? false : new Error(`unknown run ${write.runId}`);
+      return known.has(write.runId) ? false : new RunNotFoundError(write.runId);
     });
   }
 
@@ -131,19 +153,22 @@ export class PostgresRunWriter implements RunWriter {
 
   async #createOne(run: NewRunRecord): Promise<void> {
     // The run's foreign key is checked at the end of the statement, when the session row exists.
-    await sql`
+    const { rows } = await sql<{ id: string }>`
       with session as (
-        insert into ${this.#sessions} (id, agent_id, user_id, name, state, created_at, updated_at)
+        insert into ${this.#sessions} as s (id, agent_id, user_id, name, state, created_at, updated_at)
         values (${run.sessionId}, ${run.agentId}, ${run.userId}, null, '{}', ${run.createdAt}, ${run.createdAt})
-        on conflict (id) do nothing
+        ${CLAIM_SESSION}
       )
       insert into ${this.#runs} (id, session_id, seq, agent_id, user_id, status, input,
         factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
-      values (${run.runId}, ${run.sessionId},
+      select ${run.runId}, ${run.sessionId},
         (select coalesce(max(seq), 0) + 1 from ${this.#runs} where session_id = ${run.sessionId}),
         ${run.agentId}, ${run.userId}, 'RUNNING', ${pgText(run.input)}, ${pgJson(run.factoryInput)}::jsonb,
-        null, ${run.model}, ${run.modelProvider}, null, null, ${run.createdAt}, ${run.createdAt})
+        null, ${run.model}, ${run.modelProvider}, null, null, ${run.createdAt}, ${run.createdAt}
+      where not exists (select 1 from session where session.user_id is distinct from ${run.userId})
+      returning id
     `.execute(this.#db);
+    if (rows.length === 0) throw new SessionNotFoundError(run.sessionId);
   }
 
   async #appendOne(runId: string, events: readonly RunEvent[]): Promise<void> {
@@ -207,7 +232,7 @@ export class PostgresRunWriter implements RunWriter {
         exists (select 1 from ${this.#runs} where id = ${runId}) as known
     `.execute(this.#db);
     if (Number(rows[0]?.won ?? 0) > 0) return true;
-    if (rows[0]?.known !== true) throw new Error(`unknown run ${runId}`);
+    if (rows[0]?.known !== true) throw new RunNotFoundError(runId);
     return false;
   }
 
@@ -234,13 +259,17 @@ export class PostgresRunWriter implements RunWriter {
           model text, model_provider text, created_at timestamptz)
         limit ${sql.lit(records.length)}
       )`,
-      sql`new_sessions as (
-        insert into ${this.#sessions} (id, agent_id, user_id, name, state, created_at, updated_at)
-        select distinct on (session_id) session_id, agent_id, user_id, null, '{}', created_at,
-          created_at
+      sql`claims as (
+        select distinct on (session_id) session_id, agent_id, user_id, created_at
         from new_runs order by session_id, ord
-        on conflict (id) do nothing
       )`,
+      sql`new_sessions as (
+        insert into ${this.#sessions} as s (id, agent_id, user_id, name, state, created_at,
+          updated_at)
+        select session_id, agent_id, user_id, null, '{}', created_at, created_at from claims
+        ${CLAIM_SESSION}
+      )`,
+      // A session not returned already belonged to its claimant (the group's first run in it).
       sql`created as (
         insert into ${this.#runs} (id, session_id, seq, agent_id, user_id, status, input,
           factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
@@ -251,6 +280,11 @@ export class PostgresRunWriter implements RunWriter {
           n.agent_id, n.user_id, 'RUNNING', n.input, n.factory_input, null, n.model,
           n.model_provider, null, null, n.created_at, n.created_at
         from new_runs as n
+        join claims as c on c.session_id = n.session_id
+        left join new_sessions as owner on owner.id = n.session_id
+        where n.user_id is not distinct from
+          (case when owner.id is null then c.user_id else owner.user_id end)
+        returning id
       )`,
     ];
   }

@@ -1,4 +1,11 @@
-import type { NewRunRecord, RunEvent, RunResult, TerminalRunEvent } from '@agentmint/core';
+import {
+  type NewRunRecord,
+  type RunEvent,
+  RunNotFoundError,
+  type RunResult,
+  SessionNotFoundError,
+  type TerminalRunEvent,
+} from '@agentmint/core';
 import { GroupCommit } from './groupCommit.ts';
 import { toMessageRow } from './rowMapping.ts';
 import type { RunWriter } from './runWriter.ts';
@@ -64,6 +71,10 @@ function prepareWrites(db: NativeSqlite): Writes {
     `insert into agentmint_sessions (id, agent_id, user_id, name, state, created_at, updated_at)
      values (?, ?, ?, null, '{}', ?, ?) on conflict (id) do nothing`,
   );
+  // `is`: null-safe, so an anonymous session (user_id null) belongs to anonymous runs only.
+  const sessionOwnedBy = db.prepare(
+    'select 1 as owned from agentmint_sessions where id = ? and user_id is ?',
+  );
   const insertRun = db.prepare(
     `insert into agentmint_runs (id, session_id, seq, agent_id, user_id, status, input,
        factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
@@ -90,6 +101,10 @@ function prepareWrites(db: NativeSqlite): Writes {
   const createRun = db.transaction((run: NewRunRecord) => {
     const at = run.createdAt.getTime();
     insertSession.run(run.sessionId, run.agentId, run.userId, at, at);
+    // In the same transaction as the insert, and SQLite has one writer: the check cannot go stale.
+    if (sessionOwnedBy.get(run.sessionId, run.userId) === undefined) {
+      throw new SessionNotFoundError(run.sessionId);
+    }
     insertRun.run(
       run.runId,
       run.sessionId,
@@ -122,7 +137,7 @@ function prepareWrites(db: NativeSqlite): Writes {
         runId,
       ) as { session_id: string } | undefined;
       if (!run) {
-        if (runExists.get(runId) === undefined) throw new Error(`unknown run ${runId}`);
+        if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
         return false;
       }
       insertEvent.run(runId, terminalEvent.seq, terminalEvent.event, JSON.stringify(terminalEvent));

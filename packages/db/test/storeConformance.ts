@@ -2,6 +2,7 @@ import {
   Agent,
   AgentRuntime,
   type Caller,
+  isPermanentStoreError,
   type Message,
   type NewRunRecord,
   newId,
@@ -215,10 +216,38 @@ export function describeStoreConformance(harness: StoreHarness): void {
         }
       });
 
-      it('rejects finishing or appending to a run it does not hold', async () => {
-        const unknown = newRun();
-        await expect(finish(store, unknown, completed([]))).rejects.toThrow();
-        await expect(store.appendEvents(newId(), [eventOf(newRun(), 1)])).rejects.toThrow();
+      it('rejects finishing or appending to a run it does not hold, as an error no retry heals', async () => {
+        // The run finisher gives such writes up instead of retrying them forever (issue #11).
+        const finishing = await finish(store, newRun(), completed([])).catch((e: unknown) => e);
+        expect(finishing).toMatchObject({ code: 'RUN_NOT_FOUND' });
+        const appending = await store
+          .appendEvents(newId(), [eventOf(newRun(), 1)])
+          .catch((e: unknown) => e);
+        expect(appending).toBeInstanceOf(Error);
+        expect(isPermanentStoreError(appending)).toBe(true);
+      });
+
+      it("refuses a live run's writes for good once its session is deleted (no endless retry)", async () => {
+        const run = newRun({ userId: 'alice' });
+        await store.createRun(run);
+        await store.appendEvents(run.runId, [eventOf(run, 1)]);
+        expect(await store.deleteSession(run.sessionId)).toBe(true);
+        const appending = await store
+          .appendEvents(run.runId, [eventOf(run, 2)])
+          .catch((e: unknown) => e);
+        expect(isPermanentStoreError(appending)).toBe(true);
+        const finishing = await finish(store, run, completed([])).catch((e: unknown) => e);
+        expect(isPermanentStoreError(finishing)).toBe(true);
+        expect(await store.getRun(run.runId)).toBeUndefined();
+        expect(await store.listEvents(run.runId, 0)).toEqual([]);
+        if (subject.countRows) {
+          expect(await subject.countRows()).toEqual({
+            sessions: 0,
+            runs: 0,
+            events: 0,
+            messages: 0,
+          });
+        }
       });
 
       it('lists runs newest first, by session or agent, up to the limit', async () => {
@@ -450,6 +479,62 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect(await store.getRun(bob.runId)).toBeDefined();
 
         expect(await store.deleteSession(bob.sessionId, { userId: 'bob' })).toBe(true);
+      });
+
+      it('refuses a run in a session another user owns (SESSION_NOT_FOUND), writing nothing', async () => {
+        const alice = newRun({ userId: 'alice' });
+        await store.createRun(alice);
+        for (const userId of ['bob', null]) {
+          const intruder = newRun({ sessionId: alice.sessionId, userId });
+          await expect(store.createRun(intruder)).rejects.toMatchObject({
+            code: 'SESSION_NOT_FOUND',
+            httpStatus: 404,
+          });
+          expect(await store.getRun(intruder.runId)).toBeUndefined();
+        }
+        const anonymous = newRun({ userId: null });
+        await store.createRun(anonymous);
+        await expect(
+          store.createRun(newRun({ sessionId: anonymous.sessionId, userId: 'alice' })),
+        ).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+        // The owners themselves keep adding runs.
+        await store.createRun(newRun({ sessionId: alice.sessionId, userId: 'alice' }));
+        await store.createRun(newRun({ sessionId: anonymous.sessionId, userId: null }));
+        expect(await store.getSession(alice.sessionId)).toMatchObject({ userId: 'alice' });
+        expect(await store.listRuns({ sessionId: alice.sessionId })).toHaveLength(2);
+        expect(await store.listRuns({ sessionId: anonymous.sessionId })).toHaveLength(2);
+      });
+
+      // Regression (issue #11): both racers got 200 and the session held the other user's runs.
+      it('two users racing on one new session id: exactly one wins, never a mixed session', async () => {
+        const stores = [store, subject.reopen?.() ?? store];
+        await Promise.all(stores.map((s) => s.init()));
+        for (let round = 0; round < 40; round++) {
+          const sessionId = newId();
+          // Written together, so a group-committing store puts them in one group half the time.
+          const racers = [
+            newRun({ sessionId, userId: 'alice' }),
+            newRun({ sessionId, userId: 'bob' }),
+            newRun({ sessionId, userId: round % 2 === 0 ? 'alice' : 'bob' }),
+          ];
+          const outcomes = await Promise.allSettled(
+            racers.map((run, i) => stores[(i + round) % stores.length]!.createRun(run)),
+          );
+          const owner = (await store.getSession(sessionId))?.userId;
+          expect(owner === 'alice' || owner === 'bob').toBe(true);
+          for (const [i, outcome] of outcomes.entries()) {
+            const won = racers[i]!.userId === owner;
+            expect(outcome.status, `round ${round}, racer ${i}`).toBe(
+              won ? 'fulfilled' : 'rejected',
+            );
+            if (outcome.status === 'rejected') {
+              expect(outcome.reason).toMatchObject({ code: 'SESSION_NOT_FOUND' });
+            }
+          }
+          const runs = await store.listRuns({ sessionId });
+          expect(runs.map((run) => run.userId)).toEqual(runs.map(() => owner));
+          expect(runs).toHaveLength(racers.filter((run) => run.userId === owner).length);
+        }
       });
 
       it('{ userId: null } sees only anonymous rows; no scope sees everyone', async () => {

@@ -337,6 +337,32 @@ describe('tenant isolation: Bob against Alice, on every route', () => {
     );
   });
 
+  // Regression (issue #11): both got 200, the session held both users' runs, and the owner's
+  // DELETE wiped the other's. The store now checks the owner atomically with the insert.
+  it('Alice and Bob racing on one new session_id: one run, one owner, the other a 404', async () => {
+    for (let round = 0; round < 10; round++) {
+      const sessionId = `race-${round}-${randomUUID()}`;
+      const [first, second] = await Promise.all(
+        [alice, bob].map((token) =>
+          fetch(`${url}/agents/raw-agent/runs`, {
+            method: 'POST',
+            headers: bearer(token),
+            body: form({ message: 'race', stream: 'false', session_id: sessionId }),
+          }),
+        ),
+      );
+      const statuses = [first!.status, second!.status].sort();
+      expect(statuses, `round ${round}`).toEqual([200, 404]);
+      const loser = first!.status === 404 ? first! : second!;
+      expect(await restFailure(loser)).toMatchObject({ code: 'SESSION_NOT_FOUND' });
+      const session = await jsonBody<{ user_id: string; runs: { user_id: string }[] }>(
+        await fetch(`${url}/sessions/${sessionId}`, { headers: bearer(admin) }),
+      );
+      expect(['alice', 'bob']).toContain(session.user_id);
+      expect(session.runs.map((run) => run.user_id)).toEqual([session.user_id]);
+    }
+  });
+
   it("left Alice's data untouched: the live run completed, nothing renamed, cancelled or deleted", async () => {
     const body = await activeStream!;
     const events = parseSSE(body);
