@@ -3,15 +3,19 @@ import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import type { Message } from './message.ts';
 import { newId } from './newId.ts';
 import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
+import { compareSessions } from './sessionOrder.ts';
 import {
   type HistoryQuery,
   isTerminalStatus,
   type ListRunsQuery,
   type ListSessionsQuery,
   type NewRunRecord,
+  type NewSessionRecord,
   type OwnerScope,
   type RunRecord,
   type RunResult,
+  type SessionFilter,
+  type SessionPatch,
   type SessionRecord,
   type Store,
 } from './store.ts';
@@ -145,13 +149,48 @@ export class InMemoryDb implements Store {
   }
 
   async listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]> {
-    const offset = query.offset ?? 0;
-    return [...this.#sessions.values()]
-      .filter(
-        (s) => inScope(s, scope) && (query.agentId === undefined || s.agentId === query.agentId),
-      )
-      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
-      .slice(offset, offset + (query.limit ?? 100));
+    const offset = Math.max(0, query.offset ?? 0);
+    return this.#matching(query, scope)
+      .sort(compareSessions(query))
+      .slice(offset, offset + Math.max(0, query.limit ?? 100));
+  }
+
+  async countSessions(filter: SessionFilter, scope?: OwnerScope): Promise<number> {
+    return this.#matching(filter, scope).length;
+  }
+
+  #matching(filter: SessionFilter, scope: OwnerScope): SessionRecord[] {
+    const needle = filter.nameContains?.toLowerCase();
+    return [...this.#sessions.values()].filter(
+      (s) =>
+        inScope(s, scope) &&
+        (filter.agentId === undefined || s.agentId === filter.agentId) &&
+        (filter.userId === undefined || s.userId === filter.userId) &&
+        (needle === undefined || (s.name ?? '').toLowerCase().includes(needle)),
+    );
+  }
+
+  async createSession(session: NewSessionRecord): Promise<boolean> {
+    if (this.#sessions.has(session.sessionId)) return false;
+    this.#sessions.set(session.sessionId, { ...session, updatedAt: session.createdAt });
+    return true;
+  }
+
+  async updateSession(
+    sessionId: string,
+    patch: SessionPatch,
+    scope?: OwnerScope,
+  ): Promise<SessionRecord | undefined> {
+    const session = this.#sessions.get(sessionId);
+    if (!session || !inScope(session, scope)) return undefined;
+    const updated: SessionRecord = {
+      ...session,
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.state !== undefined && { state: patch.state }),
+      updatedAt: new Date(),
+    };
+    this.#sessions.set(sessionId, updated);
+    return updated;
   }
 
   async deleteSession(sessionId: string, scope?: OwnerScope): Promise<boolean> {
@@ -169,11 +208,7 @@ export class InMemoryDb implements Store {
     name: string,
     scope?: OwnerScope,
   ): Promise<SessionRecord | undefined> {
-    const session = this.#sessions.get(sessionId);
-    if (!session || !inScope(session, scope)) return undefined;
-    const renamed = { ...session, name, updatedAt: new Date() };
-    this.#sessions.set(sessionId, renamed);
-    return renamed;
+    return this.updateSession(sessionId, { name }, scope);
   }
 }
 

@@ -61,13 +61,17 @@ export interface RunRecord extends NewRunRecord {
   readonly updatedAt: Date;
 }
 
-export interface SessionRecord {
+/** A session as `createSession` takes it (Agno's `POST /sessions`): everything but activity. */
+export interface NewSessionRecord {
   readonly sessionId: string;
   readonly agentId: string;
   readonly userId: string | null;
   readonly name: string | null;
   readonly state: Readonly<Record<string, unknown>>;
   readonly createdAt: Date;
+}
+
+export interface SessionRecord extends NewSessionRecord {
   readonly updatedAt: Date;
 }
 
@@ -77,10 +81,33 @@ export interface SessionRecord {
  */
 export type OwnerScope = { readonly userId: string | null } | undefined;
 
-export interface ListSessionsQuery {
+/** What a session list can be ordered by; `name` orders by the stored name (unnamed sessions first). */
+export const SESSION_SORT_FIELDS = ['createdAt', 'updatedAt', 'name'] as const;
+export type SessionSortField = (typeof SESSION_SORT_FIELDS)[number];
+export type SortOrder = 'asc' | 'desc';
+
+/** Which sessions a list or count covers, on top of the caller's owner scope. */
+export interface SessionFilter {
   readonly agentId?: string;
+  /** Only this user's sessions (`null`: anonymous ones); the owner scope still applies. */
+  readonly userId?: string | null;
+  /** Case-insensitive substring of the stored session name. */
+  readonly nameContains?: string;
+}
+
+export interface ListSessionsQuery extends SessionFilter {
   readonly limit?: number;
   readonly offset?: number;
+  /** Default `updatedAt` (latest activity). */
+  readonly sortBy?: SessionSortField;
+  /** Default `desc`. */
+  readonly sortOrder?: SortOrder;
+}
+
+/** The fields `updateSession` may change; absent fields stay as they are. */
+export interface SessionPatch {
+  readonly name?: string;
+  readonly state?: Readonly<Record<string, unknown>>;
 }
 
 export interface ListRunsQuery {
@@ -142,6 +169,16 @@ export interface Store {
 
   getSession(sessionId: string, scope?: OwnerScope): Promise<SessionRecord | undefined>;
   listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]>;
+  /** How many sessions `listSessions` would page over with the same filter and scope. */
+  countSessions(filter: SessionFilter, scope?: OwnerScope): Promise<number>;
+  /** Inserts an empty session; false when the id is taken (by anyone: ids are global). */
+  createSession(session: NewSessionRecord): Promise<boolean>;
+  /** Changes the name and/or state and bumps `updatedAt`; undefined when absent or not in scope. */
+  updateSession(
+    sessionId: string,
+    patch: SessionPatch,
+    scope?: OwnerScope,
+  ): Promise<SessionRecord | undefined>;
   /** Deletes the session with its runs, events and messages; false when absent or not in scope. */
   deleteSession(sessionId: string, scope?: OwnerScope): Promise<boolean>;
   renameSession(

@@ -5,22 +5,25 @@ import {
   type ListSessionsQuery,
   type Message,
   type NewRunRecord,
+  type NewSessionRecord,
   type OwnerScope,
   type RunEvent,
   type RunRecord,
   type RunResult,
+  type SessionFilter,
+  type SessionPatch,
   type SessionRecord,
   type Store,
   type TerminalRunEvent,
 } from '@agentmint/core';
 import type { AbstractSqlDriver, MikroORM, SqlEntityManager } from '@mikro-orm/sql';
-import type { Kysely } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { ownedBy } from './ownedBy.ts';
 import { PendingWork } from './pendingWork.ts';
 import { toMessage, toRunEvent, toRunRecord, toSessionRecord } from './rowMapping.ts';
 import type { RunWriter } from './runWriter.ts';
 import type { MessagesTable, StoredTables } from './storedTables.ts';
-import type { ValueCodec } from './valueCodec.ts';
+import { type ValueCodec, writeJson } from './valueCodec.ts';
 
 export type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
 
@@ -312,19 +315,72 @@ export abstract class SqlStore implements Store {
   listSessions(query: ListSessionsQuery, scope?: OwnerScope): Promise<SessionRecord[]> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     if (limit <= 0) return Promise.resolve([]);
+    const descending = (query.sortOrder ?? 'desc') === 'desc';
+    const sortKey =
+      query.sortBy === 'name'
+        ? sql<string>`lower(coalesce(name, ''))`
+        : sql.ref<Date>(query.sortBy === 'createdAt' ? 'created_at' : 'updated_at');
     return this.#run(async (db) => {
-      const rows = await db
-        .selectFrom('agentmint_sessions')
+      const rows = await filteredSessions(db.selectFrom('agentmint_sessions'), query, scope)
         .selectAll()
-        .$if(query.agentId !== undefined, (qb) => qb.where('agent_id', '=', query.agentId!))
-        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
-        .orderBy('updated_at', 'desc')
+        .orderBy(sortKey, descending ? 'desc' : 'asc')
         .orderBy('created_at', 'asc')
         .orderBy('id', 'asc')
         .limit(limit)
         .offset(Math.max(0, query.offset ?? 0))
         .execute();
       return rows.map((row) => toSessionRecord(row, this.#codec));
+    });
+  }
+
+  countSessions(filter: SessionFilter, scope?: OwnerScope): Promise<number> {
+    return this.#run(async (db) => {
+      const row = await filteredSessions(db.selectFrom('agentmint_sessions'), filter, scope)
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    });
+  }
+
+  createSession(session: NewSessionRecord): Promise<boolean> {
+    const at = this.#codec.date(session.createdAt);
+    return this.#run(async (db) => {
+      const result = await db
+        .insertInto('agentmint_sessions')
+        .values({
+          id: session.sessionId,
+          agent_id: session.agentId,
+          user_id: session.userId,
+          name: session.name,
+          state: writeJson(session.state) ?? '{}',
+          created_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+    });
+  }
+
+  updateSession(
+    sessionId: string,
+    patch: SessionPatch,
+    scope?: OwnerScope,
+  ): Promise<SessionRecord | undefined> {
+    const updatedAt = this.#codec.date(new Date());
+    return this.#run(async (db) => {
+      const row = await db
+        .updateTable('agentmint_sessions')
+        .set({
+          updated_at: updatedAt,
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.state !== undefined && { state: writeJson(patch.state) ?? '{}' }),
+        })
+        .where('id', '=', sessionId)
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .returningAll()
+        .executeTakeFirst();
+      return row && toSessionRecord(row, this.#codec);
     });
   }
 
@@ -345,16 +401,28 @@ export abstract class SqlStore implements Store {
     name: string,
     scope?: OwnerScope,
   ): Promise<SessionRecord | undefined> {
-    const updatedAt = this.#codec.date(new Date());
-    return this.#run(async (db) => {
-      const row = await db
-        .updateTable('agentmint_sessions')
-        .set({ name, updated_at: updatedAt })
-        .where('id', '=', sessionId)
-        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
-        .returningAll()
-        .executeTakeFirst();
-      return row && toSessionRecord(row, this.#codec);
-    });
+    return this.updateSession(sessionId, { name }, scope);
   }
+}
+
+/** The session filter of a list or a count, in SQL, under the owner scope. */
+function filteredSessions<TOut>(
+  query: SelectQueryBuilder<StoredTables, 'agentmint_sessions', TOut>,
+  filter: SessionFilter,
+  scope: OwnerScope,
+): SelectQueryBuilder<StoredTables, 'agentmint_sessions', TOut> {
+  return query
+    .$if(filter.agentId !== undefined, (qb) => qb.where('agent_id', '=', filter.agentId!))
+    .$if(filter.userId !== undefined, (qb) => qb.where(ownedBy({ userId: filter.userId ?? null })))
+    .$if(filter.nameContains !== undefined, (qb) =>
+      qb.where(
+        sql<boolean>`lower(name) like ${`%${escapeLike(filter.nameContains!.toLowerCase())}%`} escape '\\'`,
+      ),
+    )
+    .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)));
+}
+
+/** `%`, `_` and the escape character itself match literally. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -392,6 +392,123 @@ export function describeStoreConformance(harness: StoreHarness): void {
       });
     });
 
+    describe('session queries (Agno GET /sessions filters, sort and count)', () => {
+      /** Five sessions of one agent: names, owners and times chosen so every order differs. */
+      async function seedSessions() {
+        const agentId = `agent-${newId()}`;
+        const base = 1_800_000_000_000;
+        const specs = [
+          { name: 'Beta plans', userId: 'alice', created: 3, active: 9 },
+          { name: 'alpha 100% done', userId: 'alice', created: 1, active: 5 },
+          { name: null, userId: 'bob', created: 2, active: 7 },
+          { name: 'Gamma_ray', userId: null, created: 5, active: 6 },
+          { name: 'delta', userId: 'alice', created: 4, active: 8 },
+        ];
+        const ids: string[] = [];
+        for (const spec of specs) {
+          const run = newRun({
+            agentId,
+            userId: spec.userId,
+            createdAt: new Date(base + spec.created * 1000),
+          });
+          ids.push(run.sessionId);
+          await store.createRun(run);
+          if (spec.name !== null) await store.renameSession(run.sessionId, spec.name);
+          await finish(store, run, completed([], { at: new Date(base + spec.active * 1000) }));
+        }
+        // Finishing after the rename sets the activity time to the chosen one.
+        return { agentId, ids, byName: new Map(specs.map((s, i) => [s.name, ids[i]!])) };
+      }
+
+      it('sorts by created time, stored name or activity, either way', async () => {
+        const { agentId, ids } = await seedSessions();
+        const order = async (query: Parameters<Store['listSessions']>[0]) =>
+          (await store.listSessions({ agentId, ...query })).map((s) => ids.indexOf(s.sessionId));
+
+        expect(await order({ sortBy: 'createdAt', sortOrder: 'desc' })).toEqual([3, 4, 0, 2, 1]);
+        expect(await order({ sortBy: 'createdAt', sortOrder: 'asc' })).toEqual([1, 2, 0, 4, 3]);
+        expect(await order({ sortBy: 'name', sortOrder: 'asc' })).toEqual([2, 1, 0, 4, 3]);
+        expect(await order({ sortBy: 'name', sortOrder: 'desc' })).toEqual([3, 4, 0, 1, 2]);
+        expect(await order({ sortBy: 'createdAt', sortOrder: 'asc', limit: 2, offset: 2 })).toEqual(
+          [0, 4],
+        );
+        expect(await order({ sortBy: 'updatedAt', sortOrder: 'asc' })).toEqual([1, 3, 2, 4, 0]);
+        expect(await order({})).toEqual([0, 4, 2, 3, 1]);
+      });
+
+      it('filters by user and by a name substring, and counts what it would page over', async () => {
+        const { agentId, byName } = await seedSessions();
+        const names = async (query: Parameters<Store['listSessions']>[0]) =>
+          (await store.listSessions({ agentId, sortBy: 'createdAt', sortOrder: 'asc', ...query }))
+            .map((s) => s.name)
+            .sort();
+
+        expect(await names({ userId: 'alice' })).toEqual([
+          'Beta plans',
+          'alpha 100% done',
+          'delta',
+        ]);
+        expect(await names({ userId: null })).toEqual(['Gamma_ray']);
+        expect(await names({ nameContains: 'ALPHA' })).toEqual(['alpha 100% done']);
+        // LIKE wildcards in the needle match literally.
+        expect(await names({ nameContains: '0%' })).toEqual(['alpha 100% done']);
+        expect(await names({ nameContains: 'a_' })).toEqual(['Gamma_ray']);
+        expect(await names({ nameContains: '%' })).toEqual(['alpha 100% done']);
+        expect(await names({ nameContains: 'ta', userId: 'alice' })).toEqual([
+          'Beta plans',
+          'delta',
+        ]);
+
+        expect(await store.countSessions({ agentId })).toBe(5);
+        expect(await store.countSessions({ agentId, userId: 'alice' })).toBe(3);
+        expect(await store.countSessions({ agentId, nameContains: 'a' })).toBe(4);
+        expect(await store.countSessions({ agentId }, { userId: 'bob' })).toBe(1);
+        expect(await store.countSessions({ agentId, userId: 'alice' }, { userId: 'bob' })).toBe(0);
+        expect(await store.countSessions({ agentId: `none-${newId()}` })).toBe(0);
+        expect(byName.size).toBe(5);
+      });
+
+      it('creates an empty session once, then updates its name and state under scope', async () => {
+        const sessionId = newId();
+        const createdAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+        const fresh = {
+          sessionId,
+          agentId: 'assistant',
+          userId: 'alice',
+          name: 'Planning',
+          state: { step: 1, tags: ['a', 'b'] },
+          createdAt,
+        };
+        expect(await store.createSession(fresh)).toBe(true);
+        expect(await store.createSession({ ...fresh, userId: 'bob', name: 'x' })).toBe(false);
+        expect(await store.getSession(sessionId)).toEqual({ ...fresh, updatedAt: createdAt });
+        expect(await store.listRuns({ sessionId })).toEqual([]);
+
+        expect(await store.updateSession(sessionId, { name: 'nope' }, { userId: 'bob' })).toBe(
+          undefined,
+        );
+        const updated = await store.updateSession(
+          sessionId,
+          { state: { step: 2 } },
+          { userId: 'alice' },
+        );
+        expect(updated).toMatchObject({ name: 'Planning', state: { step: 2 } });
+        expect(updated!.updatedAt.getTime()).toBeGreaterThan(createdAt.getTime());
+        const renamed = await store.updateSession(sessionId, { name: 'Done' });
+        expect(renamed).toMatchObject({ name: 'Done', state: { step: 2 } });
+        expect(await store.getSession(sessionId)).toEqual(renamed);
+        expect(await store.updateSession(newId(), { name: 'x' })).toBeUndefined();
+
+        // A run in the pre-created session keeps its name, state and owner.
+        await store.createRun(newRun({ sessionId, agentId: 'assistant', userId: 'alice' }));
+        expect(await store.getSession(sessionId)).toMatchObject({
+          name: 'Done',
+          state: { step: 2 },
+          userId: 'alice',
+        });
+      });
+    });
+
     describe('history', () => {
       it("loads the latest completed runs' messages, oldest first, leaving out the asking run", async () => {
         const sessionId = newId();
