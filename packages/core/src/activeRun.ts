@@ -1,5 +1,6 @@
 import type { DistributiveOmit } from './distributiveOmit.ts';
 import type { EventWriter } from './eventWriter.ts';
+import type { RunObserver } from './instrumentation/instrumentation.ts';
 import type { RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
 import { isTerminalRunEvent } from './runEvent.ts';
 import type { RunEventDraft } from './runLoop.ts';
@@ -27,11 +28,18 @@ export class ActiveRun {
   #subscribers = 0;
   #detachTimer: NodeJS.Timeout | undefined;
   #settle!: (output: RunOutput) => void;
+  readonly #observer: RunObserver | undefined;
 
-  constructor(ids: ActiveRunIds, controller: AbortController, writer: EventWriter) {
+  constructor(
+    ids: ActiveRunIds,
+    controller: AbortController,
+    writer: EventWriter,
+    observer?: RunObserver,
+  ) {
     this.ids = ids;
     this.controller = controller;
     this.#writer = writer;
+    this.#observer = observer;
     this.#changed = this.#nextChange();
     this.done = new Promise<RunOutput>((resolve) => {
       this.#settle = resolve;
@@ -57,6 +65,7 @@ export class ActiveRun {
     this.#events.push(event);
     // The terminal event is stored with the final row, in one write (Store.finishRun).
     if (!isTerminalRunEvent(event)) this.#writer.push(event);
+    this.#observer?.onEvent(event);
     const wake = this.#wake;
     this.#changed = this.#nextChange();
     wake?.();

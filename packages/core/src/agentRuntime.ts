@@ -1,6 +1,7 @@
 import type { ActiveRun } from './activeRun.ts';
 import { AgentRegistry } from './agentRegistry.ts';
 import type { ContinueRunRequest, StartRunRequest } from './caller.ts';
+import type { Instrumentation } from './instrumentation/instrumentation.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import type { AgentEntry } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
@@ -26,6 +27,8 @@ export interface AgentRuntimeOptions {
    * 15 minutes.
    */
   staleRunAfterMs?: number;
+  /** Traces and measures resolves and runs (OpenTelemetry, Prometheus: see @agentmint/trpc). */
+  instrumentation?: Instrumentation | undefined;
 }
 
 /**
@@ -59,6 +62,7 @@ export class AgentRuntime {
       logger: this.logger,
       finisher: this.#finisher,
       maxRunsPerUser: options.maxConcurrentRunsPerUser ?? Number.POSITIVE_INFINITY,
+      instrumentation: options.instrumentation,
     });
   }
 

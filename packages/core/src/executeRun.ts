@@ -3,6 +3,7 @@ import type { Agent } from './agent.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { EventWriter } from './eventWriter.ts';
+import type { Instrumentation } from './instrumentation/instrumentation.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
 import type { RequestContext } from './requestContext.ts';
@@ -28,15 +29,21 @@ export interface ExecuteRunOptions {
   readonly logger: Logger;
   /** Takes over runs whose record could not be finished (store down), retrying in the background. */
   readonly finisher?: RunFinisher | undefined;
+  /** Observes the run's events and store writes (spans, metrics). */
+  readonly instrumentation?: Instrumentation | undefined;
 }
 
 /**
  * Records the run as RUNNING (awaited: an accepted run always has a row), then drives the loop in
  * the background. The returned run emits events live; `done` resolves when its row is final.
  */
-export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun> {
-  const { agent, ctx, store } = options;
+export async function executeRun(given: ExecuteRunOptions): Promise<ActiveRun> {
+  const { agent, ctx } = given;
   const userId = ctx.userId ?? null;
+  const ids = { runId: ctx.runId, sessionId: ctx.sessionId, agentId: ctx.agentId, userId };
+  const observer = given.instrumentation?.observeRun({ ids, model: agent.model });
+  const store = observer?.wrapStore?.(given.store) ?? given.store;
+  const options = store === given.store ? given : { ...given, store };
   // One timestamp for the row and the output, so `runs.get` and the run result agree.
   const createdAt = new Date();
   try {
@@ -52,6 +59,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun>
       createdAt,
     });
   } catch (error) {
+    observer?.onStartFailed(error);
     // The session is another user's (the store checks atomically): the same 404 as any such id.
     if (error instanceof SessionNotFoundError) throw error;
     options.logger.error('could not record the run', { runId: ctx.runId, ...errorSummary(error) });
@@ -60,9 +68,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ActiveRun>
     });
   }
   const run = new ActiveRun(
-    { runId: ctx.runId, sessionId: ctx.sessionId, agentId: ctx.agentId, userId },
+    ids,
     options.controller,
     new EventWriter(store, ctx.runId, options.logger),
+    observer,
   );
   drive(run, options, createdAt).catch((error: unknown) => {
     // Not reachable by design (drive catches what the loop throws); never leave `done` hanging.

@@ -15,6 +15,12 @@ export { deepFreeze } from './deepFreeze.ts';
 export * from './errors/index.ts';
 export { parseFactoryInput } from './factoryInput.ts';
 export { InMemoryDb } from './inMemoryDb.ts';
+export type {
+  AgentResolveInfo,
+  Instrumentation,
+  RunObservation,
+  RunObserver,
+} from './instrumentation/instrumentation.ts';
 export { consoleLogger, type Logger, silentLogger } from './logger.ts';
 export type {
   AssistantMessage,

@@ -5,6 +5,7 @@ import { FactoryError } from './errors/factoryError.ts';
 import { FactoryValidationError } from './errors/factoryValidationError.ts';
 import { FactoryCache } from './factoryCache.ts';
 import { parseFactoryInput } from './factoryInput.ts';
+import type { Instrumentation } from './instrumentation/instrumentation.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { contextFor, type RequestContext, type RequestContextSource } from './requestContext.ts';
 import { errorSummary, logUnexpectedError } from './unexpectedError.ts';
@@ -18,6 +19,8 @@ export interface ResolveRequest extends RequestContextSource {
   /** Skip validation and use this as `ctx.input` (a stored, already validated input). */
   validatedInput?: { value: unknown } | undefined;
   logger?: Logger | undefined;
+  /** Traces and measures the resolve (see `Instrumentation`). */
+  instrumentation?: Instrumentation | undefined;
 }
 
 export interface ResolvedAgent {
@@ -36,6 +39,13 @@ export async function resolveAgent(
   entry: AgentEntry,
   request: ResolveRequest,
 ): Promise<ResolvedAgent> {
+  const instrumentation = request.instrumentation;
+  if (instrumentation === undefined) return resolveEntry(entry, request);
+  const info = { agentId: entry.id ?? '', isFactory: !(entry instanceof Agent) };
+  return instrumentation.resolveAgent(info, () => resolveEntry(entry, request));
+}
+
+async function resolveEntry(entry: AgentEntry, request: ResolveRequest): Promise<ResolvedAgent> {
   if (entry instanceof Agent) {
     if (request.factoryInput !== undefined && request.factoryInput !== null) {
       throw new FactoryValidationError(

@@ -5,6 +5,7 @@ import { AgentMintError } from './errors/agentMintError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { TooManyRunsError } from './errors/tooManyRunsError.ts';
 import { executeRun } from './executeRun.ts';
+import type { Instrumentation } from './instrumentation/instrumentation.ts';
 import type { Logger } from './logger.ts';
 import { newId } from './newId.ts';
 import { endOrphanRun } from './orphanRun.ts';
@@ -23,6 +24,8 @@ export interface RunLifecycleDeps {
   readonly finisher: RunFinisher;
   /** Concurrent runs one user may have; more get TOO_MANY_RUNS. */
   readonly maxRunsPerUser: number;
+  /** Traces and measures resolves and runs. */
+  readonly instrumentation?: Instrumentation | undefined;
 }
 
 /**
@@ -181,7 +184,7 @@ export class RunLifecycle {
     validatedInput: { value: unknown } | undefined,
     controller: AbortController,
   ): Promise<ActiveRun> {
-    const { registry, logger, finisher } = this.#deps;
+    const { registry, logger, finisher, instrumentation } = this.#deps;
     const { caller, sessionId } = request;
     const store = registry.storeOf(entry);
     if (sessionId !== undefined) await assertSessionOwner(store, sessionId, caller);
@@ -195,6 +198,7 @@ export class RunLifecycle {
       headers: request.headers,
       signal: controller.signal,
       logger,
+      instrumentation,
     });
     // The factory may have taken a while: do not start a run the shutdown has already given up on.
     this.#assertOpen();
@@ -215,6 +219,7 @@ export class RunLifecycle {
       factoryInput: ctx.input,
       logger,
       finisher,
+      instrumentation,
     });
     this.#active.set(ctx.runId, run);
     return run;

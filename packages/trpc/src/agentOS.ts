@@ -20,6 +20,10 @@ import { createAuthenticator } from './auth/createAuthenticator.ts';
 import type { Identity } from './auth/identity.ts';
 import { type AgentMintRequestState, headerRecord } from './context.ts';
 import { toPublicError } from './errorMapping.ts';
+import {
+  AgentOSObservability,
+  type ObservabilityOptions,
+} from './observability/agentOSObservability.ts';
 import { AgentOperations } from './operations/agentOperations.ts';
 import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
@@ -27,7 +31,8 @@ import { type ServeOptions, type ServerHandle, serveFetch } from './server/serve
 import { withReconnectHint } from './server/withReconnectHint.ts';
 import { createBaseProcedure } from './trpc.ts';
 
-export interface AgentOSOptions<TAgents extends readonly AgentEntry[]> {
+export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
+  extends ObservabilityOptions {
   /** Factories and plain agents; ids are unique and become tRPC path segments. */
   agents: TAgents;
   /** JWT verification (jose). Without it, every request is anonymous and `trusted` is empty. */
@@ -99,9 +104,13 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   readonly #anonymousAccess: RequestAccess | undefined;
   readonly #app: Hono;
   #servers = new Set<ServerHandle>();
+  /** Spans and metrics (see `tracing` and `metrics` in the options). */
+  readonly observability: AgentOSObservability;
 
   constructor(options: AgentOSOptions<TAgents>) {
+    this.observability = new AgentOSObservability(options, () => this.runtime.activeRunCount);
     this.runtime = new AgentRuntime({
+      instrumentation: this.observability.instrumentation,
       agents: options.agents,
       ...(options.db && { db: options.db }),
       ...(options.logger && { logger: options.logger }),
@@ -113,7 +122,8 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     this.agents = describeAgents(this.runtime.agents.values());
     if (options.auth) {
       const authenticator = createAuthenticator(options.auth);
-      this.#authenticate = (headers) => authenticator.authenticate(headers);
+      this.#authenticate = (headers) =>
+        this.observability.authenticate('jwt', () => authenticator.authenticate(headers));
       this.#policy = accessPolicyFor(options.auth);
     } else {
       this.#authenticate = async () => ANONYMOUS;
@@ -148,6 +158,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
 
   #createApp(maxBodyBytes: number): Hono {
     const app = new Hono();
+    this.observability.mount(app);
     app.use('*', limitBody(maxBodyBytes, this.runtime.logger));
     app.all('/trpc/*', async (c) =>
       withReconnectHint(

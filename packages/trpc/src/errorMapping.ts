@@ -8,6 +8,7 @@ import {
   type ValidationIssue,
 } from '@agentmint/core';
 import { TRPCError } from '@trpc/server';
+import { recordErrorCode } from './observability/recordErrorCode.ts';
 
 type TRPCErrorCode = TRPCError['code'];
 
@@ -42,6 +43,12 @@ const INTERNAL: PublicError = {
 
 /** The one place that decides what of an error reaches a client (tRPC and REST alike). */
 export function toPublicError(error: unknown): PublicError {
+  const info = describeError(error);
+  recordErrorCode(info.code, info.httpStatus);
+  return info;
+}
+
+function describeError(error: unknown): PublicError {
   const cause = error instanceof TRPCError && error.cause ? error.cause : error;
   if (cause instanceof AgentMintError) {
     return {

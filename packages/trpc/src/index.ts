@@ -6,6 +6,7 @@ export * from './auth/index.ts';
 export type { AgentMintRequestState, AgentOSContext } from './context.ts';
 export { type PublicError, toPublicError } from './errorMapping.ts';
 export { formatEventId, parseEventId } from './lastEventId.ts';
+export * from './observability/index.ts';
 export type { RequestAccess } from './requestAccess.ts';
 export type { RunInput, StreamInput } from './runInput.ts';
 export type { ServeOptions, ServerHandle } from './server/serveFetch.ts';

@@ -1,0 +1,43 @@
+import type { ActiveRunIds } from '../activeRun.ts';
+import type { ResolvedAgent } from '../resolveAgent.ts';
+import type { RunEvent } from '../runEvent.ts';
+import type { Store } from '../store.ts';
+
+/**
+ * Hooks a host uses to trace and measure runs. Core stays free of any telemetry library: the
+ * OpenTelemetry spans and Prometheus metrics of @agentmint/trpc implement this interface. Without
+ * one, the run path does not allocate or call anything for telemetry.
+ */
+export interface Instrumentation {
+  /** Wraps one factory resolve (input validation, the factory call, post-resolve). */
+  resolveAgent(
+    info: AgentResolveInfo,
+    resolve: () => Promise<ResolvedAgent>,
+  ): Promise<ResolvedAgent>;
+  /**
+   * Called once per run, before its record is written, in the caller's async context. Returns the
+   * observer for its events, or undefined to leave the run alone (e.g. a trace not sampled).
+   */
+  observeRun(info: RunObservation): RunObserver | undefined;
+}
+
+export interface AgentResolveInfo {
+  readonly agentId: string;
+  /** False for a plain agent (shared, nothing is built). */
+  readonly isFactory: boolean;
+}
+
+export interface RunObservation {
+  readonly ids: ActiveRunIds;
+  readonly model: { readonly id: string; readonly provider: string };
+}
+
+/** Sees one run as it happens. Every method is synchronous and must not throw. */
+export interface RunObserver {
+  /** Each event, as the run emits it (stamped with seq, time and ids). */
+  onEvent(event: RunEvent): void;
+  /** The run never started: its record could not be written (`error` is what the store threw). */
+  onStartFailed(error: unknown): void;
+  /** The store this run writes to, wrapped (spans, error counts); called once per run. */
+  wrapStore?(store: Store): Store;
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Agent,
+  AgentFactory,
+  AgentRuntime,
+  InMemoryDb,
+  type Instrumentation,
+  type RunEvent,
+  type Store,
+  silentLogger,
+} from '../src/index.ts';
+import { ScriptedModel } from './scriptedModel.ts';
+
+// The hooks a host's telemetry hangs on: what they are told, in what order, and what is skipped.
+
+function recordingInstrumentation(options: { observe?: boolean } = {}) {
+  const calls: string[] = [];
+  const instrumentation: Instrumentation = {
+    async resolveAgent(info, resolve) {
+      calls.push(`resolve ${info.agentId} factory=${info.isFactory}`);
+      const resolved = await resolve();
+      calls.push(`resolved ${resolved.ctx.runId === '' ? '' : 'run'}`);
+      return resolved;
+    },
+    observeRun({ ids, model }) {
+      calls.push(`observe ${ids.agentId} ${model.id}/${model.provider}`);
+      if (options.observe === false) return undefined;
+      return {
+        onEvent: (event: RunEvent) => calls.push(`event ${event.event}`),
+        onStartFailed: () => calls.push('start failed'),
+        wrapStore: (store: Store): Store =>
+          new Proxy(store, {
+            get(target, property) {
+              const value: unknown = Reflect.get(target, property, target);
+              if (typeof value !== 'function') return value;
+              return (...args: unknown[]) => {
+                calls.push(`store ${String(property)}`);
+                return (value as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            },
+          }),
+      };
+    },
+  };
+  return { calls, instrumentation };
+}
+
+function runtimeWith(instrumentation: Instrumentation, db: Store = new InMemoryDb()) {
+  const model = new ScriptedModel([
+    { toolCalls: [{ id: 'c1', name: 'missing', arguments: '{}' }] },
+    { text: 'done' },
+  ]);
+  const factory = new AgentFactory({
+    id: 'probe',
+    db,
+    factory: () => new Agent({ model }),
+  });
+  const plain = new Agent({ id: 'plain', model: new ScriptedModel([{ text: 'hi' }]), db });
+  return new AgentRuntime({ agents: [factory, plain], logger: silentLogger, instrumentation });
+}
+
+describe('Instrumentation', () => {
+  it('wraps the resolve, sees every event in order, and sees the run’s store calls', async () => {
+    const { calls, instrumentation } = recordingInstrumentation();
+    const runtime = runtimeWith(instrumentation);
+    const run = await runtime.startRun({ agentId: 'probe', message: 'hello', caller: {} });
+    await run.done;
+    expect(calls.slice(0, 4)).toEqual([
+      'resolve probe factory=true',
+      'resolved run',
+      'observe probe scripted-1/Scripted',
+      'store createRun',
+    ]);
+    expect(calls.filter((c) => c.startsWith('event '))).toEqual([
+      'event RunStarted',
+      'event ModelRequestStarted',
+      'event ModelRequestCompleted',
+      'event ToolCallStarted',
+      'event ToolCallError',
+      'event ModelRequestStarted',
+      'event RunContent',
+      'event ModelRequestCompleted',
+      'event RunContentCompleted',
+      'event RunCompleted',
+    ]);
+    expect(calls).toContain('store appendEvents');
+    expect(calls.at(-1)).toBe('store finishRun');
+    await runtime.close();
+  });
+
+  it('tells the observer when the run record cannot be written', async () => {
+    const { calls, instrumentation } = recordingInstrumentation();
+    const db = new InMemoryDb();
+    db.createRun = async () => {
+      throw new Error('disk full');
+    };
+    const runtime = runtimeWith(instrumentation, db);
+    await expect(
+      runtime.startRun({ agentId: 'probe', message: 'hello', caller: {} }),
+    ).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(calls.slice(-2)).toEqual(['store createRun', 'start failed']);
+    await runtime.close();
+  });
+
+  it('leaves a run alone when observeRun declines it', async () => {
+    const { calls, instrumentation } = recordingInstrumentation({ observe: false });
+    const runtime = runtimeWith(instrumentation);
+    const run = await runtime.startRun({ agentId: 'plain', message: 'hello', caller: {} });
+    expect((await run.done).status).toBe('COMPLETED');
+    expect(calls).toEqual([
+      'resolve plain factory=false',
+      'resolved run',
+      'observe plain scripted-1/Scripted',
+    ]);
+    await runtime.close();
+  });
+});

@@ -1,0 +1,62 @@
+import type { Instrumentation } from '@agentmint/core';
+import type { Hono } from 'hono';
+import { AgentOSMetrics } from './agentOSMetrics.ts';
+import { AgentOSTracing } from './agentOSTracing.ts';
+import { combineInstrumentations } from './combineInstrumentations.ts';
+import type { MetricsOptions } from './metricsOptions.ts';
+import { metricsRoute } from './metricsRoute.ts';
+import { countOpenStreams } from './openStreams.ts';
+import { requestSpans } from './requestSpans.ts';
+import type { TracingOptions } from './tracingOptions.ts';
+
+export interface ObservabilityOptions {
+  /**
+   * OpenTelemetry spans through `@opentelemetry/api`. Default on: they cost next to nothing until
+   * the host registers an SDK (no per-event work for a run that is not recorded). `false` turns
+   * them off altogether.
+   */
+  readonly tracing?: boolean | TracingOptions | undefined;
+  /** Prometheus metrics at `GET /metrics` (prom-client). Default off. */
+  readonly metrics?: boolean | MetricsOptions | undefined;
+}
+
+/** Tracing and metrics of one AgentOS: the runtime's instrumentation and the HTTP side. */
+export class AgentOSObservability {
+  readonly tracing: AgentOSTracing | undefined;
+  readonly metrics: AgentOSMetrics | undefined;
+  /** Handed to the AgentRuntime; undefined when both are off. */
+  readonly instrumentation: Instrumentation | undefined;
+  readonly #metricsOptions: MetricsOptions;
+
+  constructor(options: ObservabilityOptions, activeRuns: () => number) {
+    const tracing = options.tracing ?? true;
+    this.tracing =
+      tracing === false ? undefined : new AgentOSTracing(tracing === true ? {} : tracing);
+    const metrics = options.metrics ?? false;
+    this.#metricsOptions = typeof metrics === 'object' ? metrics : {};
+    this.metrics =
+      metrics === false
+        ? undefined
+        : new AgentOSMetrics({ registry: this.#metricsOptions.registry, activeRuns });
+    this.instrumentation = combineInstrumentations(
+      [this.tracing, this.metrics].filter((part) => part !== undefined),
+    );
+  }
+
+  /** Verifies a credential inside an `agentmint.authenticate` span when tracing is on. */
+  authenticate<T>(source: string, verify: () => Promise<T>): Promise<T> {
+    return this.tracing ? this.tracing.authenticate(source, verify) : verify();
+  }
+
+  /** The metrics route (untraced: scrapes are not requests worth a trace), then request spans. */
+  mount(app: Hono): void {
+    if (this.metrics) {
+      app.get(
+        this.#metricsOptions.path ?? '/metrics',
+        metricsRoute(this.metrics, this.#metricsOptions.token),
+      );
+      app.use('*', countOpenStreams(this.metrics.openStreams));
+    }
+    if (this.tracing) app.use('*', requestSpans(this.tracing.tracer));
+  }
+}

@@ -1,0 +1,87 @@
+import type {
+  AgentResolveInfo,
+  Instrumentation,
+  ResolvedAgent,
+  RunObservation,
+  RunObserver,
+} from '@agentmint/core';
+import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { ATTR } from './attributes.ts';
+import { inputShape } from './inputShape.ts';
+import { RunSpans, runAttributes } from './runSpans.ts';
+import { errorCodeOf, failSpan } from './spanErrors.ts';
+import type { TracingOptions } from './tracingOptions.ts';
+
+/** The tracer's name in every span's instrumentation scope. */
+export const TRACER_NAME = '@agentmint/trpc';
+
+/**
+ * AgentMint's spans on the OpenTelemetry API: authentication, factory resolve, the run with its
+ * model and tool calls, and the run's store calls. HTTP request spans come from `requestSpans`.
+ */
+export class AgentOSTracing implements Instrumentation {
+  readonly tracer: Tracer;
+  readonly #recordFactoryInput: boolean;
+
+  constructor(options: TracingOptions = {}) {
+    this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
+    this.#recordFactoryInput = options.recordFactoryInput ?? false;
+  }
+
+  /** Runs `verify` in an `agentmint.authenticate` span; a rejected credential marks it failed. */
+  authenticate<T>(source: string, verify: () => Promise<T>): Promise<T> {
+    return this.#inSpan('agentmint.authenticate', { [ATTR.authSource]: source }, () => verify());
+  }
+
+  resolveAgent(
+    info: AgentResolveInfo,
+    resolve: () => Promise<ResolvedAgent>,
+  ): Promise<ResolvedAgent> {
+    // A plain agent is shared, not built: no span for a lookup.
+    if (!info.isFactory) return resolve();
+    const attributes = { [ATTR.agentId]: info.agentId, [ATTR.isFactory]: true };
+    return this.#inSpan('agentmint.factory.resolve', attributes, async (span) => {
+      const resolved = await resolve();
+      const { ctx } = resolved;
+      span.setAttribute(ATTR.runId, ctx.runId);
+      span.setAttribute(ATTR.sessionId, ctx.sessionId);
+      if (ctx.input !== undefined) {
+        span.setAttribute(ATTR.factoryInputShape, inputShape(ctx.input));
+        if (this.#recordFactoryInput) {
+          span.setAttribute(ATTR.factoryInput, JSON.stringify(ctx.input) ?? 'undefined');
+        }
+      }
+      return resolved;
+    });
+  }
+
+  observeRun(observation: RunObservation): RunObserver | undefined {
+    const parent = context.active();
+    const run = this.tracer.startSpan(
+      `invoke_agent ${observation.ids.agentId}`,
+      { kind: SpanKind.INTERNAL, attributes: runAttributes(observation) },
+      parent,
+    );
+    // Not sampled (or no SDK): no per-event work at all for this run.
+    if (!run.isRecording()) return undefined;
+    return new RunSpans(this.tracer, run, parent, observation);
+  }
+
+  /** An active span around `work` (children nest under it), failed with the thrown error's code. */
+  #inSpan<T>(
+    name: string,
+    attributes: Record<string, string | boolean>,
+    work: (span: Span) => Promise<T>,
+  ): Promise<T> {
+    return this.tracer.startActiveSpan(name, { attributes }, async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        failSpan(span, errorCodeOf(error));
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+}

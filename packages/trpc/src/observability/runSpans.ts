@@ -1,0 +1,146 @@
+import type { RunEvent, RunObservation, RunObserver, Store } from '@agentmint/core';
+import { type Context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import { ATTR } from './attributes.ts';
+import { errorCodeOf, failSpan } from './spanErrors.ts';
+import { tracedStore } from './tracedStore.ts';
+
+/**
+ * One run's spans, built from its events: `invoke_agent` for the run, a `chat` span per model call
+ * and an `execute_tool` span per tool call below it (GenAI semantic conventions). Only ids, names,
+ * models, token counts and stable codes are recorded; never message text, tool arguments or results.
+ */
+export class RunSpans implements RunObserver {
+  readonly #tracer: Tracer;
+  readonly #run: Span;
+  readonly #context: Context;
+  readonly #provider: string;
+  #modelCall: Span | undefined;
+  readonly #toolCalls = new Map<string, Span>();
+
+  constructor(tracer: Tracer, run: Span, parent: Context, observation: RunObservation) {
+    this.#tracer = tracer;
+    this.#run = run;
+    this.#context = trace.setSpan(parent, run);
+    this.#provider = providerName(observation.model.provider);
+  }
+
+  onEvent(event: RunEvent): void {
+    switch (event.event) {
+      case 'ModelRequestStarted':
+        this.#modelCall?.end();
+        this.#modelCall = this.#tracer.startSpan(
+          `chat ${event.model}`,
+          {
+            kind: SpanKind.CLIENT,
+            attributes: {
+              [ATTR.genAiOperation]: 'chat',
+              [ATTR.genAiRequestModel]: event.model,
+              [ATTR.genAiProvider]: this.#provider,
+              [ATTR.genAiSystem]: this.#provider,
+            },
+          },
+          this.#context,
+        );
+        return;
+      case 'ModelRequestCompleted': {
+        const span = this.#modelCall;
+        if (!span) return;
+        span.setAttribute(ATTR.genAiInputTokens, event.inputTokens);
+        span.setAttribute(ATTR.genAiOutputTokens, event.outputTokens);
+        span.end();
+        this.#modelCall = undefined;
+        return;
+      }
+      case 'ToolCallStarted':
+        this.#toolCalls.set(
+          event.tool.toolCallId,
+          this.#tracer.startSpan(
+            `execute_tool ${event.tool.toolName}`,
+            {
+              kind: SpanKind.INTERNAL,
+              attributes: {
+                [ATTR.genAiOperation]: 'execute_tool',
+                [ATTR.genAiToolName]: event.tool.toolName,
+                [ATTR.genAiToolCallId]: event.tool.toolCallId,
+                [ATTR.genAiToolType]: 'function',
+              },
+            },
+            this.#context,
+          ),
+        );
+        return;
+      case 'ToolCallCompleted':
+      case 'ToolCallError': {
+        const span = this.#toolCalls.get(event.tool.toolCallId);
+        if (!span) return;
+        // The tool's error text is the tool's (or the user's) words: only a code goes on the span.
+        if (event.event === 'ToolCallError') failSpan(span, 'TOOL_CALL_ERROR');
+        span.end();
+        this.#toolCalls.delete(event.tool.toolCallId);
+        return;
+      }
+      case 'RunCompleted':
+        this.#run.setAttribute(ATTR.genAiInputTokens, event.metrics.inputTokens);
+        this.#run.setAttribute(ATTR.genAiOutputTokens, event.metrics.outputTokens);
+        this.#end('COMPLETED', undefined);
+        return;
+      case 'RunError':
+        this.#end('ERROR', event.error.code);
+        return;
+      case 'RunCancelled':
+        this.#end('CANCELLED', undefined);
+        return;
+      default:
+        return;
+    }
+  }
+
+  onStartFailed(error: unknown): void {
+    // A driver error reaches the client as STORE_UNAVAILABLE; the store's own refusals keep their code.
+    this.#end('ERROR', errorCodeOf(error, 'STORE_UNAVAILABLE'));
+  }
+
+  wrapStore(store: Store): Store {
+    return tracedStore(store, this.#tracer, this.#context);
+  }
+
+  /**
+   * Ends the run span and whatever call was still open in it: a model call that failed carries the
+   * run's error code; one cut short by a cancel just ends.
+   */
+  #end(status: string, errorCode: string | undefined): void {
+    this.#run.setAttribute(ATTR.runStatus, status);
+    for (const span of [this.#modelCall, ...this.#toolCalls.values()]) {
+      if (!span) continue;
+      if (errorCode !== undefined) failSpan(span, errorCode);
+      span.end();
+    }
+    this.#modelCall = undefined;
+    this.#toolCalls.clear();
+    if (errorCode !== undefined) failSpan(this.#run, errorCode);
+    this.#run.end();
+  }
+}
+
+/** GenAI conventions use lower-case provider ids (`openai`); AgentMint's labels read `OpenAI`. */
+function providerName(label: string): string {
+  return label.toLowerCase();
+}
+
+/** The attributes a run span starts with. */
+export function runAttributes(observation: RunObservation): Record<string, string> {
+  const { ids, model } = observation;
+  const provider = providerName(model.provider);
+  return {
+    [ATTR.genAiOperation]: 'invoke_agent',
+    [ATTR.genAiAgentId]: ids.agentId,
+    [ATTR.genAiConversationId]: ids.sessionId,
+    [ATTR.genAiRequestModel]: model.id,
+    [ATTR.genAiProvider]: provider,
+    [ATTR.genAiSystem]: provider,
+    [ATTR.agentId]: ids.agentId,
+    [ATTR.runId]: ids.runId,
+    [ATTR.sessionId]: ids.sessionId,
+    ...(ids.userId !== null && { [ATTR.userId]: ids.userId }),
+  };
+}
