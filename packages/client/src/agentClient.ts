@@ -119,3 +119,15 @@ export type FactoryInput<
   AgentRunInput<TRouter, TId, TPath> extends { readonly factoryInput?: infer $Input }
     ? Exclude<$Input, undefined>
     : never;
+
+/** What `run.output` of agent `TId` holds: `z.output` of its `outputSchema` (null without one). */
+export type AgentOutput<
+  TRouter extends AnyTRPCRouter,
+  TId extends AgentId<TRouter, TPath>,
+  TPath extends string = AgentOSPath<TRouter>,
+> = AgentsRecord<TRouter, TPath>[TId] extends AgentProcedureShape
+  ? OrNull<Exclude<inferProcedureOutput<AgentsRecord<TRouter, TPath>[TId]['run']>['output'], null>>
+  : never;
+
+/** `null` for an agent without an output schema (its output is only ever null). */
+type OrNull<T> = [T] extends [never] ? null : T;

@@ -4,6 +4,7 @@ export type {
   AgentClientOf,
   AgentHandle,
   AgentId,
+  AgentOutput,
   AgentRunInput,
   CallOptions,
   FactoryInput,

@@ -24,6 +24,16 @@ describe('createAgentClient against a real AgentOS', () => {
     expect(inputs).toEqual([{ persona: 'skeptic', depth: 5 }]);
   });
 
+  it("returns the agent's structured output, parsed and validated, in run.output", async () => {
+    const { url } = await serve(testOS(), cleanup);
+    const client = createAgentClient<TestRouter>({ url });
+    const run = await client.agents['triage-agent'].run({ message: 'it crashes on save' });
+    expect(run.output).toEqual({ label: 'bug', tags: [] });
+    expect(run.content).toBe('{"label":"bug"}');
+    const again = await client.runs.get({ runId: run.runId });
+    expect(again.output).toEqual({ label: 'bug', tags: [] });
+  });
+
   it('lets the schema fill defaults, and sends required fields', async () => {
     const { url, inputs } = await serve(testOS(), cleanup);
     const client = createAgentClient<TestRouter>({ url });
@@ -67,6 +77,7 @@ describe('createAgentClient against a real AgentOS', () => {
       'workspace-agent',
       'ticket-agent',
       'plain-agent',
+      'triage-agent',
     ]);
     const research = await client.agents.get({ agentId: 'research-agent' });
     expect(research).toMatchObject({ isFactory: true, factoryInputSchema: { type: 'object' } });
@@ -109,7 +120,7 @@ describe('createAgentClient against a real AgentOS', () => {
     expect(setup.inputs).toEqual([{ persona: 'analyst', depth: 2 }]);
     const events = await collect(client.agents['tenant-agent'].stream({ message: 'yo' }));
     expect(events.at(-1)?.event).toBe('RunCompleted');
-    expect((await client.agents.list()).length).toBe(5);
+    expect((await client.agents.list()).length).toBe(6);
   });
 
   it('sends static headers and a static token', async () => {

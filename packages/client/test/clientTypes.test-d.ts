@@ -9,6 +9,7 @@ import {
   type AgentMintClientError,
   type AgentMintClientErrorCode,
   type AgentOSPath,
+  type AgentOutput,
   type AgentRunInput,
   createAgentClient,
   type FactoryInput,
@@ -28,9 +29,25 @@ type Persona = 'analyst' | 'advisor' | 'skeptic';
 describe('createAgentClient types', () => {
   it('knows every agent id, as literals', () => {
     expectTypeOf<AgentId<TestRouter>>().toEqualTypeOf<
-      'tenant-agent' | 'research-agent' | 'workspace-agent' | 'ticket-agent' | 'plain-agent'
+      | 'tenant-agent'
+      | 'research-agent'
+      | 'workspace-agent'
+      | 'ticket-agent'
+      | 'plain-agent'
+      | 'triage-agent'
     >();
     expectTypeOf<AgentOSPath<TestRouter>>().toEqualTypeOf<''>();
+  });
+
+  it("types run.output as z.output of the agent's outputSchema, null without one", async () => {
+    type Verdict = { label: 'bug' | 'feature' | 'question'; tags: string[] };
+    expectTypeOf<AgentOutput<TestRouter, 'triage-agent'>>().toEqualTypeOf<Verdict>();
+    const run = await client.agents['triage-agent'].run({ message: 'x' });
+    expectTypeOf(run.output).toEqualTypeOf<Verdict | null>();
+    expectTypeOf<AgentOutput<TestRouter, 'research-agent'>>().toEqualTypeOf<null>();
+    expectTypeOf<AgentOutput<TestRouter, 'plain-agent'>>().toEqualTypeOf<null>();
+    // @ts-expect-error the schema has no such field
+    void run.output?.severity;
   });
 
   it('types factoryInput as z.input of the schema: defaults optional, required stays required', () => {
@@ -60,7 +77,9 @@ describe('createAgentClient types', () => {
   });
 
   it('resolves run() with the run output and streams the RunEvent union', () => {
-    expectTypeOf(client.agents['research-agent'].run).returns.toEqualTypeOf<Promise<RunOutput>>();
+    expectTypeOf(client.agents['research-agent'].run).returns.toEqualTypeOf<
+      Promise<RunOutput<null>>
+    >();
     expectTypeOf(client.agents['tenant-agent'].stream({ message: 'hi' })).toExtend<
       AsyncIterable<RunEvent>
     >();

@@ -9,6 +9,12 @@ import { ScriptedModel } from '@agentmint/testing';
 import { AgentOS, type AgentOSOptions, type ServerHandle } from '@agentmint/trpc';
 import { z } from 'zod';
 
+/** The structured output of `triage-agent`. */
+export const TriageVerdict = z.object({
+  label: z.enum(['bug', 'feature', 'question']),
+  tags: z.array(z.string()).default([]),
+});
+
 /** The seed's agents plus one whose schema has a required field, with factory-call counters. */
 export function testAgents(db: Store = new InMemoryDb(), model = new ScriptedModel()) {
   const calls = { tenant: 0, research: 0, workspace: 0, ticket: 0, plain: 0 };
@@ -59,7 +65,30 @@ export function testAgents(db: Store = new InMemoryDb(), model = new ScriptedMod
     },
   });
   const plain = new Agent({ id: 'plain-agent', model, db });
-  return { agents: [tenant, research, workspace, ticket, plain] as const, calls, inputs, model };
+  // Answers with a verdict built from the message, so tests see a structured output end to end.
+  const triageModel = new ScriptedModel({
+    fallback: (request) => {
+      const last = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
+      return { text: JSON.stringify({ label: last.includes('crash') ? 'bug' : 'question' }) };
+    },
+  });
+  const triage = new AgentFactory({
+    id: 'triage-agent',
+    db,
+    inputSchema: z.object({ strict: z.boolean().default(false) }),
+    factory: (ctx) =>
+      new Agent({
+        model: triageModel,
+        instructions: `Triage the message${ctx.input.strict ? ' strictly' : ''}.`,
+        outputSchema: TriageVerdict,
+      }),
+  });
+  return {
+    agents: [tenant, research, workspace, ticket, plain, triage] as const,
+    calls,
+    inputs,
+    model,
+  };
 }
 
 export function testOS(options: Omit<AgentOSOptions<readonly []>, 'agents'> = {}) {

@@ -24,9 +24,9 @@ describe('@trpc/tanstack-react-query with an AgentOS router', () => {
       | { persona?: 'analyst' | 'advisor' | 'skeptic' | undefined; depth?: number | undefined }
       | undefined
     >();
-    expectTypeOf<
-      Awaited<ReturnType<NonNullable<typeof options.mutationFn>>>
-    >().toEqualTypeOf<RunOutput>();
+    expectTypeOf<Awaited<ReturnType<NonNullable<typeof options.mutationFn>>>>().toEqualTypeOf<
+      RunOutput<null>
+    >();
   });
 
   it('rejects wrong inputs at compile time', () => {

@@ -1,8 +1,13 @@
-import type { Model } from './model.ts';
+import type { z } from 'zod';
+import type { Model, ResponseFormatSpec } from './model.ts';
 import type { Store } from './store.ts';
+import { responseFormatFor } from './structuredOutput.ts';
 import type { Tool } from './tool.ts';
 
-export interface AgentOptions<TId extends string | undefined = string | undefined> {
+export interface AgentOptions<
+  TId extends string | undefined = string | undefined,
+  TOutputSchema extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   model: Model;
   /** Required for a plain agent registered in AgentOS; a factory sets it to the factory id. */
   id?: TId;
@@ -18,6 +23,12 @@ export interface AgentOptions<TId extends string | undefined = string | undefine
   historyRuns?: number;
   /** Bound on model calls per run, so a tool loop cannot spin forever. Default 10. */
   maxSteps?: number;
+  /**
+   * Ask the model for JSON following this schema; the answer is validated and becomes `run.output`
+   * (typed `z.output<schema>` through the router to the client). Invalid answers end the run
+   * `ERROR` with code `OUTPUT_VALIDATION`.
+   */
+  outputSchema?: TOutputSchema;
 }
 
 const MARKDOWN_INSTRUCTION = 'Use markdown to format your answers.';
@@ -27,7 +38,10 @@ const NO_TOOLS: readonly Tool[] = Object.freeze([]);
  * An agent: a model, instructions and tools. Holds no per-run state, so one instance may serve
  * many runs; factories build a fresh one per request.
  */
-export class Agent<const TId extends string | undefined = string | undefined> {
+export class Agent<
+  const TId extends string | undefined = string | undefined,
+  TOutputSchema extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   // Makes Agent nominal: an object literal of the same shape is not an Agent at compile time,
   // matching the `instanceof Agent` check at run time. Declared only, so it costs nothing.
   declare private readonly agentBrand: never;
@@ -43,8 +57,11 @@ export class Agent<const TId extends string | undefined = string | undefined> {
   readonly markdown: boolean;
   readonly historyRuns: number;
   readonly maxSteps: number;
+  readonly outputSchema: TOutputSchema;
+  /** The JSON Schema sent to the model for `outputSchema`, computed once. */
+  readonly responseFormat: ResponseFormatSpec | undefined;
 
-  constructor(options: AgentOptions<TId>) {
+  constructor(options: AgentOptions<TId, TOutputSchema>) {
     if (typeof options?.model?.stream !== 'function') {
       throw new TypeError('Agent needs a model (an object implementing Model)');
     }
@@ -66,6 +83,10 @@ export class Agent<const TId extends string | undefined = string | undefined> {
     this.markdown = options.markdown ?? false;
     this.historyRuns = historyRuns;
     this.maxSteps = maxSteps;
+    this.outputSchema = options.outputSchema as TOutputSchema;
+    this.responseFormat = options.outputSchema
+      ? responseFormatFor(options.outputSchema, options.name ?? options.id ?? 'output')
+      : undefined;
   }
 
   /** The system prompt sent first in every model request, or undefined when there is none. */

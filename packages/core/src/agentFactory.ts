@@ -16,10 +16,22 @@ export interface FactoryCacheOptions<TInput> {
   max: number;
 }
 
-export interface AgentFactoryOptions<TId extends string, TSchema extends z.ZodType | undefined> {
+/** What a factory builds: an agent whose output schema (hence `run.output` type) is `TOutputSchema`. */
+export type BuiltAgent<TOutputSchema extends z.ZodType | undefined> = Agent<
+  string | undefined,
+  TOutputSchema
+>;
+
+export interface AgentFactoryOptions<
+  TId extends string,
+  TSchema extends z.ZodType | undefined,
+  TOutputSchema extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   id: TId;
   db: Store;
-  factory: (ctx: RequestContext<FactoryInputOf<TSchema>>) => Agent | Promise<Agent>;
+  factory: (
+    ctx: RequestContext<FactoryInputOf<TSchema>>,
+  ) => BuiltAgent<TOutputSchema> | Promise<BuiltAgent<TOutputSchema>>;
   name?: string;
   description?: string;
   inputSchema?: TSchema;
@@ -28,10 +40,14 @@ export interface AgentFactoryOptions<TId extends string, TSchema extends z.ZodTy
   cache?: FactoryCacheOptions<FactoryInputOf<TSchema>>;
 }
 
-/** A registered callable that builds a fresh Agent for every request. */
+/**
+ * A registered callable that builds a fresh Agent for every request. `TOutputSchema` is inferred
+ * from the agents the factory returns, so `run.output` is typed for clients.
+ */
 export class AgentFactory<
   const TId extends string = string,
   TSchema extends z.ZodType | undefined = undefined,
+  TOutputSchema extends z.ZodType | undefined = z.ZodType | undefined,
 > {
   readonly kind = 'factory' as const;
   readonly id: TId;
@@ -42,10 +58,12 @@ export class AgentFactory<
   readonly timeoutMs: number | undefined;
   readonly cacheTtlMs: number | undefined;
   readonly cacheMax: number | undefined;
-  readonly #factory: (ctx: RequestContext<FactoryInputOf<TSchema>>) => Agent | Promise<Agent>;
+  readonly #factory: (
+    ctx: RequestContext<FactoryInputOf<TSchema>>,
+  ) => BuiltAgent<TOutputSchema> | Promise<BuiltAgent<TOutputSchema>>;
   readonly #cacheKey: ((ctx: RequestContext<FactoryInputOf<TSchema>>) => string) | undefined;
 
-  constructor(options: AgentFactoryOptions<TId, TSchema>) {
+  constructor(options: AgentFactoryOptions<TId, TSchema, TOutputSchema>) {
     assertValidAgentId(options.id, 'AgentFactory');
     if (!options.db) throw new TypeError(`AgentFactory '${options.id}' needs a db`);
     if (typeof options.factory !== 'function') {
@@ -70,7 +88,9 @@ export class AgentFactory<
   }
 
   /** Calls the user's factory. Use `resolveAgent` instead: it validates input and post-resolves. */
-  build(ctx: RequestContext<FactoryInputOf<TSchema>>): Agent | Promise<Agent> {
+  build(
+    ctx: RequestContext<FactoryInputOf<TSchema>>,
+  ): BuiltAgent<TOutputSchema> | Promise<BuiltAgent<TOutputSchema>> {
     return this.#factory(ctx);
   }
 
@@ -81,4 +101,4 @@ export class AgentFactory<
 }
 
 /** Any factory, whatever its id and schema. */
-export type AnyAgentFactory = AgentFactory<string, z.ZodType | undefined>;
+export type AnyAgentFactory = AgentFactory<string, z.ZodType | undefined, z.ZodType | undefined>;

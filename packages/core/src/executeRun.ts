@@ -112,8 +112,9 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
       outputTokens: loop.usage.outputTokens,
       totalTokens: loop.usage.inputTokens + loop.usage.outputTokens,
     };
-    terminal = run.emit({ event: 'RunCompleted', content: loop.content, metrics });
-    result = finished('COMPLETED', loop.content, metrics, null, messages);
+    const structured = agent.outputSchema ? { output: loop.output } : {};
+    terminal = run.emit({ event: 'RunCompleted', content: loop.content, ...structured, metrics });
+    result = { ...finished('COMPLETED', loop.content, metrics, null, messages), ...structured };
   } catch (error) {
     const reason = ctx.signal.reason;
     if (ctx.signal.aborted) {
@@ -205,6 +206,7 @@ function toOutput(run: ActiveRun, result: RunResult, createdAt: Date, agent: Age
     ...run.ids,
     status: result.status,
     content: result.content,
+    output: result.output ?? null,
     contentType: 'str',
     model: agent.model.id,
     modelProvider: agent.model.provider,

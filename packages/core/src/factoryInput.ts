@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import { FactoryValidationError, type ValidationIssue } from './errors/factoryValidationError.ts';
+import { FactoryValidationError } from './errors/factoryValidationError.ts';
 import { isStorableText } from './storableText.ts';
+import { toValidationIssues } from './validationIssues.ts';
 
 /**
  * Turns the client's raw `factoryInput` into `ctx.input`. A JSON string is decoded first; the
@@ -12,14 +13,7 @@ export function parseFactoryInput(raw: unknown, schema: z.ZodType | undefined): 
   if (!schema) return decoded;
   const result = schema.safeParse(decoded ?? {});
   if (result.success) return result.data;
-  const issues: ValidationIssue[] = result.error.issues.map((issue) => ({
-    path: [
-      'factoryInput',
-      ...issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
-    ],
-    message: issue.message,
-    code: issue.code,
-  }));
+  const issues = toValidationIssues(result.error, ['factoryInput']);
   const summary = issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   throw new FactoryValidationError(`Invalid factoryInput: ${summary}`, issues);
 }

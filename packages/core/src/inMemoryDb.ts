@@ -57,6 +57,7 @@ export class InMemoryDb implements Store {
       ...run,
       status: 'RUNNING',
       content: null,
+      output: null,
       metrics: null,
       error: null,
       messages: [],
@@ -88,7 +89,7 @@ export class InMemoryDb implements Store {
     const stored = this.#runs.get(runId);
     if (!stored) throw new RunNotFoundError(runId);
     if (isTerminalStatus(stored.record.status)) return false;
-    stored.record = { ...stored.record, ...result };
+    stored.record = { ...stored.record, ...result, output: result.output ?? null };
     this.#append(stored, [terminalEvent]);
     const session = this.#sessions.get(stored.record.sessionId);
     if (session) this.#sessions.set(session.sessionId, { ...session, updatedAt: result.updatedAt });

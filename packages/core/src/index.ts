@@ -36,6 +36,7 @@ export type {
   ModelResponse,
   ModelStreamPart,
   ModelUsage,
+  ResponseFormatSpec,
   ToolSpec,
 } from './model.ts';
 export { newId } from './newId.ts';
@@ -109,5 +110,6 @@ export {
   type TerminalRunStatus,
 } from './store.ts';
 export { type FoundRun, StoreReads } from './storeReads.ts';
+export type { OutputOf } from './structuredOutput.ts';
 export { type Tool, type ToolDefinition, type ToolExecutionOptions, tool } from './tool.ts';
 export { errorSummary, logUnexpectedError } from './unexpectedError.ts';

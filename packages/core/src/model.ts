@@ -7,6 +7,13 @@ export interface ToolSpec {
   readonly parameters: Readonly<Record<string, unknown>>;
 }
 
+/** A JSON Schema the model's final answer must follow (structured output). */
+export interface ResponseFormatSpec {
+  /** A name for the schema, as OpenAI's `json_schema` format asks for one. */
+  readonly name: string;
+  readonly schema: Readonly<Record<string, unknown>>;
+}
+
 export interface ModelUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
@@ -15,6 +22,8 @@ export interface ModelUsage {
 export interface ModelRequest {
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
+  /** When set, the model must answer with JSON following this schema. */
+  readonly responseFormat?: ResponseFormatSpec | undefined;
   /** Aborted when the run is cancelled or the client goes away; models must stop the request. */
   readonly signal: AbortSignal;
 }

@@ -62,6 +62,8 @@ export interface ModelRequestCompletedEvent extends RunEventBase<'ModelRequestCo
 export type RunContentCompletedEvent = RunEventBase<'RunContentCompleted'>;
 export interface RunCompletedEvent extends RunEventBase<'RunCompleted'> {
   readonly content: string;
+  /** The validated structured answer; present only for agents with an `outputSchema`. */
+  readonly output?: unknown;
   readonly metrics: RunMetrics;
 }
 export interface RunErrorEvent extends RunEventBase<'RunError'> {

@@ -5,6 +5,7 @@ import type { AssistantMessage, Message, ToolCall, ToolMessage } from './message
 import type { ModelResponse, ModelUsage } from './model.ts';
 import type { RequestContext } from './requestContext.ts';
 import type { RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
+import { parseStructuredOutput } from './structuredOutput.ts';
 import type { Tool } from './tool.ts';
 import { untilAborted } from './untilAborted.ts';
 
@@ -25,6 +26,8 @@ export interface RunLoopOptions {
 
 export interface RunLoopResult {
   readonly content: string;
+  /** The validated structured answer when the agent has an `outputSchema`, else null. */
+  readonly output: unknown;
   /** Messages this run added: the user message, assistant turns and tool results. */
   readonly messages: readonly Message[];
   readonly usage: ModelUsage;
@@ -57,7 +60,12 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
     ctx.signal.throwIfAborted();
     emit({ event: 'ModelRequestStarted', model: agent.model.id });
     // A snapshot: the model may keep the request (retries, logging) while the loop appends to it.
-    const request = { messages: conversation.slice(), tools: specs, signal: ctx.signal };
+    const request = {
+      messages: conversation.slice(),
+      tools: specs,
+      responseFormat: agent.responseFormat,
+      signal: ctx.signal,
+    };
     let response: ModelResponse;
     if (options.streamModel) {
       // Let the transports write what was emitted so far before the model runs: a model that
@@ -118,9 +126,14 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
     conversation.push(assistant);
     added.push(assistant);
     if (response.toolCalls.length === 0) {
+      const content = response.content ?? '';
+      const output = agent.outputSchema
+        ? parseStructuredOutput(agent.outputSchema, content, agent.id ?? '')
+        : null;
       emit({ event: 'RunContentCompleted' });
       return {
-        content: response.content ?? '',
+        content,
+        output,
         messages: added,
         usage: { inputTokens, outputTokens },
         timeToFirstTokenMs,

@@ -2,14 +2,19 @@ import type { Message } from './message.ts';
 import type { RunMetrics } from './runMetrics.ts';
 import type { RunErrorInfo, RunRecord, RunStatus } from './store.ts';
 
-/** The result of a run, as `agents[id].run` returns it (camelCase; REST renders it snake_case). */
-export interface RunOutput {
+/**
+ * The result of a run, as `agents[id].run` returns it (camelCase; REST renders it snake_case).
+ * `TOutput` is the agent's structured output type (`z.output` of its `outputSchema`).
+ */
+export interface RunOutput<TOutput = unknown> {
   readonly runId: string;
   readonly sessionId: string;
   readonly agentId: string;
   readonly userId: string | null;
   readonly status: RunStatus;
   readonly content: string | null;
+  /** The validated structured answer of an agent with an `outputSchema`; null otherwise. */
+  readonly output: TOutput | null;
   /** Agno's content type for plain text answers. */
   readonly contentType: 'str';
   readonly model: string | null;
@@ -28,6 +33,7 @@ export function toRunOutput(record: RunRecord): RunOutput {
     userId: record.userId,
     status: record.status,
     content: record.content,
+    output: record.output,
     contentType: 'str',
     model: record.model,
     modelProvider: record.modelProvider,

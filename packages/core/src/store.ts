@@ -45,6 +45,8 @@ export interface NewRunRecord {
 export interface RunResult {
   readonly status: TerminalRunStatus;
   readonly content: string | null;
+  /** The validated structured answer of an agent with an `outputSchema`; absent or null otherwise. */
+  readonly output?: unknown;
   readonly metrics: RunMetrics | null;
   readonly error: RunErrorInfo | null;
   /** The messages this run added to the session (user, assistant, tool); not the history it read. */
@@ -55,6 +57,8 @@ export interface RunResult {
 export interface RunRecord extends NewRunRecord {
   readonly status: RunStatus;
   readonly content: string | null;
+  /** The validated structured answer (agents with an `outputSchema`), else null. */
+  readonly output: unknown;
   readonly metrics: RunMetrics | null;
   readonly error: RunErrorInfo | null;
   readonly messages: readonly Message[];

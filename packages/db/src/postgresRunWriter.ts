@@ -200,7 +200,8 @@ export class PostgresRunWriter implements RunWriter {
       with run as (
         update ${this.#runs}
         set status = ${result.status}, content = ${pgText(result.content)},
-          metrics = ${pgJson(result.metrics)}::jsonb, error = ${pgJson(result.error)}::jsonb,
+          output = ${pgJson(result.output ?? null)}::jsonb, metrics = ${pgJson(result.metrics)}::jsonb,
+          error = ${pgJson(result.error)}::jsonb,
           updated_at = ${result.updatedAt}
         where id = ${runId} and status ${NOT_ENDED}
         returning id, session_id
@@ -306,13 +307,14 @@ export class PostgresRunWriter implements RunWriter {
     return [
       sql`finishing as (
         select * from jsonb_to_recordset(${pgJson(finishes)}::jsonb) as f(run_id text,
-          status text, content text, metrics jsonb, error jsonb, updated_at timestamptz,
+          status text, content text, output jsonb, metrics jsonb, error jsonb, updated_at timestamptz,
           messages jsonb, message_count int, terminal_event jsonb)
         limit ${sql.lit(finishes.length)}
       )`,
       sql`finished as (
         update ${this.#runs} as run
-        set status = f.status, content = f.content, metrics = f.metrics, error = f.error,
+        set status = f.status, content = f.content, output = f.output, metrics = f.metrics,
+          error = f.error,
           updated_at = f.updated_at
         from finishing as f
         where run.id = f.run_id and run.status ${NOT_ENDED}
@@ -360,6 +362,7 @@ function toFinishRecord({ runId, result, terminalEvent }: Extract<RunWrite, { ki
     terminal_event: terminalEvent,
     status: result.status,
     content: result.content,
+    output: result.output ?? null,
     metrics: result.metrics,
     error: result.error,
     updated_at: result.updatedAt,

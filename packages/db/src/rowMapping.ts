@@ -40,6 +40,7 @@ export function toRunRecord(
     createdAt: codec.readDate(row.created_at),
     status: row.status as RunStatus,
     content: row.content,
+    output: codec.readJson<unknown>(row.output) ?? null,
     metrics: codec.readJson<RunMetrics | null>(row.metrics) ?? null,
     error: codec.readJson<RunErrorInfo | null>(row.error) ?? null,
     messages,

@@ -87,7 +87,7 @@ function prepareWrites(db: NativeSqlite): Writes {
   );
   // Only a run that has not ended takes a final status: the first terminal status wins.
   const updateRun = db.prepare(
-    `update agentmint_runs set status = ?, content = ?, metrics = ?, error = ?, updated_at = ?
+    `update agentmint_runs set status = ?, content = ?, output = ?, metrics = ?, error = ?, updated_at = ?
      where id = ? and status not in ${TERMINAL_LIST} returning session_id`,
   );
   const runExists = db.prepare('select 1 as found from agentmint_runs where id = ?');
@@ -131,6 +131,7 @@ function prepareWrites(db: NativeSqlite): Writes {
       const run = updateRun.get(
         result.status,
         result.content,
+        writeJson(result.output ?? null),
         writeJson(result.metrics),
         writeJson(result.error),
         at,

@@ -25,6 +25,7 @@ export interface RunsTable {
   input: string;
   factory_input: StoredJson;
   content: string | null;
+  output: StoredJson;
   model: string | null;
   model_provider: string | null;
   metrics: StoredJson;

@@ -66,6 +66,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
           ...run,
           status: 'RUNNING',
           content: null,
+          output: null,
           metrics: null,
           error: null,
           messages: [],
@@ -108,6 +109,19 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(result.updatedAt);
       });
 
+      it('keeps a structured output as the JSON value it was, null when there was none', async () => {
+        const structured = newRun();
+        const plain = newRun();
+        await store.createRun(structured);
+        await store.createRun(plain);
+        expect((await store.getRun(structured.runId))?.output).toBeNull();
+        const output = { label: 'bug', confidence: 0.9, tags: ['ui', 'ünïcode'], extra: null };
+        await store.finishRun(structured.runId, completed([], { output }));
+        await store.finishRun(plain.runId, completed([]));
+        expect((await store.getRun(structured.runId))?.output).toEqual(output);
+        expect((await store.getRun(plain.runId))?.output).toBeNull();
+      });
+
       it('keeps every field intact when many runs are written at once', async () => {
         const runs = Array.from({ length: 6 }, (_, i) =>
           newRun({
@@ -119,7 +133,12 @@ export function describeStoreConformance(harness: StoreHarness): void {
         const events = (run: NewRunRecord) => [eventOf(run, 1), eventOf(run, 2)];
         await Promise.all(runs.map((run) => store.appendEvents(run.runId, events(run))));
         const results = runs.map((run, i) =>
-          completed(allMessageShapes().slice(0, 2 + i), { at: later(run.createdAt, 1500) }),
+          completed(allMessageShapes().slice(0, 2 + i), {
+            at: later(run.createdAt, 1500),
+            ...(i % 2 === 0 && {
+              output: { label: `l${i}`, scores: [i, 0.5], nested: { ok: true } },
+            }),
+          }),
         );
         const won = await Promise.all(runs.map((run, i) => finish(store, run, results[i]!, 3)));
         expect(won).toEqual(runs.map(() => true));
@@ -900,10 +919,14 @@ function later(date: Date, ms: number): Date {
   return new Date(date.getTime() + ms);
 }
 
-function completed(messages: readonly Message[], options: { at?: Date } = {}): RunResult {
+function completed(
+  messages: readonly Message[],
+  options: { at?: Date; output?: unknown } = {},
+): RunResult {
   return {
     status: 'COMPLETED',
     content: messages.findLast((m) => m.role === 'assistant')?.content ?? 'done',
+    output: options.output ?? null,
     metrics: {
       duration: 1.25,
       timeToFirstToken: null,

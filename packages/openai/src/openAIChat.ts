@@ -9,6 +9,7 @@ import {
 } from '@agentmint/core';
 import type OpenAI from 'openai';
 import { toChatMessages, toChatTools } from './chatMessages.ts';
+import { toJsonSchemaFormat } from './jsonSchemaFormat.ts';
 import { OpenAIModel } from './openAIModel.ts';
 import type { OpenAIModelOptions } from './openAIModelOptions.ts';
 import { toModelError } from './toModelError.ts';
@@ -122,6 +123,12 @@ export class OpenAIChat extends OpenAIModel<OpenAIChatOptions> {
       model: this.id,
       messages: toChatMessages(request.messages),
       ...(request.tools.length > 0 && { tools: toChatTools(request.tools) }),
+      ...(request.responseFormat && {
+        response_format: {
+          type: 'json_schema',
+          json_schema: toJsonSchemaFormat(request.responseFormat),
+        },
+      }),
       ...(options.temperature !== undefined && { temperature: options.temperature }),
       ...(options.maxOutputTokens !== undefined && {
         max_completion_tokens: options.maxOutputTokens,

@@ -7,6 +7,7 @@ import {
   type ToolCall,
 } from '@agentmint/core';
 import type OpenAI from 'openai';
+import { toJsonSchemaFormat } from './jsonSchemaFormat.ts';
 import { OpenAIModel } from './openAIModel.ts';
 import type { OpenAIModelOptions } from './openAIModelOptions.ts';
 import { toResponsesInput, toResponsesTools } from './responsesInput.ts';
@@ -143,6 +144,9 @@ export class OpenAIResponses extends OpenAIModel<OpenAIResponsesOptions> {
       model: this.id,
       input: toResponsesInput(request.messages),
       ...(request.tools.length > 0 && { tools: toResponsesTools(request.tools) }),
+      ...(request.responseFormat && {
+        text: { format: { type: 'json_schema', ...toJsonSchemaFormat(request.responseFormat) } },
+      }),
       ...(options.temperature !== undefined && { temperature: options.temperature }),
       ...(options.maxOutputTokens !== undefined && { max_output_tokens: options.maxOutputTokens }),
     };

@@ -3,6 +3,7 @@ import { splitText } from './splitText.ts';
 import type { TurnPlan } from './turnPlan.ts';
 import { type SseFrame, type WireApi, WireRequestError } from './wireApi.ts';
 import { contentText, isRecord, optionalString, requireArray, requireString } from './wireJson.ts';
+import { parseJsonSchemaFormat } from './wireResponseFormat.ts';
 
 /** `POST /v1/chat/completions`: JSON, or SSE `data:` chunks ending in `[DONE]`. */
 export const chatCompletionsWire: WireApi = {
@@ -25,12 +26,14 @@ export const chatCompletionsWire: WireApi = {
       });
     }
     const options = isRecord(body.stream_options) ? body.stream_options : {};
+    const responseFormat = parseJsonSchemaFormat(body.response_format, 'response_format');
     return {
       model,
       stream: body.stream === true,
       includeUsage: options.include_usage === true,
       messages,
       tools,
+      ...(responseFormat && { responseFormat }),
     };
   },
 

@@ -5,7 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Message, ToolSpec } from '@agentmint/core';
+import type { Message, ResponseFormatSpec, ToolSpec } from '@agentmint/core';
 import { abortableDelay } from './abortableDelay.ts';
 import { chatCompletionsWire } from './chatCompletionsWire.ts';
 import { responsesWire } from './responsesWire.ts';
@@ -48,6 +48,8 @@ export interface FakeOpenAIRequest {
   readonly stream: boolean;
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
+  /** The structured output format asked for (`text.format` / `response_format` json_schema). */
+  readonly responseFormat: ResponseFormatSpec | undefined;
   /** True when the client went away before the response was complete (it aborted or timed out). */
   readonly aborted: boolean;
   /** Settles once the response is complete or the connection is gone. */
@@ -131,6 +133,7 @@ export async function startFakeOpenAIServer(
       stream: request.stream,
       messages: request.messages,
       tools: request.tools,
+      responseFormat: request.responseFormat,
       aborted: false,
       closed: new Promise((resolve) => {
         res.once('close', () => {

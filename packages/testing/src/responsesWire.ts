@@ -3,6 +3,7 @@ import { splitText } from './splitText.ts';
 import type { TurnPlan } from './turnPlan.ts';
 import { type SseFrame, type WireApi, type WireRequest, WireRequestError } from './wireApi.ts';
 import { contentText, isRecord, optionalString, requireArray, requireString } from './wireJson.ts';
+import { parseJsonSchemaFormat } from './wireResponseFormat.ts';
 
 /** `POST /v1/responses`: the OpenAI Responses API, JSON and SSE with its named events. */
 export const responsesWire: WireApi = {
@@ -30,7 +31,16 @@ export const responsesWire: WireApi = {
         parameters: isRecord(tool.parameters) ? tool.parameters : {},
       });
     }
-    return { model, stream: body.stream === true, includeUsage: true, messages, tools };
+    const text = isRecord(body.text) ? body.text : {};
+    const responseFormat = parseJsonSchemaFormat(text.format, 'text.format');
+    return {
+      model,
+      stream: body.stream === true,
+      includeUsage: true,
+      messages,
+      tools,
+      ...(responseFormat && { responseFormat }),
+    };
   },
 
   json(plan, request, mintId) {

@@ -4,6 +4,7 @@ import type {
   ModelRequest,
   ModelResponse,
   ModelStreamPart,
+  ResponseFormatSpec,
   ToolSpec,
 } from '@agentmint/core';
 import { abortableDelay } from './abortableDelay.ts';
@@ -29,6 +30,7 @@ export interface RecordedModelRequest {
   readonly method: 'generate' | 'stream';
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
+  readonly responseFormat: ResponseFormatSpec | undefined;
 }
 
 /**
@@ -103,7 +105,12 @@ export class ScriptedModel implements Model {
     this.#calls++;
     if (this.#record) {
       // Copy: the run loop keeps appending to the array it passed in.
-      this.requests.push({ method, messages: [...request.messages], tools: request.tools });
+      this.requests.push({
+        method,
+        messages: [...request.messages],
+        tools: request.tools,
+        responseFormat: request.responseFormat,
+      });
     }
     const turn = this.#queue.next(request);
     if (isErrorTurn(turn)) {

@@ -1,4 +1,4 @@
-import type { Message, ModelUsage, ToolSpec } from '@agentmint/core';
+import type { Message, ModelUsage, ResponseFormatSpec, ToolSpec } from '@agentmint/core';
 
 /** A tool call a scripted turn asks for; `arguments` objects are sent as JSON text. */
 export interface ScriptedToolCall {
@@ -39,6 +39,8 @@ export type Turn = TextTurn | ToolCallsTurn | ErrorTurn;
 export interface TurnRequest {
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
+  /** The structured output schema the answer must follow, when one was asked for. */
+  readonly responseFormat?: ResponseFormatSpec | undefined;
 }
 
 /** A turn, or a function choosing one from the request (e.g. to answer with a tool's result). */

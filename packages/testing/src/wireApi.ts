@@ -1,4 +1,4 @@
-import type { Message, ToolSpec } from '@agentmint/core';
+import type { Message, ResponseFormatSpec, ToolSpec } from '@agentmint/core';
 import type { TurnPlan } from './turnPlan.ts';
 
 /** What the fake server needs from an OpenAI request body, whichever API it came through. */
@@ -9,6 +9,8 @@ export interface WireRequest {
   readonly includeUsage: boolean;
   readonly messages: readonly Message[];
   readonly tools: readonly ToolSpec[];
+  /** The JSON Schema the answer must follow (Responses `text.format`, Chat `response_format`). */
+  readonly responseFormat?: ResponseFormatSpec | undefined;
 }
 
 /** One server-sent event, `data` already serialized; `delta` frames are paced and can be cut. */

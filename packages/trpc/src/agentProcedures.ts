@@ -1,9 +1,10 @@
-import type { AgentEntry, RunEvent, RunOutput } from '@agentmint/core';
+import type { AgentEntry, RunEvent } from '@agentmint/core';
 import { tracked } from '@trpc/server';
 import type { AgentMintRequestState } from './context.ts';
 import { formatEventId, parseEventId } from './lastEventId.ts';
 import type { AgentOperations } from './operations/agentOperations.ts';
 import { runInputParser, streamInputParser } from './runInput.ts';
+import type { AgentRunOutput } from './runOutputType.ts';
 import type { createBaseProcedure } from './trpc.ts';
 
 type BaseProcedure = ReturnType<typeof createBaseProcedure>;
@@ -24,7 +25,7 @@ export function agentProcedures<TEntry extends AgentEntry>(
   return {
     run: base
       .input(runInputParser<TEntry>())
-      .mutation(async ({ input, ctx, signal }): Promise<RunOutput> => {
+      .mutation(async ({ input, ctx, signal }): Promise<AgentRunOutput<TEntry>> => {
         const run = await ops.startRun(ctx.agentmint as AgentMintRequestState, {
           agentId,
           message: input.message,
@@ -34,7 +35,8 @@ export function agentProcedures<TEntry extends AgentEntry>(
           streamModel: false,
         });
         // A client that gives up on a non-streamed run does not keep the model busy.
-        return run.outcome(signal);
+        // The runtime validated `output` against this agent's schema before the run completed.
+        return (await run.outcome(signal)) as AgentRunOutput<TEntry>;
       }),
 
     stream: base.input(streamInputParser<TEntry>()).subscription(async function* ({ input, ctx }) {

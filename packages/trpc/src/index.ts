@@ -9,5 +9,6 @@ export { formatEventId, parseEventId } from './lastEventId.ts';
 export * from './observability/index.ts';
 export type { RequestAccess } from './requestAccess.ts';
 export type { RunInput, StreamInput } from './runInput.ts';
+export type { AgentOutputOf, AgentRunOutput } from './runOutputType.ts';
 export type { ServeOptions, ServerHandle } from './server/serveFetch.ts';
 export { type AgentMintErrorData, t as agentmintTRPC } from './trpc.ts';

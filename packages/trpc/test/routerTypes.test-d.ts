@@ -31,7 +31,7 @@ describe('router types', () => {
   });
 
   it('returns the run output and streams tracked run events', () => {
-    expectTypeOf<Outputs['agents']['research-agent']['run']>().toEqualTypeOf<RunOutput>();
+    expectTypeOf<Outputs['agents']['research-agent']['run']>().toEqualTypeOf<RunOutput<null>>();
     expectTypeOf<Outputs['agents']['tenant-agent']['stream']>().toExtend<
       AsyncIterable<{ id: string; data: RunEvent }>
     >();

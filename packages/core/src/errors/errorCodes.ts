@@ -15,6 +15,8 @@ export const ERROR_HTTP_STATUS = {
   FACTORY_ERROR: 500,
   INTERNAL: 500,
   MODEL_ERROR: 502,
+  /** The model's final answer did not match the agent's outputSchema. */
+  OUTPUT_VALIDATION: 502,
   MAX_STEPS: 500,
   STORE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,

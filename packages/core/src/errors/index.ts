@@ -6,6 +6,7 @@ export { FactoryError } from './factoryError.ts';
 export { FactoryPermissionError } from './factoryPermissionError.ts';
 export { FactoryValidationError, type ValidationIssue } from './factoryValidationError.ts';
 export { ForbiddenError } from './forbiddenError.ts';
+export { OutputValidationError } from './outputValidationError.ts';
 export { RunNotFoundError } from './runNotFoundError.ts';
 export { SessionNotFoundError } from './sessionNotFoundError.ts';
 export { TooManyRunsError } from './tooManyRunsError.ts';

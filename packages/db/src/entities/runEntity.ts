@@ -18,6 +18,8 @@ export const RunEntity = defineEntity({
     input: p.text(),
     factoryInput: p.json<unknown>().nullable(),
     content: p.text().nullable(),
+    /** The validated structured answer of an agent with an `outputSchema`. */
+    output: p.json<unknown>().nullable(),
     model: p.string().nullable(),
     modelProvider: p.string().nullable(),
     metrics: p.json<RunMetrics>().nullable(),

@@ -61,8 +61,10 @@ export function restRun(run: RunOutput) {
     agent_id: run.agentId,
     session_id: run.sessionId,
     user_id: run.userId,
-    content: run.content,
-    content_type: run.contentType,
+    // Agno puts a structured answer in `content` as the object itself.
+    ...(run.output === null
+      ? { content: run.content, content_type: run.contentType }
+      : { content: run.output, content_type: 'json' }),
     model: run.model,
     model_provider: run.modelProvider,
     status: run.status,
@@ -120,8 +122,9 @@ export function restEvent(event: RunEvent): Record<string, unknown> {
     case 'RunCompleted':
       return {
         ...base,
-        content: event.content,
-        content_type: 'str',
+        ...('output' in event
+          ? { content: event.output, content_type: 'json' }
+          : { content: event.content, content_type: 'str' }),
         metrics: restMetrics(event.metrics),
       };
     case 'RunError':

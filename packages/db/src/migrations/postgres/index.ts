@@ -2,6 +2,10 @@
 import type { Constructor } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261124002613_Initial } from './migration20261124002613Initial.ts';
+import { Migration20261202003547_RunOutput } from './migration20261202003547RunOutput.ts';
 
 /** The PostgreSQL migrations, oldest first. */
-export const postgresMigrations: Constructor<Migration>[] = [Migration20261124002613_Initial];
+export const postgresMigrations: Constructor<Migration>[] = [
+  Migration20261124002613_Initial,
+  Migration20261202003547_RunOutput,
+];
