@@ -116,8 +116,8 @@ export function describeStoreConformance(harness: StoreHarness): void {
         await store.createRun(plain);
         expect((await store.getRun(structured.runId))?.output).toBeNull();
         const output = { label: 'bug', confidence: 0.9, tags: ['ui', 'ünïcode'], extra: null };
-        await store.finishRun(structured.runId, completed([], { output }));
-        await store.finishRun(plain.runId, completed([]));
+        await finish(store, structured, completed([], { output }));
+        await finish(store, plain, completed([]));
         expect((await store.getRun(structured.runId))?.output).toEqual(output);
         expect((await store.getRun(plain.runId))?.output).toBeNull();
       });
