@@ -32,7 +32,7 @@ async function startServer(
     output += chunk.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
     child.stdout?.on('data', () => {
       // The banner's last line is `auth:`; wait for it so the whole banner is in `output`.
       const match = /listening on (http:\/\/\S+)[\s\S]*auth:/.exec(output);

@@ -7,6 +7,14 @@ export type { AgentMintRequestState, AgentOSContext } from './context.ts';
 export { type PublicError, toPublicError } from './errorMapping.ts';
 export { formatEventId, parseEventId } from './lastEventId.ts';
 export * from './observability/index.ts';
+export type { AgentOperations } from './operations/agentOperations.ts';
+export type {
+  ContinueRunInput,
+  ListSessionsInput,
+  RunRef,
+  StartRunInput,
+  WatchRunInput,
+} from './operations/operationRequests.ts';
 export type { RequestAccess } from './requestAccess.ts';
 export type { RunInput, StreamInput } from './runInput.ts';
 export type { AgentOutputOf, AgentRunOutput } from './runOutputType.ts';
