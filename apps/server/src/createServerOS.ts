@@ -1,5 +1,5 @@
 import type { Model, Store } from '@agentmint/core';
-import { AgentOS, type AuthOptions } from '@agentmint/trpc';
+import { AgentOS, type AuthOptions, type CorsOptions } from '@agentmint/trpc';
 import { profileAgent } from './agents/profileAgent.ts';
 import { researchAgent } from './agents/researchAgent.ts';
 import { tenantAgent } from './agents/tenantAgent.ts';
@@ -10,6 +10,7 @@ export interface ServerOSOptions {
   /** Builds the model for each new agent (a factory builds an agent per request). */
   readonly model: () => Model;
   readonly auth?: AuthOptions;
+  readonly cors?: CorsOptions;
 }
 
 /** The example AgentOS: the seed's factories on one db. */
@@ -23,9 +24,13 @@ export function createServerOS(options: ServerOSOptions) {
       profileAgent(db, model),
     ],
     ...(options.auth && { auth: options.auth }),
+    ...(options.cors && { cors: options.cors }),
   });
 }
 
 export type ServerOS = ReturnType<typeof createServerOS>;
-/** The router type a client imports (`import type`): the whole API, inferred. */
+/**
+ * The router type a client imports (`import type`): the whole API, inferred. Front ends import
+ * it too, so the files it reaches (this one, ./agents/*) use no Node-only module or type.
+ */
 export type AppRouter = ServerOS['router'];

@@ -1,3 +1,4 @@
+import { corsFromEnv } from './corsFromEnv.ts';
 import { createServerOS } from './createServerOS.ts';
 import { dbFromEnv } from './dbFromEnv.ts';
 import { devAuthFromEnv } from './devAuth.ts';
@@ -9,7 +10,13 @@ const hostname = process.env.HOST ?? '127.0.0.1';
 const models = await modelFromEnv();
 const { db, description } = dbFromEnv();
 const auth = devAuthFromEnv();
-const agentOS = createServerOS({ db, model: models.model, ...(auth && { auth }) });
+const cors = corsFromEnv();
+const agentOS = createServerOS({
+  db,
+  model: models.model,
+  ...(auth && { auth }),
+  ...(cors && { cors }),
+});
 const server = await agentOS.serve({ port, hostname });
 
 console.log(`AgentMint AgentOS listening on ${server.url}`);
@@ -19,6 +26,11 @@ console.log(
 console.log(`  agents: ${[...agentOS.agents.keys()].join(', ')}`);
 console.log(`  db:     ${description}`);
 console.log(`  model:  ${models.description}`);
+console.log(
+  cors
+    ? `  cors:   ${cors.origins === '*' ? 'any origin' : (cors.origins as readonly string[]).join(', ')}`
+    : '  cors:   off (same origin only; set AGENTMINT_CORS_ORIGINS to allow other origins)',
+);
 console.log(
   auth
     ? '  auth:   HS256 JWTs (AGENTMINT_JWT_SECRET); make one with `pnpm --filter @agentmint/server token`'

@@ -74,6 +74,7 @@ describe('apps/server started like the README says, with no model key', () => {
   it('says on start-up that it uses the fake OpenAI-compatible server', () => {
     expect(server.output()).toContain('fake OpenAI-compatible server');
     expect(server.output()).toContain('SQLite file');
+    expect(server.output()).toContain('cors:   off');
   });
 
   it("answers the seed's first curl command verbatim", async () => {
@@ -156,6 +157,7 @@ describe('apps/server with AGENTMINT_JWT_SECRET', () => {
     server = await startServer({
       AGENTMINT_DB_FILE: join(dir, 'agentmint.db'),
       AGENTMINT_JWT_SECRET: secret,
+      AGENTMINT_CORS_ORIGINS: 'http://localhost:5173',
     });
   });
 
@@ -182,5 +184,24 @@ describe('apps/server with AGENTMINT_JWT_SECRET', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'COMPLETED', user_id: 'alice' });
+  });
+
+  it('answers a cross-origin preflight from AGENTMINT_CORS_ORIGINS (and names it on start-up)', async () => {
+    expect(server.output()).toContain('cors:   http://localhost:5173');
+    const preflight = (origin: string) =>
+      fetch(`${server.url}/trpc/agents.list`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    const allowed = await preflight('http://localhost:5173');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('authorization');
+    const other = await preflight('http://localhost:9999');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

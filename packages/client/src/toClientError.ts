@@ -58,7 +58,7 @@ export function toClientError(error: unknown, signal?: AbortSignal): AgentMintCl
       (httpStatus === undefined ? undefined : CODE_BY_STATUS[httpStatus]));
   if (code === undefined) {
     return new AgentMintClientError(
-      httpStatus === undefined ? `Could not reach the AgentMint server: ${message}` : message,
+      httpStatus === undefined ? noResponseMessage(message) : message,
       { code: 'NETWORK_ERROR', httpStatus: httpStatus ?? 0, cause: error },
     );
   }
@@ -74,6 +74,17 @@ export function toClientError(error: unknown, signal?: AbortSignal): AgentMintCl
     trpcCode,
     cause: error,
   });
+}
+
+/**
+ * No HTTP answer could be read. The client cannot tell a server that is down from a response the
+ * browser withheld (CORS), so it names both instead of claiming the server was unreachable.
+ */
+function noResponseMessage(detail: string): string {
+  return (
+    `No response from the AgentMint server could be read (${detail}). Either it is unreachable ` +
+    "(down, wrong URL, network), or the browser blocked the response: a page on another origin needs the server's `cors` option (AgentOSOptions.cors)."
+  );
 }
 
 function errorData(error: unknown): ErrorData | undefined {

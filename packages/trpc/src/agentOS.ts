@@ -27,6 +27,7 @@ import {
 import { AgentOperations } from './operations/agentOperations.ts';
 import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
+import { type CorsOptions, corsMiddleware } from './server/corsOptions.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
 import { withReconnectHint } from './server/withReconnectHint.ts';
 import { createBaseProcedure } from './trpc.ts';
@@ -37,6 +38,8 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
   agents: TAgents;
   /** JWT verification (jose). Without it, every request is anonymous and `trusted` is empty. */
   auth?: AuthOptions;
+  /** Cross-origin access for browser apps on other origins. Default off (same origin only). */
+  cors?: CorsOptions;
   /** Store for plain agents with no db of their own. Default: in memory. */
   db?: Store;
   logger?: Logger;
@@ -138,7 +141,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       base,
       resumeGraceMs: options.resumeGraceMs ?? 30_000,
     });
-    this.#app = this.#createApp(options.maxBodyBytes ?? 1024 * 1024);
+    this.#app = this.#createApp(options.maxBodyBytes ?? 1024 * 1024, options.cors);
   }
 
   /** Verifies the request's credentials and decides what it may do (401 when a token is bad). */
@@ -156,8 +159,10 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   /** Web-standard handler: tRPC at /trpc, the REST API at /agents and /sessions, /health. */
   fetch = (request: Request): Response | Promise<Response> => this.#app.fetch(request);
 
-  #createApp(maxBodyBytes: number): Hono {
+  #createApp(maxBodyBytes: number, cors: CorsOptions | undefined): Hono {
     const app = new Hono();
+    // First, so preflights are answered and every response (errors included) carries the headers.
+    if (cors) app.use('*', corsMiddleware(cors));
     this.observability.mount(app);
     app.use('*', limitBody(maxBodyBytes, this.runtime.logger));
     app.all('/trpc/*', async (c) =>

@@ -18,5 +18,6 @@ export type {
 export type { RequestAccess } from './requestAccess.ts';
 export type { RunInput, StreamInput } from './runInput.ts';
 export type { AgentOutputOf, AgentRunOutput } from './runOutputType.ts';
+export type { CorsOptions } from './server/corsOptions.ts';
 export type { ServeOptions, ServerHandle } from './server/serveFetch.ts';
 export { type AgentMintErrorData, t as agentmintTRPC } from './trpc.ts';

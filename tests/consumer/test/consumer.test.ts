@@ -15,7 +15,8 @@ import { packageProblems } from './support/packageChecks.ts';
 import { readmeExamples } from './support/readmeExamples.ts';
 import { type RunResult, run, runOk } from './support/run.ts';
 import { startServer } from './support/server.ts';
-import { consumerDir, publishedPackages } from './support/workspace.ts';
+import { createWebProject, gzipBytes, pageFiles, plainNpmInstall } from './support/webProject.ts';
+import { consumerDir, publishedPackages, readManifest } from './support/workspace.ts';
 
 const packages = publishedPackages();
 const examples = readmeExamples(packages);
@@ -127,6 +128,49 @@ describe('consumer project (npm install of the tarballs, outside the workspace)'
     } finally {
       const code = await server.stop();
       assert.equal(code, 0, `the server did not shut down cleanly:\n${server.output()}`);
+    }
+  });
+});
+
+describe('React + Vite + React Query app (plain `npm install`, browser tsconfig, vite build)', () => {
+  const installing = lazy(async () => {
+    const app = await createWebProject(workDir, await packing());
+    await plainNpmInstall(app);
+    return app;
+  });
+  const bin = (app: string, ...path: string[]) => join(app, 'node_modules', ...path);
+
+  test('npm install with no flags: @trpc/tanstack-react-query (latest) and the tarballs agree on @trpc/*', async () => {
+    const app = await installing();
+    const versions = ['@trpc/tanstack-react-query', '@trpc/client', '@trpc/server'].map(
+      (name) => `${name}@${readManifest(bin(app, name)).version}`,
+    );
+    console.log(`  installed: ${versions.join(', ')}`);
+  });
+
+  test('tsc with a browser tsconfig (types: [], DOM libs) compiles the page and the router type it imports', async () => {
+    const app = await installing();
+    const result = await run(
+      process.execPath,
+      [bin(app, 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--pretty', 'false'],
+      { cwd: app, timeoutMs: 300_000 },
+    );
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+  });
+
+  test('vite build bundles both pages with no Node builtin; the client-only page size is reported', async () => {
+    const app = await installing();
+    await runOk(process.execPath, [bin(app, 'vite', 'bin', 'vite.js'), 'build'], {
+      cwd: app,
+      timeoutMs: 300_000,
+    });
+    for (const page of ['index.html', 'client.html']) {
+      const files = await pageFiles(app, page);
+      for (const file of files.filter((name) => name.endsWith('.js'))) {
+        const code = await readFile(file, 'utf8');
+        assert.doesNotMatch(code, /\bfrom\s*["']node:|import\(["']node:/, `${file} imports node:`);
+      }
+      console.log(`  ${page}: ${((await gzipBytes(files)) / 1024).toFixed(1)} kB gzip`);
     }
   });
 });

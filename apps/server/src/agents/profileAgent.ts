@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, AgentFactory, type Model, type Store } from '@agentmint/core';
 
 interface TenantProfile {
@@ -10,7 +9,18 @@ async function fetchTenantProfile(
   userId: string | undefined,
   signal: AbortSignal,
 ): Promise<TenantProfile> {
-  await sleep(1, undefined, { signal });
+  // Web-standard timers, not node:timers: the router type a browser app imports reaches this file.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, 1);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
   return { instructions: `You assist ${userId ?? 'a guest'}. Answer in one short paragraph.` };
 }
 

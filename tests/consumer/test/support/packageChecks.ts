@@ -5,6 +5,12 @@ import type { PackedPackage } from './pack.ts';
 
 const DEPENDENCY_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies'] as const;
 
+/**
+ * Packages a browser app installs: no `engines` (npm warns EBADENGINE in front-end projects) and
+ * no Node builtin imports. The others run on Node only and say which Node.
+ */
+const BROWSER_PACKAGES: ReadonlySet<string> = new Set(['@agentmint/core', '@agentmint/client']);
+
 /** What a user of the tarball needs that publint and attw do not look at. */
 export function packageProblems(pkg: PackedPackage): string[] {
   return [...manifestProblems(pkg), ...importProblems(pkg), ...declarationMapProblems(pkg)];
@@ -18,7 +24,11 @@ function manifestProblems(pkg: PackedPackage): string[] {
   };
   expect(published.type === 'module', 'type must be "module"');
   expect(published.sideEffects === false, 'sideEffects must be false');
-  expect(published.engines?.node === '>=22.17', 'engines.node must be ">=22.17"');
+  if (BROWSER_PACKAGES.has(published.name)) {
+    expect(published.engines === undefined, 'a browser package must not declare engines');
+  } else {
+    expect(published.engines?.node === '>=22.17', 'engines.node must be ">=22.17"');
+  }
   expect(typeof published.license === 'string', 'license is missing');
   expect(published.repository !== undefined, 'repository is missing');
   expect(published.publishConfig?.access === 'public', 'publishConfig.access must be "public"');
@@ -82,7 +92,12 @@ function importProblems({ root, published }: PackedPackage): string[] {
         }
         continue;
       }
-      if (isBuiltin(specifier)) continue;
+      if (isBuiltin(specifier)) {
+        if (BROWSER_PACKAGES.has(published.name)) {
+          problems.add(`${where} imports the Node builtin ${specifier} (a browser package)`);
+        }
+        continue;
+      }
       const name = packageName(specifier);
       if (!declared.has(name)) {
         problems.add(
@@ -91,6 +106,9 @@ function importProblems({ root, published }: PackedPackage): string[] {
       }
     }
     for (const [, types] of text.matchAll(REFERENCE_TYPES)) {
+      if (types === 'node' && BROWSER_PACKAGES.has(published.name)) {
+        problems.add(`${where} needs Node's types (a browser package)`);
+      }
       const name = types === undefined || types === 'node' ? undefined : `@types/${types}`;
       if (name !== undefined && !declared.has(name) && !declared.has(types ?? '')) {
         problems.add(`${where} references types "${types}", which no dependency provides`);

@@ -1,0 +1,37 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+
+/**
+ * Cross-origin access for browser apps served from another origin (off by default). Covers
+ * `/trpc` (queries, mutations, SSE streams) and the REST routes, preflights included.
+ */
+export interface CorsOptions {
+  /** Allowed origins (`https://app.example.com`), `'*'` for any, or a predicate on the origin. */
+  readonly origins: readonly string[] | '*' | ((origin: string) => boolean);
+  /** Send `Access-Control-Allow-Credentials: true` (cookies). Default false; bearer tokens don't need it. */
+  readonly credentials?: boolean;
+  /** How long (seconds) a browser may cache a preflight answer. Default 600. */
+  readonly maxAge?: number;
+}
+
+/** Hono's CORS middleware configured from `CorsOptions`. */
+export function corsMiddleware(options: CorsOptions): MiddlewareHandler {
+  const { origins } = options;
+  const allows =
+    origins === '*'
+      ? () => true
+      : typeof origins === 'function'
+        ? origins
+        : (origin: string) => origins.includes(origin);
+  return cors({
+    // Echo the origin rather than `*`: browsers refuse `*` on credentialed requests, and caches
+    // key on `Vary: Origin`, which Hono adds for a non-`*` origin.
+    origin: (origin) => (origin !== '' && allows(origin) ? origin : null),
+    credentials: options.credentials ?? false,
+    maxAge: options.maxAge ?? 600,
+    // Clients read Retry-After on 429 TOO_MANY_RUNS.
+    exposeHeaders: ['Retry-After'],
+    // allowHeaders left empty: Hono echoes the preflight's Access-Control-Request-Headers, so the
+    // client's own headers (authorization, content-type, trpc-accept, last-event-id, a host's) pass.
+  });
+}
