@@ -3,6 +3,7 @@ import { createServerOS } from './createServerOS.ts';
 import { dbFromEnv } from './dbFromEnv.ts';
 import { devAuthFromEnv } from './devAuth.ts';
 import { modelFromEnv } from './modelFromEnv.ts';
+import { withPlayground } from './playground.ts';
 
 const port = Number(process.env.PORT ?? 7777);
 const hostname = process.env.HOST ?? '127.0.0.1';
@@ -17,12 +18,13 @@ const agentOS = createServerOS({
   ...(auth && { auth }),
   ...(cors && { cors }),
 });
-const server = await agentOS.serve({ port, hostname });
+const server = await agentOS.serve({ port, hostname, fetch: withPlayground(agentOS.fetch) });
 
 console.log(`AgentMint AgentOS listening on ${server.url}`);
 console.log(
   `  tRPC  ${server.url}/trpc   REST  ${server.url}/agents   health  ${server.url}/health`,
 );
+console.log(`  playground  ${server.url}/playground/`);
 console.log(`  agents: ${[...agentOS.agents.keys()].join(', ')}`);
 console.log(`  db:     ${description}`);
 console.log(`  model:  ${models.description}`);

@@ -36,3 +36,4 @@ export {
   type ValidationClientError,
 } from './errorGuards.ts';
 export type { HeadersProvider, TokenProvider } from './requestHeaders.ts';
+export { toClientError } from './toClientError.ts';

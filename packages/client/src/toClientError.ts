@@ -32,7 +32,8 @@ const CODE_BY_STATUS: Readonly<Record<number, AgentMintClientErrorCode>> = {
 /**
  * Turns whatever a tRPC call threw into an `AgentMintClientError`: AgentMint's `agentmintCode`
  * when present, else the tRPC code (a host router's formatter may drop ours), else the HTTP
- * status, else a local code (network failure, abort).
+ * status, else a local code (network failure, abort). Public for tRPC's own client (e.g. with
+ * `@trpc/tanstack-react-query`), whose `TRPCClientError`s the guards then understand.
  */
 export function toClientError(error: unknown, signal?: AbortSignal): AgentMintClientError {
   if (error instanceof AgentMintClientError) return error;

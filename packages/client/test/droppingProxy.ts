@@ -1,92 +1,13 @@
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type DroppingProxyOptions, startDroppingProxy as startProxy } from '@agentmint/testing';
 import type { Cleanup } from './fixtures.ts';
 
-/** One request as the proxy forwarded it. */
-export interface ProxiedRequest {
-  readonly path: string;
-  readonly authorization: string | undefined;
-  readonly lastEventId: string | undefined;
-}
-
-export interface DroppingProxy {
-  /** The proxy's tRPC endpoint. */
-  readonly url: string;
-  readonly requests: ProxiedRequest[];
-  /** SSE responses still open. */
-  readonly openStreams: () => number;
-}
-
-/**
- * A loopback HTTP proxy in front of a server that kills the first `drops` SSE responses after
- * `afterEvents` tracked events, the way a load balancer or a flaky network drops a stream.
- */
+/** @agentmint/testing's dropping proxy, closed by `cleanup`; `url` is its tRPC endpoint. */
 export async function startDroppingProxy(
   target: string,
   cleanup: Cleanup,
-  options: { afterEvents?: number; drops?: number } = {},
-): Promise<DroppingProxy> {
-  const afterEvents = options.afterEvents ?? Number.POSITIVE_INFINITY;
-  let dropsLeft = options.drops ?? 0;
-  let open = 0;
-  const requests: ProxiedRequest[] = [];
-  const server = createServer((req, res) => {
-    requests.push({
-      path: req.url ?? '',
-      authorization: req.headers.authorization,
-      lastEventId: req.headers['last-event-id'] as string | undefined,
-    });
-    const upstream = request(new URL(req.url ?? '/', target), {
-      method: req.method,
-      headers: req.headers,
-    });
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-    upstream.on('response', (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      const sse = String(answer.headers['content-type']).startsWith('text/event-stream');
-      if (!sse) {
-        answer.pipe(res);
-        return;
-      }
-      open++;
-      res.on('close', () => open--);
-      const drop = dropsLeft > 0;
-      if (drop) dropsLeft--;
-      let buffer = '';
-      let events = 0;
-      let cut = false;
-      answer.setEncoding('utf8');
-      answer.on('data', (chunk: string) => {
-        if (cut) return;
-        buffer += chunk;
-        for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end + 2);
-          buffer = buffer.slice(end + 2);
-          res.write(block);
-          if (/^id:/m.test(block)) events++;
-          if (drop && events >= afterEvents) {
-            cut = true;
-            // Cut both sides mid-stream once the last block is on the wire.
-            res.write('', () => {
-              answer.destroy();
-              res.destroy();
-            });
-            return;
-          }
-        }
-      });
-      answer.on('end', () => res.end(buffer));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.add(
-    () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/trpc`, requests, openStreams: () => open };
+  options: DroppingProxyOptions = {},
+) {
+  const proxy = await startProxy(target, options);
+  cleanup.add(() => proxy.close());
+  return { ...proxy, url: `${proxy.url}/trpc` };
 }

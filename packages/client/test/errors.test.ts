@@ -1,12 +1,15 @@
+import { createTRPCClient } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AgentMintClientError,
+  agentLinks,
   createAgentClient,
   isForbidden,
   isNotFound,
   isRateLimited,
   isUnauthenticated,
   isValidationError,
+  toClientError,
 } from '../src/index.ts';
 import { collect } from './collect.ts';
 import { Cleanup, serve, type TestRouter, testOS } from './fixtures.ts';
@@ -179,5 +182,20 @@ describe('typed errors', () => {
     // It cannot know whether the server is down or a browser withheld the answer (CORS): it says so.
     expect(error.message).toMatch(/No response from the AgentMint server could be read/);
     expect(error.message).toMatch(/unreachable .*or the browser blocked the response/);
+  });
+
+  it("toClientError gives tRPC's own client (React Query users) the same typed errors", async () => {
+    const { server } = await serve(testOS(), cleanup);
+    const trpc = createTRPCClient<TestRouter>({ links: agentLinks({ url: `${server.url}/trpc` }) });
+    const thrown = await trpc.agents['research-agent'].run
+      .mutate({ message: 'x', factoryInput: { persona: 'pirate' as 'analyst' } })
+      .catch((error: unknown) => error);
+    const invalid = toClientError(thrown);
+    expect(isValidationError(invalid)).toBe(true);
+    expect(invalid.issues[0]?.path).toEqual(['factoryInput', 'persona']);
+    await server.close();
+    const unreachable = toClientError(await trpc.agents.list.query().catch((e: unknown) => e));
+    expect(unreachable.code).toBe('NETWORK_ERROR');
+    expect(unreachable.message).toMatch(/No response from the AgentMint server could be read/);
   });
 });

@@ -1,4 +1,10 @@
 export {
+  type DroppingProxy,
+  type DroppingProxyOptions,
+  type ProxiedRequest,
+  startDroppingProxy,
+} from './droppingProxy.ts';
+export {
   type FakeOpenAIRequest,
   type FakeOpenAIServer,
   type FakeOpenAIServerOptions,

@@ -191,7 +191,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   /** Starts an HTTP server; resolves once it listens (`port: 0` picks a free port). */
   async serve(options: ServeOptions = {}): Promise<ServerHandle> {
     await this.runtime.init();
-    const handle = await serveFetch(this.fetch, options, async (closeOptions) => {
+    const handle = await serveFetch(options.fetch ?? this.fetch, options, async (closeOptions) => {
       this.#servers.delete(handle);
       await this.runtime.close(closeOptions);
     });

@@ -7,6 +7,11 @@ export interface ServeOptions {
   port?: number;
   /** Default 127.0.0.1; use 0.0.0.0 to listen on every interface. */
   hostname?: string;
+  /**
+   * What to serve instead of `agentOS.fetch`: wrap it to add routes of your own (static files, a
+   * page) on the same server; start-up and `close()` stay AgentOS's.
+   */
+  fetch?: (request: Request) => Response | Promise<Response>;
 }
 
 export interface ServerHandle {

@@ -1,0 +1,37 @@
+/** One SSE (re)connect that carried Last-Event-ID: the client resuming a dropped stream. */
+export interface Resume {
+  /** `<runId>:<seq>` of the last event received before the drop. */
+  readonly lastEventId: string;
+  readonly at: number;
+}
+
+let resumes: readonly Resume[] = [];
+
+/** EventSource sends Last-Event-ID on its own reconnects; tRPC's link puts it in the input. */
+function resumedFrom(input: RequestInfo | URL, init?: RequestInit): string | undefined {
+  const header = new Headers(init?.headers).get('last-event-id');
+  if (header) return header;
+  const url = new URL(input instanceof Request ? input.url : String(input), window.location.href);
+  return /"lastEventId":"([^"]+)"/.exec(url.searchParams.get('input') ?? '')?.[1];
+}
+const listeners = new Set<() => void>();
+
+/**
+ * Wraps fetch to notice resumes, so the chat can show that a dropped connection was picked up
+ * again (the client resumes by itself; without this the page could not tell).
+ */
+export const connectionLog = {
+  fetch: (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const lastEventId = resumedFrom(input, init);
+    if (lastEventId) {
+      resumes = [...resumes, { lastEventId, at: Date.now() }];
+      for (const listener of listeners) listener();
+    }
+    return globalThis.fetch(input, init);
+  },
+  resumes: (): readonly Resume[] => resumes,
+  subscribe(listener: () => void): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};
