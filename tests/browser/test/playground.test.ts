@@ -19,6 +19,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
   let bare: Awaited<ReturnType<typeof startStack>>;
   let pages: Awaited<ReturnType<typeof startPageServer>>;
   let token: string;
+  let bobToken: string;
 
   beforeAll(async () => {
     pages = await startPageServer();
@@ -28,6 +29,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
       startStack(),
       devToken('alice'),
     ]);
+    bobToken = await devToken('bob');
   });
 
   afterAll(async () => {
@@ -39,12 +41,16 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(url);
-    await page.getByLabel('token').fill(token);
+    await signIn(page, token, 'alice');
+    return page;
+  }
+
+  async function signIn(page: Page, jwt: string, sub: string) {
+    await page.getByLabel('token').fill(jwt);
     await page.getByRole('button', { name: 'Use token' }).click();
     await expect
       .poll(() => page.getByLabel('signed in as').textContent(), WAIT)
-      .toBe('signed in as alice');
-    return page;
+      .toBe(`signed in as ${sub}`);
   }
 
   async function openAgent(page: Page, agentId: string) {
@@ -156,6 +162,62 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
     await page.context().close();
   });
 
+  it('expands a tool call with its arguments and result', async () => {
+    const page = await openPlayground(`${stack.url}/playground/`);
+    await openAgent(page, 'workspace-agent');
+    await page.getByLabel('message').fill('What do the docs say?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('completed');
+    const tool = page.locator('.turn details.tool').last();
+    expect(await tool.getAttribute('open')).not.toBeNull();
+    expect(await tool.locator('summary').textContent()).toBe('tool read_docs');
+    expect(JSON.parse((await tool.locator('.tool-arguments').textContent()) ?? '')).toEqual({
+      title: 'Roadmap',
+    });
+    expect(await tool.locator('.tool-result').textContent()).toBe(
+      "Contents of 'Roadmap' (workspace of alice)",
+    );
+    await screenshot(page, '6-tool-call');
+    await page.context().close();
+  });
+
+  it("sessions: the user's own, opened, renamed and deleted; another user sees none of them", async () => {
+    const page = await openPlayground(`${stack.url}/playground/`);
+    await openAgent(page, 'tenant-agent');
+    await page.getByLabel('message').fill('Remember this one');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('completed');
+    const runId = await page.locator('.turn').last().getAttribute('data-run-id');
+    const sessionId = (await stack.db.getRun(runId ?? ''))?.sessionId ?? '';
+    const sessions = page.getByRole('navigation', { name: 'sessions' });
+    const aliceSessions = await stack.db.listSessions({}, { userId: 'alice' });
+    await expect
+      .poll(() => sessions.getByRole('listitem').count(), WAIT)
+      .toBe(aliceSessions.length);
+    // A new chat, then open the session again: its run comes back from the store.
+    await page.getByRole('button', { name: 'New chat' }).click();
+    const title = `tenant-agent · ${sessionId.slice(0, 8)}`;
+    await sessions.getByRole('button', { name: title, exact: true }).click();
+    await expect
+      .poll(() => page.locator('.turn.past .user').first().textContent(), WAIT)
+      .toBe('Remember this one');
+    await sessions.getByRole('button', { name: `Rename ${title}` }).click();
+    await page.getByLabel('new name').fill('Kept questions');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await sessions.getByRole('button', { name: 'Kept questions', exact: true }).waitFor(WAIT);
+    expect((await stack.db.getSession(sessionId))?.name).toBe('Kept questions');
+    await screenshot(page, '7-sessions');
+    await sessions.getByRole('button', { name: 'Delete Kept questions' }).click();
+    await expect
+      .poll(() => sessions.getByRole('listitem').count(), WAIT)
+      .toBe(aliceSessions.length - 1);
+    expect(await stack.db.getSession(sessionId)).toBeUndefined();
+    // Bob's token: the list is scoped to his sub, and he has no sessions.
+    await signIn(page, bobToken, 'bob');
+    await sessions.getByText('No sessions yet.').waitFor(WAIT);
+    await page.context().close();
+  });
+
   it('a page on another origin uses the API when CORS allows it', async () => {
     const page = await openPlayground(`${pages.url}/playground/?api=${stack.url}`);
     const agents = page.getByRole('navigation', { name: 'agents' }).getByRole('button');
@@ -164,7 +226,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
     await page.getByLabel('message').fill('Cross-origin hello');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('completed');
-    await screenshot(page, '6-cors-on');
+    await screenshot(page, '8-cors-on');
     await page.context().close();
   });
 
@@ -176,7 +238,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
       /^NETWORK_ERROR: No response from the AgentMint server could be read .*blocked the response/,
     );
     expect(bare.model.requests).toHaveLength(0);
-    await screenshot(page, '7-cors-off');
+    await screenshot(page, '9-cors-off');
     await page.context().close();
   });
 });

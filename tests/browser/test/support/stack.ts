@@ -4,7 +4,12 @@ import { promisify } from 'node:util';
 import { InMemoryDb } from '@agentmint/core';
 import { withPlayground } from '@agentmint/server/playground';
 import { createServerOS } from '@agentmint/server/router';
-import { ScriptedModel, type TextTurn, type TurnRequest } from '@agentmint/testing';
+import {
+  ScriptedModel,
+  type TextTurn,
+  type ToolCallsTurn,
+  type TurnRequest,
+} from '@agentmint/testing';
 import type { CorsOptions } from '@agentmint/trpc';
 
 const SECRET = 'browser-tests-secret-0123456789abcdef';
@@ -12,10 +17,17 @@ const serverDir = fileURLToPath(new URL('../../../../apps/server/', import.meta.
 
 /**
  * A slow model, so a browser can watch deltas arrive, press Stop mid-stream, and lose the
- * connection mid-run: "slow" asks for a long answer, anything else gets eight paced deltas.
+ * connection mid-run: "slow" asks for a long answer, "docs" for the read_docs tool, anything else
+ * gets ten paced deltas.
  */
-function pacedAnswer(request: TurnRequest): TextTurn {
+function pacedAnswer(request: TurnRequest): TextTurn | ToolCallsTurn {
+  const last = request.messages.at(-1);
+  if (last?.role === 'tool')
+    return { text: `The docs say: ${last.content}`, deltas: 4, delayMs: 100 };
   const asked = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
+  if (asked.includes('docs')) {
+    return { toolCalls: [{ name: 'read_docs', arguments: { title: 'Roadmap' } }] };
+  }
   if (asked.includes('slow')) {
     const words = Array.from({ length: 80 }, (_, index) => `word${index + 1} `);
     return { text: words.join(''), deltas: words.length, delayMs: 250 };
