@@ -1,5 +1,5 @@
-import type { Model, Store } from '@agentmint/core';
-import { AgentOS, type AuthOptions, type CorsOptions } from '@agentmint/trpc';
+import type { Instrumentation, Logger, Model, Store } from '@agentmint/core';
+import { AgentOS, type AuthOptions, type CorsOptions, type MetricsOptions } from '@agentmint/trpc';
 import { profileAgent } from './agents/profileAgent.ts';
 import { researchAgent } from './agents/researchAgent.ts';
 import { tenantAgent } from './agents/tenantAgent.ts';
@@ -11,6 +11,10 @@ export interface ServerOSOptions {
   readonly model: () => Model;
   readonly auth?: AuthOptions;
   readonly cors?: CorsOptions;
+  readonly logger?: Logger;
+  /** Serve Prometheus metrics at /metrics. */
+  readonly metrics?: MetricsOptions;
+  readonly instrumentation?: Instrumentation;
 }
 
 /** The example AgentOS: the seed's factories on one db. */
@@ -25,6 +29,9 @@ export function createServerOS(options: ServerOSOptions) {
     ],
     ...(options.auth && { auth: options.auth }),
     ...(options.cors && { cors: options.cors }),
+    ...(options.logger && { logger: options.logger }),
+    ...(options.metrics && { metrics: options.metrics }),
+    ...(options.instrumentation && { instrumentation: options.instrumentation }),
   });
 }
 

@@ -1,5 +1,5 @@
 import type { EventSourceFetch } from './eventSourceFetch.ts';
-import type { HeadersProvider, TokenProvider } from './requestHeaders.ts';
+import type { HeadersProvider, TokenProvider, TraceparentProvider } from './requestHeaders.ts';
 
 /** An EventSource class that takes a custom `fetch` (as the `eventsource` package's does). */
 export type EventSourceConstructor = new (
@@ -22,6 +22,11 @@ export interface AgentClientBaseOptions {
   readonly token?: TokenProvider | undefined;
   /** Extra headers for every request and SSE (re)connect. */
   readonly headers?: HeadersProvider | undefined;
+  /**
+   * Joins the server's spans to your trace: return the W3C `traceparent` of the current span,
+   * e.g. with OpenTelemetry `propagation.inject(context.active(), carrier)` then `carrier.traceparent`.
+   */
+  readonly traceparent?: TraceparentProvider | undefined;
   /** The fetch to use for calls and streams. Default: `globalThis.fetch`. */
   readonly fetch?: typeof fetch | undefined;
   /**

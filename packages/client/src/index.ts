@@ -35,5 +35,5 @@ export {
   type RateLimitedClientError,
   type ValidationClientError,
 } from './errorGuards.ts';
-export type { HeadersProvider, TokenProvider } from './requestHeaders.ts';
+export type { HeadersProvider, TokenProvider, TraceparentProvider } from './requestHeaders.ts';
 export { toClientError } from './toClientError.ts';

@@ -18,6 +18,8 @@ export interface ObservabilityOptions {
   readonly tracing?: boolean | TracingOptions | undefined;
   /** Prometheus metrics at `GET /metrics` (prom-client). Default off. */
   readonly metrics?: boolean | MetricsOptions | undefined;
+  /** Hooks of your own on every resolve and run (run logs, audit, custom metrics). */
+  readonly instrumentation?: Instrumentation | readonly Instrumentation[] | undefined;
 }
 
 /** Tracing and metrics of one AgentOS: the runtime's instrumentation and the HTTP side. */
@@ -38,8 +40,11 @@ export class AgentOSObservability {
       metrics === false
         ? undefined
         : new AgentOSMetrics({ registry: this.#metricsOptions.registry, activeRuns });
+    const own = options.instrumentation;
     this.instrumentation = combineInstrumentations(
-      [this.tracing, this.metrics].filter((part) => part !== undefined),
+      [this.tracing, this.metrics, ...(Array.isArray(own) ? own : [own])].filter(
+        (part): part is Instrumentation => part !== undefined,
+      ),
     );
   }
 

@@ -43,7 +43,8 @@ export function requestSpans(tracer: Tracer): MiddlewareHandler {
       span.end();
       throw error;
     }
-    const route = routePath(c, -1);
+    // After the chain, the current route is the one whose handler answered.
+    const route = routePath(c);
     span.updateName(`${method} ${route}`);
     span.setAttribute(ATTR.httpRoute, route);
     const status = c.res.status;

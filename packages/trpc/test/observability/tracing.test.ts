@@ -276,6 +276,29 @@ describe('OpenTelemetry traces', () => {
     }
   });
 
+  it('traces a tRPC run the same way, under the traceparent the client sent', async () => {
+    const response = await fetch(`${server.url}/trpc/agents.weather-agent.run`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${jwt}`,
+        traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        json: { message: MESSAGE, factoryInput: { units: 'imperial', city: CITY } },
+      }),
+    });
+    expect(response.status).toBe(200);
+    const spans = await finishedSpans();
+    const http = one(spans, 'POST /trpc/*');
+    expect(parentOf(http)).toBe(CALLER_SPAN_ID);
+    expect(http.spanContext().traceId).toBe(TRACE_ID);
+    const invoke = one(spans, 'invoke_agent weather-agent');
+    expect(parentOf(invoke)).toBe(http.spanContext().spanId);
+    expect(parentOf(one(spans, 'agentmint.factory.resolve'))).toBe(http.spanContext().spanId);
+    expect(parentOf(one(spans, 'chat gpt-test'))).toBe(invoke.spanContext().spanId);
+  });
+
   it('marks a failed model call, and its run, with the stable error code', async () => {
     fake.script({ fault: 'status', status: 500, message: 'upstream exploded' });
     const run = await runOnce();
