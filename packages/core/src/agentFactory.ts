@@ -3,6 +3,7 @@ import type { Agent } from './agent.ts';
 import { assertValidAgentId } from './agentId.ts';
 import type { RequestContext } from './requestContext.ts';
 import type { Store } from './store.ts';
+import { type ToolBuilder, tool } from './tool.ts';
 
 /** `ctx.input` of a factory: the schema's output type, or `unknown` without a schema. */
 export type FactoryInputOf<TSchema extends z.ZodType | undefined> = TSchema extends z.ZodType
@@ -22,6 +23,14 @@ export type BuiltAgent<TOutputSchema extends z.ZodType | undefined> = Agent<
   TOutputSchema
 >;
 
+/** What a factory gets beside `ctx`: helpers typed by its input schema. */
+export interface FactoryHelpers<TInput> {
+  /** `tool()` whose `execute` sees `ctx.input` typed by the factory's schema. */
+  readonly tool: ToolBuilder<TInput>;
+}
+
+const HELPERS: FactoryHelpers<never> = Object.freeze({ tool: tool as ToolBuilder<never> });
+
 export interface AgentFactoryOptions<
   TId extends string,
   TSchema extends z.ZodType | undefined,
@@ -31,6 +40,7 @@ export interface AgentFactoryOptions<
   db: Store;
   factory: (
     ctx: RequestContext<FactoryInputOf<TSchema>>,
+    helpers: FactoryHelpers<FactoryInputOf<TSchema>>,
   ) => BuiltAgent<TOutputSchema> | Promise<BuiltAgent<TOutputSchema>>;
   name?: string;
   description?: string;
@@ -60,6 +70,7 @@ export class AgentFactory<
   readonly cacheMax: number | undefined;
   readonly #factory: (
     ctx: RequestContext<FactoryInputOf<TSchema>>,
+    helpers: FactoryHelpers<FactoryInputOf<TSchema>>,
   ) => BuiltAgent<TOutputSchema> | Promise<BuiltAgent<TOutputSchema>>;
   readonly #cacheKey: ((ctx: RequestContext<FactoryInputOf<TSchema>>) => string) | undefined;
 
@@ -91,7 +102,8 @@ export class AgentFactory<
   build(
     ctx: RequestContext<FactoryInputOf<TSchema>>,
   ): BuiltAgent<TOutputSchema> | Promise<BuiltAgent<TOutputSchema>> {
-    return this.#factory(ctx);
+    // The helpers only differ in their types; at run time every factory shares one frozen object.
+    return this.#factory(ctx, HELPERS as FactoryHelpers<FactoryInputOf<TSchema>>);
   }
 
   /** The cache key for this request, or undefined when caching is off. */

@@ -5,6 +5,7 @@ export {
   type AgentFactoryOptions,
   type AnyAgentFactory,
   type FactoryCacheOptions,
+  type FactoryHelpers,
   type FactoryInputOf,
 } from './agentFactory.ts';
 export { assertValidAgentId } from './agentId.ts';
@@ -111,5 +112,11 @@ export {
 } from './store.ts';
 export { type FoundRun, StoreReads } from './storeReads.ts';
 export type { OutputOf } from './structuredOutput.ts';
-export { type Tool, type ToolDefinition, type ToolExecutionOptions, tool } from './tool.ts';
+export {
+  type Tool,
+  type ToolBuilder,
+  type ToolDefinition,
+  type ToolExecutionOptions,
+  tool,
+} from './tool.ts';
 export { errorSummary, logUnexpectedError } from './unexpectedError.ts';

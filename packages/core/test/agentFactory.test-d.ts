@@ -211,3 +211,56 @@ describe('tool', () => {
     new Agent({ model, tools: [lookup] });
   });
 });
+
+describe('ctx.input in a tool built inside a factory', () => {
+  it("is the factory schema's output, through the factory's `tool` helper", () => {
+    new AgentFactory({
+      id: 'research-agent',
+      db,
+      inputSchema: research,
+      factory: (_ctx, { tool: factoryTool }) => {
+        const depthTool = factoryTool({
+          name: 'depth',
+          description: 'The research depth',
+          parameters: z.object({ extra: z.number() }),
+          execute: (args, { ctx: toolCtx }) => {
+            expectTypeOf(args).toEqualTypeOf<{ extra: number }>();
+            expectTypeOf(toolCtx.input).toEqualTypeOf<{
+              persona: 'analyst' | 'advisor' | 'skeptic';
+              depth: number;
+            }>();
+            // @ts-expect-error no such field in the factory's schema
+            void toolCtx.input.tenant;
+            return toolCtx.input.depth + args.extra;
+          },
+        });
+        expectTypeOf(depthTool.execute)
+          .parameter(1)
+          .toHaveProperty('ctx')
+          .toEqualTypeOf<
+            RequestContext<{ persona: 'analyst' | 'advisor' | 'skeptic'; depth: number }>
+          >();
+        return new Agent({ model, tools: [depthTool] });
+      },
+    });
+  });
+
+  it('is unknown for a plain tool, and can be named explicitly', () => {
+    tool({
+      name: 'plain',
+      description: 'x',
+      parameters: z.object({}),
+      execute: (_args, { ctx }) => expectTypeOf(ctx.input).toBeUnknown(),
+    });
+    type Research = z.output<typeof research>;
+    const noArgs = z.object({});
+    const typed = tool<typeof noArgs, Research>({
+      name: 'typed',
+      description: 'x',
+      parameters: noArgs,
+      execute: (_args, { ctx }) => ctx.input.persona,
+    });
+    // A typed tool still fits any agent's tools.
+    new Agent({ model, tools: [typed] });
+  });
+});
