@@ -2,13 +2,14 @@ import type { ActiveRun } from './activeRun.ts';
 import { AgentRegistry } from './agentRegistry.ts';
 import type { ContinueRunRequest, StartRunRequest } from './caller.ts';
 import type { Instrumentation } from './instrumentation/instrumentation.ts';
+import { LeaseKeeper, type LeaseOptions, resolveLeaseOptions } from './leaseKeeper.ts';
 import { consoleLogger, type Logger } from './logger.ts';
+import { newId } from './newId.ts';
 import type { AgentEntry } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import { RunFinisher } from './runFinisher.ts';
 import { RunLifecycle } from './runLifecycle.ts';
 import { shutDown } from './runtimeShutdown.ts';
-import { DEFAULT_STALE_RUN_AFTER_MS, endStaleRuns } from './staleRuns.ts';
 import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
 import { StoreReads } from './storeReads.ts';
 
@@ -22,13 +23,23 @@ export interface AgentRuntimeOptions {
   /** Concurrent runs one user may have; more get TOO_MANY_RUNS (429). Default: unlimited. */
   maxConcurrentRunsPerUser?: number;
   /**
-   * `init()` ends RUNNING rows older than this, left by a process that crashed (ERROR
-   * RUN_INTERRUPTED). Keep it above your longest run when several processes share a db. Default
-   * 15 minutes.
+   * Each process holds a lease on the runs it executes and renews it by heartbeat; every process
+   * ends runs whose lease expired (their process died) as ERROR RUN_INTERRUPTED, with a RunError
+   * event so their watchers end too, within `ttlMs + sweepMs` (default 15 s + 5 s = 20 s).
+   */
+  leases?: LeaseOptions;
+  /**
+   * RUNNING rows without a lease (written before leases existed) are ended once last written this
+   * long ago. Same as `leases.leaselessAfterMs`. Default 15 minutes.
    */
   staleRunAfterMs?: number;
   /** Traces and measures resolves and runs (OpenTelemetry, Prometheus: see @agentmint/trpc). */
   instrumentation?: Instrumentation | undefined;
+  /**
+   * How long a cancel of a run executing in another process waits for that process to end it
+   * before ending it itself. Default 5 000 ms.
+   */
+  cancelWaitMs?: number;
 }
 
 /**
@@ -43,15 +54,26 @@ export class AgentRuntime {
   readonly lifecycle: RunLifecycle;
   /** Runs that ended while their store was down, finished once it is back. */
   readonly #finisher: RunFinisher;
-  readonly #staleRunAfterMs: number;
+  /** This process's id as the owner of run leases. */
+  readonly instanceId = newId();
+  readonly #leases: LeaseKeeper;
   #initialized: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
 
   constructor(options: AgentRuntimeOptions) {
     this.logger = options.logger ?? consoleLogger;
-    this.#staleRunAfterMs = options.staleRunAfterMs ?? DEFAULT_STALE_RUN_AFTER_MS;
-    if (!(this.#staleRunAfterMs >= 0)) {
+    if (options.staleRunAfterMs !== undefined && !(options.staleRunAfterMs >= 0)) {
       throw new TypeError(`staleRunAfterMs must be a number >= 0, got ${options.staleRunAfterMs}`);
+    }
+    const leases = resolveLeaseOptions({
+      ...(options.staleRunAfterMs !== undefined && {
+        leaselessAfterMs: Math.max(1, options.staleRunAfterMs),
+      }),
+      ...options.leases,
+    });
+    const cancelWaitMs = options.cancelWaitMs ?? 5_000;
+    if (!(cancelWaitMs >= 0)) {
+      throw new TypeError(`cancelWaitMs must be a number >= 0, got ${options.cancelWaitMs}`);
     }
     this.registry = new AgentRegistry(options.agents, options.db);
     this.reads = new StoreReads(this.registry);
@@ -63,6 +85,17 @@ export class AgentRuntime {
       finisher: this.#finisher,
       maxRunsPerUser: options.maxConcurrentRunsPerUser ?? Number.POSITIVE_INFINITY,
       instrumentation: options.instrumentation,
+      ownerId: this.instanceId,
+      leaseTtlMs: leases.ttlMs,
+      cancelWaitMs,
+    });
+    this.#leases = new LeaseKeeper({
+      ownerId: this.instanceId,
+      options: leases,
+      stores: () => this.stores,
+      activeRuns: () => this.lifecycle.activeRunsByStore(),
+      isActive: (runId) => this.lifecycle.activeRun(runId) !== undefined,
+      logger: this.logger,
     });
   }
 
@@ -79,12 +112,22 @@ export class AgentRuntime {
     return this.lifecycle.activeRunCount;
   }
 
-  /** Connects and migrates every store, then ends runs a crashed process left RUNNING; idempotent. */
+  /**
+   * Connects and migrates every store, listens for cancel requests from other processes, ends runs
+   * whose process is gone, then keeps heartbeating this process's leases and sweeping; idempotent.
+   */
   init(): Promise<void> {
     this.#initialized ??= Promise.all(this.stores.map((store) => store.init())).then(async () => {
-      await endStaleRuns(this.stores, this.#staleRunAfterMs, this.logger);
+      this.lifecycle.listen(this.stores);
+      await Promise.all(this.stores.map((store) => store.signals?.ready?.()));
+      await this.#leases.start();
     });
     return this.#initialized;
+  }
+
+  /** Ends runs whose process is gone now, rather than at the next sweep; resolves to how many. */
+  sweepStaleRuns(): Promise<number> {
+    return this.#leases.sweep();
   }
 
   entry(agentId: string): AgentEntry {
@@ -113,7 +156,12 @@ export class AgentRuntime {
 
   events(
     runId: string,
-    options: { afterSeq?: number; scope?: OwnerScope; cancelAfterMs?: number } = {},
+    options: {
+      afterSeq?: number;
+      scope?: OwnerScope;
+      cancelAfterMs?: number;
+      signal?: AbortSignal;
+    } = {},
   ): AsyncGenerator<RunEvent> {
     return this.lifecycle.events(runId, options);
   }
@@ -154,6 +202,10 @@ export class AgentRuntime {
       finisher: this.#finisher,
       stores: this.stores,
       graceMs: options.graceMs,
+      stopBackground: async () => {
+        await this.#leases.stop();
+        this.lifecycle.unlisten();
+      },
     });
     return this.#closed;
   }

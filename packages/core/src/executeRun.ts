@@ -27,6 +27,8 @@ export interface ExecuteRunOptions {
   readonly historyScope: OwnerScope;
   readonly factoryInput: unknown;
   readonly logger: Logger;
+  /** The lease this process takes on the run (heartbeats renew it); none for a store without leases. */
+  readonly lease?: { readonly ownerId: string; readonly ttlMs: number } | undefined;
   /** Takes over runs whose record could not be finished (store down), retrying in the background. */
   readonly finisher?: RunFinisher | undefined;
   /** Observes the run's events and store writes (spans, metrics). */
@@ -57,6 +59,12 @@ export async function executeRun(given: ExecuteRunOptions): Promise<ActiveRun> {
       model: agent.model.id,
       modelProvider: agent.model.provider,
       createdAt,
+      ...(options.lease && {
+        lease: {
+          ownerId: options.lease.ownerId,
+          expiresAt: new Date(createdAt.getTime() + options.lease.ttlMs),
+        },
+      }),
     });
   } catch (error) {
     observer?.onStartFailed(error);

@@ -1,5 +1,6 @@
 import { RunNotFoundError } from './errors/runNotFoundError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
+import { LocalRunSignals } from './localRunSignals.ts';
 import type { Message } from './message.ts';
 import { newId } from './newId.ts';
 import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
@@ -17,6 +18,7 @@ import {
   type SessionFilter,
   type SessionPatch,
   type SessionRecord,
+  type StaleRunsQuery,
   type Store,
 } from './store.ts';
 
@@ -28,6 +30,7 @@ interface StoredRun {
 /** A Store in process memory: for tests, benchmarks and agents that need no durable history. */
 export class InMemoryDb implements Store {
   readonly id: string;
+  readonly signals = new LocalRunSignals();
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #runs = new Map<string, StoredRun>();
 
@@ -70,6 +73,8 @@ export class InMemoryDb implements Store {
     const stored = this.#runs.get(runId);
     if (!stored) throw new RunNotFoundError(runId);
     this.#append(stored, events);
+    const last = events.at(-1);
+    if (last) this.signals.eventsStored(runId, last.seq);
   }
 
   /** Keeps events ordered by seq; a seq already held is left as it is (as the SQL primary key does). */
@@ -91,6 +96,7 @@ export class InMemoryDb implements Store {
     if (isTerminalStatus(stored.record.status)) return false;
     stored.record = { ...stored.record, ...result, output: result.output ?? null };
     this.#append(stored, [terminalEvent]);
+    this.signals.eventsStored(runId, terminalEvent.seq);
     const session = this.#sessions.get(stored.record.sessionId);
     if (session) this.#sessions.set(session.sessionId, { ...session, updatedAt: result.updatedAt });
     return true;
@@ -113,12 +119,34 @@ export class InMemoryDb implements Store {
     return lastN(runs, query.limit ?? 100).reverse();
   }
 
-  async listStaleRuns(before: Date, limit: number): Promise<RunRecord[]> {
+  async listStaleRuns(query: StaleRunsQuery): Promise<RunRecord[]> {
     return [...this.#runs.values()]
       .map((stored) => stored.record)
-      .filter((run) => run.status === 'RUNNING' && run.updatedAt < before)
+      .filter(
+        (run) =>
+          (run.status === 'RUNNING' || run.status === 'PENDING') &&
+          (run.lease
+            ? run.lease.expiresAt < query.leaseExpiredBefore
+            : run.updatedAt < query.writtenBefore),
+      )
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-      .slice(0, Math.max(0, limit));
+      .slice(0, Math.max(0, query.limit));
+  }
+
+  async renewLeases(
+    ownerId: string,
+    runIds: readonly string[],
+    expiresAt: Date,
+  ): Promise<string[]> {
+    const renewed: string[] = [];
+    for (const runId of runIds) {
+      const stored = this.#runs.get(runId);
+      if (!stored || isTerminalStatus(stored.record.status)) continue;
+      if (stored.record.lease?.ownerId !== ownerId) continue;
+      stored.record = { ...stored.record, lease: { ownerId, expiresAt } };
+      renewed.push(runId);
+    }
+    return renewed;
   }
 
   async listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]> {

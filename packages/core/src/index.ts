@@ -22,6 +22,8 @@ export type {
   RunObservation,
   RunObserver,
 } from './instrumentation/instrumentation.ts';
+export type { LeaseOptions } from './leaseKeeper.ts';
+export { LocalRunSignals } from './localRunSignals.ts';
 export { consoleLogger, type Logger, silentLogger } from './logger.ts';
 export type {
   AssistantMessage,
@@ -86,6 +88,7 @@ export {
 } from './runLoop.ts';
 export type { RunMetrics } from './runMetrics.ts';
 export { type RunOutput, toRunOutput } from './runOutput.ts';
+export type { RunSignals } from './runSignals.ts';
 export { isStorableId, isStorableText, MAX_ID_LENGTH } from './storableText.ts';
 export {
   type HistoryQuery,
@@ -97,6 +100,7 @@ export {
   type OwnerScope,
   RUN_STATUSES,
   type RunErrorInfo,
+  type RunLease,
   type RunRecord,
   type RunResult,
   type RunStatus,
@@ -106,6 +110,7 @@ export {
   type SessionRecord,
   type SessionSortField,
   type SortOrder,
+  type StaleRunsQuery,
   type Store,
   TERMINAL_RUN_STATUSES,
   type TerminalRunStatus,

@@ -5,6 +5,7 @@ import { AgentMintError } from './errors/agentMintError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { TooManyRunsError } from './errors/tooManyRunsError.ts';
 import { executeRun } from './executeRun.ts';
+import { followStoredRun } from './followRun.ts';
 import type { Instrumentation } from './instrumentation/instrumentation.ts';
 import type { Logger } from './logger.ts';
 import { newId } from './newId.ts';
@@ -18,6 +19,11 @@ import { fromStore } from './storeFailure.ts';
 import type { StoreReads } from './storeReads.ts';
 
 export interface RunLifecycleDeps {
+  /** This process's id as the owner of the leases of the runs it executes. */
+  readonly ownerId: string;
+  readonly leaseTtlMs: number;
+  /** How long a cancel waits for the process executing the run to end it before ending it itself. */
+  readonly cancelWaitMs: number;
   readonly registry: AgentRegistry;
   readonly reads: StoreReads;
   readonly logger: Logger;
@@ -36,6 +42,9 @@ export interface RunLifecycleDeps {
 export class RunLifecycle {
   readonly #deps: RunLifecycleDeps;
   readonly #active = new Map<string, ActiveRun>();
+  /** The store each live run records into. */
+  readonly #storeOf = new Map<string, Store>();
+  #unsubscribes: (() => void)[] = [];
   /** Starts between their first check and their registration in #active; shutdown waits for them. */
   readonly #starting = new Map<AbortController, Promise<unknown>>();
   readonly #runsPerUser = new Map<string, number>();
@@ -52,6 +61,34 @@ export class RunLifecycle {
   /** Runs live in this process now. */
   get activeRuns(): Iterable<ActiveRun> {
     return this.#active.values();
+  }
+
+  /** This process's live runs, by the store that records them (for lease renewal). */
+  activeRunsByStore(): Map<Store, ActiveRun[]> {
+    const byStore = new Map<Store, ActiveRun[]>();
+    for (const [runId, run] of this.#active) {
+      const store = this.#storeOf.get(runId);
+      if (!store) continue;
+      const runs = byStore.get(store);
+      if (runs) runs.push(run);
+      else byStore.set(store, [run]);
+    }
+    return byStore;
+  }
+
+  /** Cancel requests from any process reach this process's live runs. */
+  listen(stores: readonly Store[]): void {
+    for (const store of stores) {
+      const off = store.signals?.onCancel((runId) => {
+        this.#active.get(runId)?.cancel('cancelled by request');
+      });
+      if (off) this.#unsubscribes.push(off);
+    }
+  }
+
+  /** Stops hearing cancel requests (shutdown). */
+  unlisten(): void {
+    for (const off of this.#unsubscribes.splice(0)) off();
   }
 
   /** Starts already past their first check, each with the controller that aborts it. */
@@ -97,8 +134,11 @@ export class RunLifecycle {
   }
 
   /**
-   * Cancels a run without building any agent. An active run ends with RunCancelled; a RUNNING row
-   * left by a crashed process is closed as CANCELLED. Ended runs are left as they are.
+   * Cancels a run without building any agent, whichever process executes it. A run live here ends
+   * with RunCancelled; one live in another process (its lease is current) is asked to cancel over
+   * the store's signals, and the process executing it aborts its model request and tools; a run
+   * no process executes is ended here as CANCELLED. Ended runs are left as they are. Resolves to
+   * the row once the run has ended.
    */
   async cancelRun(runId: string, scope?: OwnerScope, agentId?: string): Promise<RunRecord> {
     const active = this.activeRun(runId, scope);
@@ -109,6 +149,21 @@ export class RunLifecycle {
     }
     const { record, store } = await this.#deps.reads.findRun(runId, scope, agentId);
     if (isTerminalStatus(record.status)) return record;
+    const lease = record.lease;
+    if (
+      store.signals &&
+      lease &&
+      lease.ownerId !== this.#deps.ownerId &&
+      lease.expiresAt.getTime() > Date.now()
+    ) {
+      await fromStore(store.signals.notifyCancel(runId));
+      const ended = await waitForEnd(store, runId, scope, this.#deps.cancelWaitMs);
+      if (ended) return ended;
+      this.#deps.logger.warn(
+        'the process executing the run did not end it in time; ending it here',
+        { runId },
+      );
+    }
     const ending = { event: 'RunCancelled', reason: 'cancelled by request' } as const;
     await fromStore(endOrphanRun(store, record, ending));
     // Whoever ended it first (this cancel or the run itself) decided the status.
@@ -121,14 +176,26 @@ export class RunLifecycle {
    */
   async *events(
     runId: string,
-    options: { afterSeq?: number; scope?: OwnerScope; cancelAfterMs?: number } = {},
+    options: {
+      afterSeq?: number;
+      scope?: OwnerScope;
+      cancelAfterMs?: number;
+      /** Ends a watch of a run in another process when the watcher leaves. */
+      signal?: AbortSignal;
+    } = {},
   ): AsyncGenerator<RunEvent> {
     const active = this.activeRun(runId, options.scope);
     if (active) {
       yield* active.subscribe(options.afterSeq ?? 0, options.cancelAfterMs);
       return;
     }
-    yield* await this.#deps.reads.storedEvents(runId, options.afterSeq ?? 0, options.scope);
+    // Live in another process, or ended: stored events, then live ones as they are written.
+    const { store } = await this.#deps.reads.findRun(runId, options.scope);
+    yield* followStoredRun(store, runId, {
+      afterSeq: options.afterSeq ?? 0,
+      scope: options.scope,
+      ...(options.signal && { signal: options.signal }),
+    });
   }
 
   /** Cancels this process's live runs in `sessionId` and waits until each has ended. */
@@ -164,6 +231,7 @@ export class RunLifecycle {
       const run = await launching;
       void run.done.then(() => {
         this.#active.delete(run.ids.runId);
+        this.#storeOf.delete(run.ids.runId);
         this.#release(userKey);
       });
       return run;
@@ -220,8 +288,10 @@ export class RunLifecycle {
       logger,
       finisher,
       instrumentation,
+      lease: { ownerId: this.#deps.ownerId, ttlMs: this.#deps.leaseTtlMs },
     });
     this.#active.set(ctx.runId, run);
+    this.#storeOf.set(ctx.runId, runStore);
     return run;
   }
 
@@ -233,6 +303,36 @@ export class RunLifecycle {
     const left = (this.#runsPerUser.get(userKey) ?? 1) - 1;
     if (left <= 0) this.#runsPerUser.delete(userKey);
     else this.#runsPerUser.set(userKey, left);
+  }
+}
+
+/** The run's row once it has ended, or undefined after `timeoutMs`; woken by the store's signals. */
+async function waitForEnd(
+  store: Store,
+  runId: string,
+  scope: OwnerScope,
+  timeoutMs: number,
+): Promise<RunRecord | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let wake: (() => void) | undefined;
+  const off = store.signals?.subscribeEvents(runId, () => wake?.());
+  try {
+    while (true) {
+      const record = await fromStore(store.getRun(runId, scope));
+      if (!record || isTerminalStatus(record.status)) return record;
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 250));
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  } finally {
+    off?.();
   }
 }
 

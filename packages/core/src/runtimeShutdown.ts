@@ -8,6 +8,8 @@ export interface ShutdownPlan {
   readonly stores: readonly Store[];
   /** How long runs may go on before they are cancelled. Default 10 s. */
   readonly graceMs?: number | undefined;
+  /** Stops heartbeats, sweeps and signal listeners, once no run is left to need them. */
+  readonly stopBackground?: () => Promise<void>;
 }
 
 /**
@@ -36,5 +38,6 @@ export async function shutDown(plan: ShutdownPlan): Promise<void> {
   }
   clearTimeout(timer);
   await plan.finisher.drain(Math.max(0, deadline - Date.now()));
+  await plan.stopBackground?.();
   await Promise.all(plan.stores.map((store) => store.close()));
 }

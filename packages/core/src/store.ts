@@ -1,6 +1,7 @@
 import type { Message } from './message.ts';
 import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
 import type { RunMetrics } from './runMetrics.ts';
+import type { RunSignals } from './runSignals.ts';
 
 /** `PENDING → RUNNING → (PAUSED ⇄ RUNNING) → COMPLETED | ERROR | CANCELLED` (contract §10). */
 export const RUN_STATUSES = [
@@ -39,6 +40,27 @@ export interface NewRunRecord {
   readonly model: string | null;
   readonly modelProvider: string | null;
   readonly createdAt: Date;
+  /** The process executing the run and until when it vouches for it; absent on rows from before leases. */
+  readonly lease?: RunLease;
+}
+
+/**
+ * A process's claim on a run it executes, renewed by heartbeats. Once `expiresAt` has passed, any
+ * process takes the run for interrupted (ERROR RUN_INTERRUPTED). Clocks of processes sharing a
+ * database are assumed to agree within a small fraction of the lease (NTP).
+ */
+export interface RunLease {
+  readonly ownerId: string;
+  readonly expiresAt: Date;
+}
+
+/** Which runs a sweep ends: their executing process is gone. */
+export interface StaleRunsQuery {
+  /** Runs whose lease expired before this. */
+  readonly leaseExpiredBefore: Date;
+  /** Runs without a lease (written before leases existed) whose row was last written before this. */
+  readonly writtenBefore: Date;
+  readonly limit: number;
 }
 
 /** How a run ended; written once, after its last event. */
@@ -135,6 +157,11 @@ export interface HistoryQuery {
 export interface Store {
   /** Stable id of this database, reported as `db_id`. */
   readonly id: string;
+  /**
+   * Cancel requests and event wake-ups between the processes sharing this database (in-process for
+   * InMemoryDb and SqliteDb, LISTEN/NOTIFY for PostgresDb). Without it, watchers poll.
+   */
+  readonly signals?: RunSignals | undefined;
   /** Connects and migrates; idempotent, and safe to call concurrently. */
   init(): Promise<void>;
   /** Drains pending work and releases connections. */
@@ -161,11 +188,16 @@ export interface Store {
   getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined>;
   listRuns(query: ListRunsQuery, scope?: OwnerScope): Promise<RunRecord[]>;
   /**
-   * Runs still RUNNING whose row was last written before `before`, oldest first, at most `limit`:
-   * runs a crashed process left behind, which `AgentRuntime.init()` ends. Optional: a store
-   * without it is not swept.
+   * Runs still PENDING or RUNNING whose executing process is gone (see `StaleRunsQuery`), oldest
+   * first: every process's sweep ends them. PAUSED runs are never stale (nothing executes them).
+   * Optional: a store without it is not swept.
    */
-  listStaleRuns?(before: Date, limit: number): Promise<RunRecord[]>;
+  listStaleRuns?(query: StaleRunsQuery): Promise<RunRecord[]>;
+  /**
+   * Extends the leases `ownerId` holds on `runIds` to `expiresAt`; resolves to the ids renewed.
+   * A run left out has ended or been taken over: its owner should stop executing it.
+   */
+  renewLeases?(ownerId: string, runIds: readonly string[], expiresAt: Date): Promise<string[]>;
   /** Events with `seq > afterSeq`, in order. */
   listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]>;
   /** Messages of the session's latest completed runs, oldest first. */

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { postgresMigrations } from './migrations/postgres/index.ts';
 import { sharedOrmOptions } from './ormOptions.ts';
 import { PostgresRunWriter } from './postgresRunWriter.ts';
+import { channelOf, PostgresSignals } from './postgresSignals.ts';
 import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
 import type { StoredTables } from './storedTables.ts';
 import { postgresCodec } from './valueCodec.ts';
@@ -24,6 +25,12 @@ export interface PostgresDbOptions {
    * runs in flight (never a run row; a run's finish flushes the events before it). Default false.
    */
   asyncEventCommit?: boolean;
+  /**
+   * Tell the other processes on this database about stored events (NOTIFY, in the writing
+   * statement) so their watchers follow runs live; without it they re-read once a second. Cancel
+   * requests always travel by NOTIFY. Default true.
+   */
+  notifyEvents?: boolean;
   /** Log MikroORM's queries and migrations. */
   debug?: boolean;
 }
@@ -40,14 +47,31 @@ export class PostgresDb extends SqlStore {
   readonly #pool: { min: number; max: number };
   readonly #debug: boolean;
   readonly #asyncEventCommit: boolean;
+  readonly #signals: PostgresSignals;
+  readonly #channel: string | undefined;
 
   constructor(options: PostgresDbOptions = {}) {
     const dbUrl = options.dbUrl ?? process.env.DATABASE_URL;
+    const channel = channelOf(options.schema);
+    let send: (channel: string, payload: string) => Promise<void> = async () => {};
+    const signals = new PostgresSignals({
+      connectionString: () => options.dbUrl ?? process.env.DATABASE_URL,
+      channel,
+      send: (to, payload) => send(to, payload),
+    });
     super({
       id: options.id ?? defaultId(dbUrl, options.schema),
       migrate: options.migrate ?? true,
       codec: postgresCodec,
+      signals,
     });
+    this.#signals = signals;
+    this.#channel = options.notifyEvents === false ? undefined : channel;
+    // NOTIFY through the pool, once connected.
+    send = async (to, payload) => {
+      await this.init();
+      await this.notify(to, payload);
+    };
     const pool = { min: options.pool?.min ?? 0, max: options.pool?.max ?? 10 };
     if (!Number.isInteger(pool.max) || pool.max < 2 || pool.min < 0 || pool.min > pool.max) {
       throw new TypeError(
@@ -90,6 +114,7 @@ export class PostgresDb extends SqlStore {
         writer: new PostgresRunWriter(db, {
           schema: this.schema,
           asyncEventCommit: this.#asyncEventCommit,
+          channel: this.#channel,
         }),
       };
     } catch (error) {
@@ -115,6 +140,17 @@ export class PostgresDb extends SqlStore {
         await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(connection);
       }
     });
+  }
+
+  /** Stops listening, then drains and closes the pool. */
+  override async close(): Promise<void> {
+    await this.#signals.close();
+    await super.close();
+  }
+
+  /** One NOTIFY on this store's pool. */
+  private async notify(channel: string, payload: string): Promise<void> {
+    await this.query((db) => sql`select pg_notify(${channel}, ${payload})`.execute(db));
   }
 
   protected describe(): string {

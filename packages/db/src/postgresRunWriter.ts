@@ -63,13 +63,20 @@ export class PostgresRunWriter implements RunWriter {
   readonly #events: RawBuilder<unknown>;
   readonly #messages: RawBuilder<unknown>;
   readonly #asyncEventCommit: boolean;
+  readonly #channel: string | undefined;
 
   constructor(
     db: Kysely<StoredTables>,
-    options: { schema: string | undefined; asyncEventCommit: boolean },
+    options: {
+      schema: string | undefined;
+      asyncEventCommit: boolean;
+      /** NOTIFY channel told of every stored event (run id + seq); none: no notifications. */
+      channel: string | undefined;
+    },
   ) {
     const { schema } = options;
     this.#db = db;
+    this.#channel = options.channel;
     this.#group = new PostgresGroupCommit((writes) => this.#commit(writes));
     this.#asyncEventCommit = options.asyncEventCommit;
     const table = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`);
@@ -126,9 +133,13 @@ export class PostgresRunWriter implements RunWriter {
       this.#asyncEventCommit && creates.length === 0 && finishes.length === 0
         ? sql`, set_config('synchronous_commit', 'off', true) as async_commit`
         : sql``;
+    const stored = [
+      ...(events.length > 0 ? ['appended'] : []),
+      ...(finishes.length > 0 ? ['terminal'] : []),
+    ];
     const { rows } = await sql<{ finished: string[]; known: string[]; created: string[] }>`
       with ${sql.join(parts)}
-      select ${finishedIds}, ${createdIds} as created ${asyncCommit}
+      select ${finishedIds}, ${createdIds} as created ${asyncCommit} ${this.#notifyStored(stored)}
     `.execute(this.#db);
     const finished = new Set(rows[0]?.finished ?? []);
     const known = new Set(rows[0]?.known ?? []);
@@ -160,11 +171,13 @@ export class PostgresRunWriter implements RunWriter {
         ${CLAIM_SESSION}
       )
       insert into ${this.#runs} (id, session_id, seq, agent_id, user_id, status, input,
-        factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
+        factory_input, content, model, model_provider, metrics, error, created_at, updated_at,
+        owner_id, lease_expires_at)
       select ${run.runId}, ${run.sessionId},
         (select coalesce(max(seq), 0) + 1 from ${this.#runs} where session_id = ${run.sessionId}),
         ${run.agentId}, ${run.userId}, 'RUNNING', ${pgText(run.input)}, ${pgJson(run.factoryInput)}::jsonb,
-        null, ${run.model}, ${run.modelProvider}, null, null, ${run.createdAt}, ${run.createdAt}
+        null, ${run.model}, ${run.modelProvider}, null, null, ${run.createdAt}, ${run.createdAt},
+        ${run.lease?.ownerId ?? null}, ${run.lease?.expiresAt ?? null}::timestamptz
       where not exists (select 1 from session where session.user_id is distinct from ${run.userId})
       returning id
     `.execute(this.#db);
@@ -181,10 +194,14 @@ export class PostgresRunWriter implements RunWriter {
         ? sql`cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`
         : sql``;
       await sql`
-        insert into ${this.#events} (run_id, seq, name, payload)
-        select e.run_id, e.seq, e.name, e.payload
-        from (values ${sql.join(rows)}) as e(run_id, seq, name, payload) ${asyncCommit}
-        on conflict (run_id, seq) do nothing
+        with appended as (
+          insert into ${this.#events} (run_id, seq, name, payload)
+          select e.run_id, e.seq, e.name, e.payload
+          from (values ${sql.join(rows)}) as e(run_id, seq, name, payload) ${asyncCommit}
+          on conflict (run_id, seq) do nothing
+          returning run_id, seq
+        )
+        select 1 as stored ${this.#notifyStored(['appended'])}
       `.execute(this.#db);
     }
   }
@@ -210,6 +227,7 @@ export class PostgresRunWriter implements RunWriter {
         select run.id, ${terminalEvent.seq}::int, ${terminalEvent.event}, ${pgJson(terminalEvent)}::jsonb
         from run
         on conflict (run_id, seq) do nothing
+        returning run_id, seq
       ), upserted as (
         insert into ${this.#messages} (run_id, seq, session_id, role, content, tool_calls,
           tool_call_id, tool_name, is_error)
@@ -231,6 +249,7 @@ export class PostgresRunWriter implements RunWriter {
       )
       select (select count(*) from run) as won,
         exists (select 1 from ${this.#runs} where id = ${runId}) as known
+        ${this.#notifyStored(['terminal'])}
     `.execute(this.#db);
     if (Number(rows[0]?.won ?? 0) > 0) return true;
     if (rows[0]?.known !== true) throw new RunNotFoundError(runId);
@@ -249,6 +268,8 @@ export class PostgresRunWriter implements RunWriter {
       model: run.model,
       model_provider: run.modelProvider,
       created_at: run.createdAt,
+      owner_id: run.lease?.ownerId ?? null,
+      lease_expires_at: run.lease?.expiresAt ?? null,
     }));
     // A run's foreign key is checked at the end of the statement, when its session row exists.
     // Each `limit` tells the planner the real row count (it assumes 100), so it keeps to indexes.
@@ -257,7 +278,8 @@ export class PostgresRunWriter implements RunWriter {
       sql`new_runs as (
         select * from jsonb_to_recordset(${pgJson(records)}::jsonb) as r(ord int, id text,
           session_id text, agent_id text, user_id text, input text, factory_input jsonb,
-          model text, model_provider text, created_at timestamptz)
+          model text, model_provider text, created_at timestamptz, owner_id text,
+          lease_expires_at timestamptz)
         limit ${sql.lit(records.length)}
       )`,
       sql`claims as (
@@ -273,13 +295,14 @@ export class PostgresRunWriter implements RunWriter {
       // A session not returned already belonged to its claimant (the group's first run in it).
       sql`created as (
         insert into ${this.#runs} (id, session_id, seq, agent_id, user_id, status, input,
-          factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
+          factory_input, content, model, model_provider, metrics, error, created_at, updated_at,
+          owner_id, lease_expires_at)
         select n.id, n.session_id,
           coalesce((select max(prior.seq) from ${this.#runs} as prior
             where prior.session_id = n.session_id), 0)
             + row_number() over (partition by n.session_id order by n.ord),
           n.agent_id, n.user_id, 'RUNNING', n.input, n.factory_input, null, n.model,
-          n.model_provider, null, null, n.created_at, n.created_at
+          n.model_provider, null, null, n.created_at, n.created_at, n.owner_id, n.lease_expires_at
         from new_runs as n
         join claims as c on c.session_id = n.session_id
         left join new_sessions as owner on owner.id = n.session_id
@@ -299,7 +322,22 @@ export class PostgresRunWriter implements RunWriter {
         as e(run_id text, seq int, name text, payload jsonb)
       limit ${sql.lit(events.length)}
       on conflict (run_id, seq) do nothing
+      returning run_id, seq
     )`;
+  }
+
+  /**
+   * A select-list column that NOTIFYs, per run, the highest seq the named CTEs stored: delivered at
+   * commit, so a watcher woken by it finds the rows. Watchers re-read the table; the seq is a hint.
+   */
+  #notifyStored(ctes: readonly string[]): RawBuilder<unknown> {
+    if (this.#channel === undefined || ctes.length === 0) return sql``;
+    const stored = sql.join(
+      ctes.map((cte) => sql`select run_id, seq from ${sql.table(cte)}`),
+      sql` union all `,
+    );
+    return sql`, (select count(pg_notify(${this.#channel}, 'e ' || n.seq || ' ' || n.run_id))
+      from (select run_id, max(seq) as seq from (${stored}) as s group by run_id) as n) as notified`;
   }
 
   #finishParts(finishes: readonly ReturnType<typeof toFinishRecord>[]): RawBuilder<unknown>[] {
@@ -327,6 +365,7 @@ export class PostgresRunWriter implements RunWriter {
           fd.terminal_event
         from finished as fd
         on conflict (run_id, seq) do nothing
+        returning run_id, seq
       )`,
       sql`upserted as (
         insert into ${this.#messages} (run_id, seq, session_id, role, content, tool_calls,

@@ -45,6 +45,10 @@ export function toRunRecord(
     error: codec.readJson<RunErrorInfo | null>(row.error) ?? null,
     messages,
     updatedAt: codec.readDate(row.updated_at),
+    ...(row.owner_id !== null &&
+      row.lease_expires_at !== null && {
+        lease: { ownerId: row.owner_id, expiresAt: codec.readDate(row.lease_expires_at) },
+      }),
   };
 }
 

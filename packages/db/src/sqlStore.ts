@@ -10,9 +10,11 @@ import {
   type RunEvent,
   type RunRecord,
   type RunResult,
+  type RunSignals,
   type SessionFilter,
   type SessionPatch,
   type SessionRecord,
+  type StaleRunsQuery,
   type Store,
   type TerminalRunEvent,
 } from '@agentmint/core';
@@ -40,6 +42,9 @@ export interface SqlStoreOptions {
   readonly id: string;
   readonly migrate: boolean;
   readonly codec: ValueCodec;
+  readonly signals: RunSignals | undefined;
+  /** Called after each committed write of events (in-process signals); PostgreSQL notifies in SQL. */
+  readonly eventsStored?: ((runId: string, seq: number) => void) | undefined;
 }
 
 // Keeps `run_id in (...)` lists well under SQLite's and PostgreSQL's bound-parameter limits.
@@ -54,6 +59,8 @@ const DEFAULT_LIST_LIMIT = 100;
  */
 export abstract class SqlStore implements Store {
   readonly id: string;
+  readonly signals: RunSignals | undefined;
+  readonly #eventsStored: ((runId: string, seq: number) => void) | undefined;
   readonly #migrate: boolean;
   readonly #codec: ValueCodec;
   readonly #pending = new PendingWork();
@@ -63,6 +70,8 @@ export abstract class SqlStore implements Store {
 
   constructor(options: SqlStoreOptions) {
     this.id = options.id;
+    this.signals = options.signals;
+    this.#eventsStored = options.eventsStored;
     this.#migrate = options.migrate;
     this.#codec = options.codec;
   }
@@ -142,6 +151,11 @@ export abstract class SqlStore implements Store {
     });
   }
 
+  /** Runs `operation` on the connected database (dialect-specific statements); `close()` waits for it. */
+  protected query<T>(operation: (db: Kysely<StoredTables>) => Promise<T>): Promise<T> {
+    return this.#run(operation);
+  }
+
   /** Runs one read once connected; `close()` waits for it. */
   #run<T>(operation: (db: Kysely<StoredTables>) => Promise<T>): Promise<T> {
     return this.#track((opened) => operation(opened.db));
@@ -164,11 +178,21 @@ export abstract class SqlStore implements Store {
 
   appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return this.#write((writer) => writer.appendEvents(runId, events));
+    const written = this.#write((writer) => writer.appendEvents(runId, events));
+    const stored = this.#eventsStored;
+    if (!stored) return written;
+    const seq = Math.max(...events.map((event) => event.seq));
+    return written.then(() => stored(runId, seq));
   }
 
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean> {
-    return this.#write((writer) => writer.finishRun(runId, result, terminalEvent));
+    const written = this.#write((writer) => writer.finishRun(runId, result, terminalEvent));
+    const stored = this.#eventsStored;
+    if (!stored) return written;
+    return written.then((won) => {
+      if (won) stored(runId, terminalEvent.seq);
+      return won;
+    });
   }
 
   getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined> {
@@ -208,19 +232,45 @@ export abstract class SqlStore implements Store {
     });
   }
 
-  listStaleRuns(before: Date, limit: number): Promise<RunRecord[]> {
-    if (limit <= 0) return Promise.resolve([]);
-    const cutoff = this.#codec.date(before);
+  listStaleRuns(query: StaleRunsQuery): Promise<RunRecord[]> {
+    if (query.limit <= 0) return Promise.resolve([]);
+    const expired = this.#codec.date(query.leaseExpiredBefore);
+    const written = this.#codec.date(query.writtenBefore);
     return this.#run(async (db) => {
       const rows = await db
         .selectFrom('agentmint_runs')
         .selectAll()
-        .where('status', '=', 'RUNNING')
-        .where('updated_at', '<', cutoff)
+        .where('status', 'in', ['PENDING', 'RUNNING'])
+        .where((eb) =>
+          eb.or([
+            eb('lease_expires_at', '<', expired),
+            eb.and([eb('lease_expires_at', 'is', null), eb('updated_at', '<', written)]),
+          ]),
+        )
         .orderBy('created_at', 'asc')
-        .limit(limit)
+        .limit(query.limit)
         .execute();
       return rows.map((row) => toRunRecord(row, [], this.#codec));
+    });
+  }
+
+  renewLeases(ownerId: string, runIds: readonly string[], expiresAt: Date): Promise<string[]> {
+    if (runIds.length === 0) return Promise.resolve([]);
+    const until = this.#codec.date(expiresAt);
+    return this.#run(async (db) => {
+      const renewed: string[] = [];
+      for (let start = 0; start < runIds.length; start += ID_CHUNK) {
+        const rows = await db
+          .updateTable('agentmint_runs')
+          .set({ lease_expires_at: until })
+          .where('id', 'in', runIds.slice(start, start + ID_CHUNK))
+          .where('owner_id', '=', ownerId)
+          .where('status', 'in', ['PENDING', 'RUNNING'])
+          .returning('id')
+          .execute();
+        for (const row of rows) renewed.push(row.id);
+      }
+      return renewed;
     });
   }
 

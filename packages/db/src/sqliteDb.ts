@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
+import { LocalRunSignals } from '@agentmint/core';
 import { MikroORM } from '@mikro-orm/sqlite';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
 import { sqliteMigrations } from './migrations/sqlite/index.ts';
@@ -45,10 +46,14 @@ export class SqliteDb extends SqlStore {
 
   constructor(options: SqliteDbOptions = {}) {
     const dbFile = options.dbFile ?? 'agentmint.db';
+    // One process owns the file, so signals stay in process.
+    const signals = new LocalRunSignals();
     super({
       id: options.id ?? defaultId(dbFile),
       migrate: options.migrate ?? true,
       codec: sqliteCodec,
+      signals,
+      eventsStored: (runId, seq) => signals.eventsStored(runId, seq),
     });
     this.dbFile = dbFile;
     this.#debug = options.debug ?? false;

@@ -77,9 +77,10 @@ function prepareWrites(db: NativeSqlite): Writes {
   );
   const insertRun = db.prepare(
     `insert into agentmint_runs (id, session_id, seq, agent_id, user_id, status, input,
-       factory_input, content, model, model_provider, metrics, error, created_at, updated_at)
+       factory_input, content, model, model_provider, metrics, error, created_at, updated_at,
+       owner_id, lease_expires_at)
      values (?, ?, (select coalesce(max(seq), 0) + 1 from agentmint_runs where session_id = ?),
-       ?, ?, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?)`,
+       ?, ?, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?, ?, ?)`,
   );
   const insertEvent = db.prepare(
     `insert into agentmint_run_events (run_id, seq, name, payload) values (?, ?, ?, ?)
@@ -117,6 +118,8 @@ function prepareWrites(db: NativeSqlite): Writes {
       run.modelProvider,
       at,
       at,
+      run.lease?.ownerId ?? null,
+      run.lease?.expiresAt.getTime() ?? null,
     );
   });
   const appendEvents = db.transaction((runId: string, events: readonly RunEvent[]) => {

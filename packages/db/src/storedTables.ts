@@ -32,6 +32,8 @@ export interface RunsTable {
   error: StoredJson;
   created_at: StoredDate;
   updated_at: StoredDate;
+  owner_id: string | null;
+  lease_expires_at: StoredDate | null;
 }
 
 export interface RunEventsTable {

@@ -1,11 +1,14 @@
 import { InMemoryDb } from '@agentmint/core';
-import { describeStoreConformance } from './storeConformance.ts';
+import { describeRunInstancesConformance } from './runInstancesConformance.ts';
+import { describeStoreConformance, type StoreHarness } from './storeConformance.ts';
 
 // The reference: the SQL stores must behave exactly like it through the Store API.
-describeStoreConformance({
+const harness: StoreHarness = {
   name: 'InMemoryDb',
   async open() {
     const store = new InMemoryDb();
     return { store, dispose: () => store.close() };
   },
-});
+};
+describeStoreConformance(harness);
+describeRunInstancesConformance({ ...harness, multiProcess: false });

@@ -3,12 +3,14 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDb, postgresMigrations } from '../src/index.ts';
 import { postgresAvailability } from './postgresAvailability.ts';
+import { describeRunInstancesConformance } from './runInstancesConformance.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
 import {
   describeStoreConformance,
   eventOf,
   finish,
   newRun,
+  type StoreHarness,
   terminalEventFor,
 } from './storeConformance.ts';
 
@@ -31,7 +33,7 @@ async function dropSchema(schema: string): Promise<void> {
 
 describe.skipIf(!availability.ok)('PostgresDb', () => {
   // Every test gets a schema of its own, migrated from empty, dropped afterwards.
-  describeStoreConformance({
+  const harness: StoreHarness = {
     name: 'PostgresDb',
     async open() {
       const schema = uniqueSchema();
@@ -52,7 +54,10 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
         },
       };
     },
-  });
+  };
+  describeStoreConformance(harness);
+  // Two PostgresDb on one schema: own pools, own LISTEN connections, as two processes have.
+  describeRunInstancesConformance({ ...harness, multiProcess: true });
 
   describe('PostgresDb specifics', () => {
     const cleanups: (() => Promise<void>)[] = [];

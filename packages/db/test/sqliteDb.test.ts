@@ -6,14 +6,21 @@ import { AgentMintError } from '@agentmint/core';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDb, sqliteMigrations } from '../src/index.ts';
+import { describeRunInstancesConformance } from './runInstancesConformance.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
-import { describeStoreConformance, eventOf, finish, newRun } from './storeConformance.ts';
+import {
+  describeStoreConformance,
+  eventOf,
+  finish,
+  newRun,
+  type StoreHarness,
+} from './storeConformance.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'agentmint-db-'));
 }
 
-describeStoreConformance({
+const fileHarness: StoreHarness = {
   name: 'SqliteDb (temp file)',
   async open() {
     const dir = await tempDir();
@@ -35,7 +42,10 @@ describeStoreConformance({
       },
     };
   },
-});
+};
+describeStoreConformance(fileHarness);
+// One process per file: both instances share the store object.
+describeRunInstancesConformance({ ...fileHarness, multiProcess: false });
 
 describeStoreConformance({
   name: 'SqliteDb (:memory:)',

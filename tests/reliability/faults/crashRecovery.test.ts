@@ -14,8 +14,8 @@ import {
 } from '../support/postgres.ts';
 import { recordingLogger } from '../support/servers.ts';
 
-// A process that dies mid-run leaves its rows RUNNING. The next start ends the stale ones (older
-// than staleRunAfterMs): with the status their stored terminal event announced, else ERROR
+// Rows from before leases (no owner): a process that died mid-run left them RUNNING. Any start ends
+// the stale ones (older than staleRunAfterMs): with the status their stored terminal event announced, else ERROR
 // RUN_INTERRUPTED with a RunError event, so no run stays RUNNING forever and replays terminate.
 
 const dir = mkdtempSync(join(tmpdir(), 'agentmint-crash-'));
@@ -156,7 +156,9 @@ describe('runs left RUNNING by a crashed process', () => {
         const server2 = await serverOS(db2, 0).serve({ port: 0 });
         try {
           expect((await db2.getRun('recent'))?.status).toBe('ERROR');
-          expect(await db2.listStaleRuns?.(new Date(Date.now() + HOUR), 10)).toEqual([]);
+          const later = new Date(Date.now() + HOUR);
+          const stale = { leaseExpiredBefore: later, writtenBefore: later, limit: 10 };
+          expect(await db2.listStaleRuns?.(stale)).toEqual([]);
         } finally {
           await server2.close({ graceMs: 100 });
         }

@@ -26,8 +26,14 @@ export const RunEntity = defineEntity({
     error: p.json<RunErrorInfo>().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
+    /** The process executing the run (its lease); null on rows from before leases. */
+    ownerId: p.string().length(64).nullable(),
+    /** Until when that process vouches for the run; past it, any process ends the run RUN_INTERRUPTED. */
+    leaseExpiresAt: p.datetime().nullable(),
   },
   indexes: [
+    // The sweep's question: which unfinished runs' leases expired.
+    { properties: ['status', 'leaseExpiresAt'] },
     { properties: ['session', 'seq'] },
     { properties: ['userId', 'createdAt'] },
     { properties: ['agentId', 'createdAt'] },
