@@ -1,5 +1,7 @@
 import type { Instrumentation, Logger, Model, Store } from '@agentmint/core';
 import { AgentOS, type AuthOptions, type CorsOptions, type MetricsOptions } from '@agentmint/trpc';
+import { agui } from '@agentmint/trpc/agui';
+import { mcp } from '@agentmint/trpc/mcp';
 import { profileAgent } from './agents/profileAgent.ts';
 import { researchAgent } from './agents/researchAgent.ts';
 import { tenantAgent } from './agents/tenantAgent.ts';
@@ -27,6 +29,8 @@ export function createServerOS(options: ServerOSOptions) {
       workspaceAgent(db, model),
       profileAgent(db, model),
     ],
+    // AG-UI front ends (CopilotKit) at POST /agui/{agentId}; MCP clients at /mcp.
+    interfaces: [agui(), mcp()],
     ...(options.auth && { auth: options.auth }),
     ...(options.cors && { cors: options.cors }),
     ...(options.logger && { logger: options.logger }),

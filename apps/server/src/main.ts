@@ -36,6 +36,7 @@ console.log(
   `  tRPC  ${server.url}/trpc   REST  ${server.url}/agents   health  ${server.url}/health`,
 );
 console.log(`  playground  ${server.url}/playground/`);
+console.log(`  AG-UI ${server.url}/agui/{agentId}   MCP  ${server.url}/mcp`);
 console.log(`  agents: ${[...agentOS.agents.keys()].join(', ')}`);
 console.log(`  db:     ${description}`);
 console.log(`  model:  ${models.description}`);

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { HttpAgent } from '@ag-ui/client';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDir, startServer, stop } from './serverProcess.ts';
 
@@ -94,9 +97,41 @@ describe('apps/server started like the README says, with no model key', () => {
     expect(await response.json()).toMatchObject({ code: 'FACTORY_FORBIDDEN' });
   });
 
+  it('serves AG-UI: HttpAgent streams a factory agent through the real openai SDK', async () => {
+    const agent = new HttpAgent({ url: `${server.url}/agui/research-agent` });
+    agent.addMessage({ id: 'u1', role: 'user', content: 'What are the latest trends in AI?' });
+    const types: string[] = [];
+    const { newMessages } = await agent.runAgent(
+      { forwardedProps: { factoryInput: { persona: 'skeptic', depth: 5 } } },
+      { onEvent: ({ event }) => void types.push(event.type) },
+    );
+    expect(types[0]).toBe('RUN_STARTED');
+    expect(types).toContain('TEXT_MESSAGE_CONTENT');
+    expect(types.at(-1)).toBe('RUN_FINISHED');
+    expect(newMessages).toEqual([expect.objectContaining({ role: 'assistant' })]);
+  });
+
+  it('serves MCP: the SDK client lists the agents as tools and calls one with factory input', async () => {
+    const client = new Client({ name: 'seed-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));
+    try {
+      const { tools } = await client.listTools();
+      const research = tools.find((t) => t.name === 'research-agent');
+      expect(research?.inputSchema.properties).toHaveProperty('factoryInput.properties.persona');
+      const result = await client.callTool({
+        name: 'research-agent',
+        arguments: { message: 'Trends?', factoryInput: { persona: 'skeptic', depth: 5 } },
+      });
+      expect(result.isError).toBeFalsy();
+      expect(result.content).toEqual([expect.objectContaining({ type: 'text' })]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('keeps runs in the SQLite file across the session endpoints', async () => {
     const sessions = (await (await fetch(`${server.url}/sessions`)).json()) as { data: unknown[] };
-    expect(sessions.data.length).toBeGreaterThanOrEqual(3);
+    expect(sessions.data.length).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -12,6 +12,7 @@ import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AgentInfo, describeAgents } from './agentInfo.ts';
+import type { AgentOSInterface } from './agentOSInterface.ts';
 import { type AgentOSRouter, createAgentOSRouter } from './agentOSRouter.ts';
 import type { AccessPolicy } from './auth/accessPolicy.ts';
 import { accessPolicyFor } from './auth/accessPolicy.ts';
@@ -40,6 +41,11 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
   auth?: AuthOptions;
   /** Cross-origin access for browser apps on other origins. Default off (same origin only). */
   cors?: CorsOptions;
+  /**
+   * Extra protocols served beside tRPC and REST, e.g. `agui()` from `@agentmint/trpc/agui` and
+   * `mcp()` from `@agentmint/trpc/mcp`. Opt-in: none by default.
+   */
+  interfaces?: readonly AgentOSInterface[];
   /** Store for plain agents with no db of their own. Default: in memory. */
   db?: Store;
   logger?: Logger;
@@ -106,6 +112,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   /** Without auth every request has the same access: built once, not per request. */
   readonly #anonymousAccess: RequestAccess | undefined;
   readonly #app: Hono;
+  readonly #interfaces: readonly AgentOSInterface[];
   #servers = new Set<ServerHandle>();
   /** Spans and metrics (see `tracing` and `metrics` in the options). */
   readonly observability: AgentOSObservability;
@@ -141,6 +148,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       base,
       resumeGraceMs: options.resumeGraceMs ?? 30_000,
     });
+    this.#interfaces = options.interfaces ?? [];
     this.#app = this.#createApp(options.maxBodyBytes ?? 1024 * 1024, options.cors);
   }
 
@@ -177,6 +185,13 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
         SSE_RECONNECT_MS,
       ),
     );
+    // Before REST, whose catch-all answers 404 for paths it does not know.
+    const host = {
+      operations: this.operations,
+      logger: this.runtime.logger,
+      authenticate: (h: Headers) => this.authenticate(h),
+    };
+    for (const extra of this.#interfaces) extra.mount(app, host);
     app.route(
       '/',
       createRestApp({
@@ -193,7 +208,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     await this.runtime.init();
     const handle = await serveFetch(options.fetch ?? this.fetch, options, async (closeOptions) => {
       this.#servers.delete(handle);
-      await this.runtime.close(closeOptions);
+      await this.#shutdown(closeOptions);
     });
     this.#servers.add(handle);
     return handle;
@@ -201,7 +216,12 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
 
   /** Stops servers, lets runs finish for `graceMs` (then cancels them), closes the stores. */
   async close(options: { graceMs?: number } = {}): Promise<void> {
-    if (this.#servers.size === 0) return this.runtime.close(options);
+    if (this.#servers.size === 0) return this.#shutdown(options);
     await Promise.all([...this.#servers].map((server) => server.close(options)));
+  }
+
+  async #shutdown(options: { graceMs?: number }): Promise<void> {
+    await Promise.all(this.#interfaces.map((extra) => extra.close?.()));
+    await this.runtime.close(options);
   }
 }

@@ -1,5 +1,6 @@
 export type { AgentInfo } from './agentInfo.ts';
 export { AgentOS, type AgentOSOptions } from './agentOS.ts';
+export type { AgentOSInterface, AgentOSInterfaceHost } from './agentOSInterface.ts';
 export type { AgentOSRouter, AgentProcedureRecord } from './agentOSRouter.ts';
 export type { AgentProcedures } from './agentProcedures.ts';
 export * from './auth/index.ts';

@@ -23,6 +23,8 @@ export interface RequestAccess {
   require(scope: string): void;
   /** Throws ForbiddenError unless the caller may run `agentId`. */
   assertCanRun(agentId: string): void;
+  /** The same verdict as `assertCanRun`, as a boolean (to filter lists such as MCP tools). */
+  canRunAgent(agentId: string): boolean;
   canReadAgent(agentId: string): boolean;
 }
 
@@ -54,6 +56,9 @@ export function createRequestAccess(
       if (enforce) policy.requireScope(trusted, needed);
     },
     assertCanRun,
+    canRunAgent(agentId) {
+      return !enforce || policy.canRunAgent(trusted, agentId);
+    },
     canReadAgent(agentId) {
       return !enforce || policy.canReadAgent(trusted, agentId);
     },

@@ -6,6 +6,7 @@ import {
   type Store,
 } from '@agentmint/core';
 import { ScriptedModel } from '@agentmint/testing';
+import { SignJWT } from 'jose';
 import { z } from 'zod';
 import { AgentOS, type AgentOSOptions } from '../src/index.ts';
 
@@ -85,4 +86,15 @@ export function form(fields: Record<string, string>): FormData {
   const body = new FormData();
   for (const [key, value] of Object.entries(fields)) body.append(key, value);
   return body;
+}
+
+/** The HS256 secret of the protocol tests' servers (`auth: { secret: TEST_JWT_SECRET, ... }`). */
+export const TEST_JWT_SECRET = 'protocol-tests-secret-of-at-least-32-bytes';
+
+/** A short-lived HS256 token for `sub` with a space-separated OAuth `scope` claim. */
+export function signToken(sub: string, scope = 'agents:read agents:run sessions:read') {
+  return new SignJWT({ sub, scope })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(TEST_JWT_SECRET));
 }

@@ -38,6 +38,8 @@ export async function createConsumerProject(
       ...Object.fromEntries(USER_INSTALLED.map((name) => [name, peerRange(packed, name)])),
     },
     devDependencies: {
+      // The AG-UI client of the AG-UI README example.
+      '@ag-ui/client': installedVersion('@ag-ui/client'),
       '@types/node': installedVersion('@types/node'),
       typescript: installedVersion('typescript'),
     },
@@ -47,7 +49,15 @@ export async function createConsumerProject(
 }
 
 /** Peers the READMEs tell users to install next to the AgentMint packages. */
-const USER_INSTALLED = ['zod', '@trpc/server', '@trpc/client', 'openai'] as const;
+const USER_INSTALLED = [
+  'zod',
+  '@trpc/server',
+  '@trpc/client',
+  'openai',
+  '@ag-ui/core',
+  '@ag-ui/encoder',
+  '@modelcontextprotocol/sdk',
+] as const;
 
 function peerRange(packed: readonly PackedPackage[], name: string): string {
   const range = packed.find((pkg) => pkg.published.peerDependencies?.[name] !== undefined)

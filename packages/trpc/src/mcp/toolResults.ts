@@ -1,0 +1,40 @@
+import type { RunOutput } from '@agentmint/core';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { PublicError } from '../errorMapping.ts';
+
+/** A finished run as an MCP tool result: its answer as text; an unfinished run is a tool error. */
+export function runToolResult(output: RunOutput): CallToolResult {
+  if (output.status === 'COMPLETED') {
+    return {
+      content: [{ type: 'text', text: output.content ?? '' }],
+      _meta: { agentmint: { runId: output.runId, sessionId: output.sessionId } },
+    };
+  }
+  const detail = output.error?.message ?? `The run ended ${output.status}`;
+  return errorToolResult({
+    code: output.error?.code ?? output.status,
+    detail,
+    runId: output.runId,
+    sessionId: output.sessionId,
+  });
+}
+
+/**
+ * A refused or failed call as a tool error (never a protocol error, so the calling model can read
+ * it and correct its input): the public error as JSON text and as structured content.
+ */
+export function publicErrorToolResult(error: PublicError): CallToolResult {
+  return errorToolResult({
+    code: error.code,
+    detail: error.message,
+    ...(error.issues && { issues: error.issues }),
+  });
+}
+
+function errorToolResult(body: Record<string, unknown>): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: 'text', text: JSON.stringify(body) }],
+    structuredContent: body,
+  };
+}
