@@ -76,6 +76,8 @@ export class AgUiEventTranslator {
         return this.#closeMessage(timestamp);
       case 'RunCompleted':
         return this.#finish(timestamp, {
+          // The validated structured answer of an agent with an outputSchema.
+          ...(event.output !== undefined && { result: event.output }),
           usage: [
             {
               inputTokens: event.metrics.inputTokens,

@@ -5,8 +5,11 @@ import type { PublicError } from '../errorMapping.ts';
 /** A finished run as an MCP tool result: its answer as text; an unfinished run is a tool error. */
 export function runToolResult(output: RunOutput): CallToolResult {
   if (output.status === 'COMPLETED') {
+    const structured = output.output;
     return {
       content: [{ type: 'text', text: output.content ?? '' }],
+      // An agent with an outputSchema answers a validated object: MCP clients get it as is.
+      ...(isRecord(structured) && { structuredContent: structured }),
       _meta: { agentmint: { runId: output.runId, sessionId: output.sessionId } },
     };
   }
@@ -37,4 +40,8 @@ function errorToolResult(body: Record<string, unknown>): CallToolResult {
     content: [{ type: 'text', text: JSON.stringify(body) }],
     structuredContent: body,
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -113,6 +113,19 @@ describe('AG-UI endpoint with @ag-ui/client HttpAgent', () => {
     ]);
   });
 
+  it('returns the structured answer of an agent with an outputSchema as RUN_FINISHED.result', async () => {
+    const model = new ScriptedModel({ turns: [{ text: '{"label":"bug"}' }] });
+    const triage = new AgentFactory({
+      id: 'triage-agent',
+      db: new InMemoryDb(),
+      factory: () => new Agent({ model, outputSchema: z.object({ label: z.string() }) }),
+    });
+    const server = await new AgentOS({ agents: [triage], interfaces: [agui()] }).serve({ port: 0 });
+    servers.push(server);
+    const { result } = await run(agentAt(server.url, 'triage-agent'), 'It crashes');
+    expect(result.result).toEqual({ label: 'bug' });
+  });
+
   it('passes forwardedProps.factoryInput to the factory, validated by its schema', async () => {
     const { url, seen, calls } = await start();
     await run(agentAt(url, 'research-agent'), 'Trends?', {

@@ -1,9 +1,10 @@
-import { InMemoryDb } from '@agentmint/core';
+import { Agent, AgentFactory, InMemoryDb } from '@agentmint/core';
 import { ScriptedModel } from '@agentmint/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { AgentOS, type ServerHandle } from '../../src/index.ts';
 import { mcp } from '../../src/mcp/index.ts';
 import { seedAgents, signToken, TEST_JWT_SECRET } from '../fixtures.ts';
@@ -40,6 +41,29 @@ const text = (result: CallToolResult) =>
   result.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
 
 describe('MCP endpoint with the MCP SDK Client over StreamableHTTPClientTransport', () => {
+  it('answers an agent with an outputSchema as structuredContent', async () => {
+    const model = new ScriptedModel({ turns: [{ text: '{"label":"bug","score":0.75}' }] });
+    const triage = new AgentFactory({
+      id: 'triage-agent',
+      db: new InMemoryDb(),
+      factory: () =>
+        new Agent({
+          model,
+          outputSchema: z.object({ label: z.enum(['bug', 'question']), score: z.number() }),
+        }),
+    });
+    const os = new AgentOS({ agents: [triage], interfaces: [mcp()] });
+    const server = await os.serve({ port: 0 });
+    cleanups.push(() => server.close({ graceMs: 100 }));
+    const { client } = await connect(server.url);
+    const result = (await client.callTool({
+      name: 'triage-agent',
+      arguments: { message: 'It crashes' },
+    })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ label: 'bug', score: 0.75 });
+  });
+
   it("lists one tool per agent, with each factory's input schema", async () => {
     const { url } = await start();
     const { client } = await connect(url);

@@ -63,6 +63,7 @@ describe('tool results', () => {
     agentId: 'a',
     userId: null,
     content: 'hi',
+    output: null,
     contentType: 'str',
     model: 'm',
     modelProvider: 'p',
@@ -75,6 +76,18 @@ describe('tool results', () => {
     expect(runToolResult({ ...output, status: 'COMPLETED', error: null })).toEqual({
       content: [{ type: 'text', text: 'hi' }],
       _meta: { agentmint: { runId: 'r', sessionId: 's' } },
+    });
+    expect(
+      runToolResult({
+        ...output,
+        status: 'COMPLETED',
+        error: null,
+        content: '{"score":3}',
+        output: { score: 3 },
+      }),
+    ).toMatchObject({
+      content: [{ type: 'text', text: '{"score":3}' }],
+      structuredContent: { score: 3 },
     });
     expect(
       runToolResult({
