@@ -40,7 +40,12 @@ export function agui(options: AgUiOptions = {}): AgentOSInterface {
             );
           }
           const run = await host.operations.startRun(state, { agentId, ...start });
-          return streamAgUiRun(run, { threadId: input.threadId, runId: input.runId }, c.req.raw);
+          return streamAgUiRun(
+            run,
+            { threadId: input.threadId, runId: input.runId },
+            c.req.raw,
+            host.logger,
+          );
         } catch (error) {
           return restError(c, error, host.logger);
         }

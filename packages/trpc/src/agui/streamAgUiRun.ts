@@ -1,5 +1,7 @@
+import { EventType } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
-import type { ActiveRun } from '@agentmint/core';
+import type { ActiveRun, Logger } from '@agentmint/core';
+import { toReportedPublicError } from '../errorMapping.ts';
 import { AgUiEventTranslator, type AgUiRunIds } from './aguiEventTranslator.ts';
 
 /**
@@ -7,7 +9,12 @@ import { AgUiEventTranslator, type AgUiRunIds } from './aguiEventTranslator.ts';
  * Accept asks for it). Pulled by the client, so a slow reader slows the reads, not the run's
  * memory; the client going away (abort, disconnect) cancels the run.
  */
-export function streamAgUiRun(run: ActiveRun, ids: AgUiRunIds, request: Request): Response {
+export function streamAgUiRun(
+  run: ActiveRun,
+  ids: AgUiRunIds,
+  request: Request,
+  logger: Logger,
+): Response {
   const encoder = new EventEncoder({ accept: request.headers.get('accept') ?? '' });
   const translator = new AgUiEventTranslator(ids);
   const events = run.subscribe(0);
@@ -16,18 +23,31 @@ export function streamAgUiRun(run: ActiveRun, ids: AgUiRunIds, request: Request)
     void events.return(undefined);
   };
   request.signal.addEventListener('abort', stop, { once: true });
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    request.signal.removeEventListener('abort', stop);
+    controller.close();
+  };
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       // Loop until something is written: a pull that enqueues nothing is not called again.
       while (true) {
-        const next = await events.next();
+        const next = await events.next().catch((error: unknown) => {
+          // The stream itself failed (not the run): end it the AG-UI way, with a safe message.
+          const { code, message } = toReportedPublicError(error, logger);
+          controller.enqueue(
+            encoder.encodeBinary({
+              type: EventType.RUN_ERROR,
+              timestamp: Date.now(),
+              code,
+              message,
+            }),
+          );
+          return undefined;
+        });
+        if (next === undefined) return end(controller);
         const out = next.done ? translator.finish() : translator.translate(next.value);
         for (const event of out) controller.enqueue(encoder.encodeBinary(event));
-        if (next.done || translator.ended) {
-          request.signal.removeEventListener('abort', stop);
-          controller.close();
-          return;
-        }
+        if (next.done || translator.ended) return end(controller);
         if (out.length > 0) return;
       }
     },
