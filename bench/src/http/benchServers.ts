@@ -41,7 +41,7 @@ export class ServerSet {
           BENCH_MODEL: model,
           ...(process.env.DATABASE_URL && { BENCH_DATABASE_URL: process.env.DATABASE_URL }),
         },
-        startTimeoutMs: 30_000,
+        startTimeoutMs: 120_000, // a hang bound; a busy CI box starts servers slowly
       }),
     );
   }
