@@ -30,6 +30,7 @@ import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
 import { type CorsOptions, corsMiddleware } from './server/corsOptions.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
+import { createTRPCNodeHandler } from './server/trpcNodeHandler.ts';
 import { withReconnectHint } from './server/withReconnectHint.ts';
 import { createBaseProcedure } from './trpc.ts';
 
@@ -113,6 +114,8 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   readonly #anonymousAccess: RequestAccess | undefined;
   readonly #app: Hono;
   readonly #interfaces: readonly AgentOSInterface[];
+  readonly #maxBodyBytes: number;
+  readonly #withCors: boolean;
   #servers = new Set<ServerHandle>();
   /** Spans and metrics (see `tracing` and `metrics` in the options). */
   readonly observability: AgentOSObservability;
@@ -149,7 +152,9 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       resumeGraceMs: options.resumeGraceMs ?? 30_000,
     });
     this.#interfaces = options.interfaces ?? [];
-    this.#app = this.#createApp(options.maxBodyBytes ?? 1024 * 1024, options.cors);
+    this.#maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.#withCors = options.cors !== undefined;
+    this.#app = this.#createApp(this.#maxBodyBytes, options.cors);
   }
 
   /** Verifies the request's credentials and decides what it may do (401 when a token is bad). */
@@ -206,10 +211,28 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   /** Starts an HTTP server; resolves once it listens (`port: 0` picks a free port). */
   async serve(options: ServeOptions = {}): Promise<ServerHandle> {
     await this.runtime.init();
-    const handle = await serveFetch(options.fetch ?? this.fetch, options, async (closeOptions) => {
-      this.#servers.delete(handle);
-      await this.#shutdown(closeOptions);
+    // tRPC is answered on the raw node request (same port): no web framework, Request or stream.
+    // CORS, request spans and stream metrics are Hono middleware, and a host's own `fetch` may
+    // wrap /trpc: with any of them, tRPC goes through Hono like every other route.
+    const { tracing, metrics } = this.observability;
+    const lean = !tracing && !metrics && !this.#withCors && options.fetch === undefined;
+    const trpc = createTRPCNodeHandler({
+      router: this.router,
+      endpoint: '/trpc',
+      maxBodyBytes: this.#maxBodyBytes,
+      sseReconnectMs: SSE_RECONNECT_MS,
+      logger: this.runtime.logger,
+      onError: ({ error, path }) => reportUnexpected(error, path, this.runtime.logger),
     });
+    const handle = await serveFetch(
+      options.fetch ?? this.fetch,
+      options,
+      async (closeOptions) => {
+        this.#servers.delete(handle);
+        await this.#shutdown(closeOptions);
+      },
+      lean ? { prefix: '/trpc/', handle: trpc } : undefined,
+    );
     this.#servers.add(handle);
     return handle;
   }

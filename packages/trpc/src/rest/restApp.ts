@@ -6,7 +6,7 @@ import { streamSSE } from 'hono/streaming';
 import type { AgentMintRequestState } from '../context.ts';
 import { toReportedPublicError } from '../errorMapping.ts';
 import type { AgentOperations } from '../operations/agentOperations.ts';
-import { restAgent, restEvent, restRun, restSession } from './restShapes.ts';
+import { restAgent, restErrorBody, restEvent, restRun, restSession } from './restShapes.ts';
 import { readRunRequest } from './runRequestBody.ts';
 
 export interface RestAppDeps {
@@ -187,10 +187,7 @@ function sseFrame(event: RunEvent): string {
 export function restError(c: Context, error: unknown, logger: Logger): Response {
   const info = toReportedPublicError(error, logger);
   if (info.retryAfterSeconds !== undefined) c.header('Retry-After', String(info.retryAfterSeconds));
-  return c.json(
-    { detail: info.message, code: info.code, ...(info.issues && { issues: info.issues }) },
-    info.httpStatus as 400,
-  );
+  return c.json(restErrorBody(info), info.httpStatus as 400);
 }
 
 /** An integer query parameter, or undefined when absent; BAD_REQUEST when it is not one. */

@@ -1,5 +1,6 @@
 import type { Message, RunEvent, RunMetrics, RunOutput, SessionRecord } from '@agentmint/core';
 import type { AgentInfo } from '../agentInfo.ts';
+import type { PublicError } from '../errorMapping.ts';
 
 // Agno AgentOS speaks snake_case with unix-second timestamps; these map our camelCase records.
 
@@ -132,4 +133,9 @@ export function restEvent(event: RunEvent): Record<string, unknown> {
     case 'RunCancelled':
       return { ...base, reason: event.reason };
   }
+}
+
+/** Agno's error body: `{ detail, code }`, plus zod's issues when input failed validation. */
+export function restErrorBody(info: PublicError) {
+  return { detail: info.message, code: info.code, ...(info.issues && { issues: info.issues }) };
 }

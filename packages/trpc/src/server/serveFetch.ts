@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 
 export interface ServeOptions {
   /** Default 7777; 0 picks a free port. */
@@ -22,14 +22,33 @@ export interface ServerHandle {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Serves a web-standard fetch handler on node:http; resolves once listening. */
+/** A path prefix served straight from node:http, ahead of the fetch handler. */
+export interface NodeRoute {
+  /** e.g. `/trpc/`: a request whose URL starts with it goes to `handle`. */
+  readonly prefix: string;
+  /** Answers every request itself, errors included; never rejects. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+/**
+ * Serves a web-standard fetch handler on node:http, with `nodeRoute` (when given) answered on the
+ * raw request first: one server, one port. Resolves once listening.
+ */
 export async function serveFetch(
   fetch: (request: Request) => Response | Promise<Response>,
   options: ServeOptions,
   beforeClose: (options: { graceMs?: number }) => Promise<void>,
+  nodeRoute?: NodeRoute,
 ): Promise<ServerHandle> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const server = createAdaptorServer({ fetch, hostname }) as Server;
+  const viaFetch = getRequestListener(fetch, { hostname });
+  const server = createServer((req, res) => {
+    if (nodeRoute && req.url?.startsWith(nodeRoute.prefix)) {
+      void nodeRoute.handle(req, res);
+      return;
+    }
+    void viaFetch(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,155 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AgentMintError, type Logger } from '@agentmint/core';
+import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
+import { resolveResponse } from '@trpc/server/http';
+import { toReportedPublicError } from '../errorMapping.ts';
+import { restErrorBody } from '../rest/restShapes.ts';
+import { BufferedRequest } from './bufferedRequest.ts';
+
+export interface TRPCNodeHandlerOptions {
+  readonly router: AnyTRPCRouter;
+  /** Path prefix the router is served under, e.g. `/trpc`. */
+  readonly endpoint: string;
+  readonly maxBodyBytes: number;
+  /** Written first in every SSE response (`retry: <ms>`), before tRPC's own frames. */
+  readonly sseReconnectMs: number;
+  readonly logger: Logger;
+  /** tRPC's `onError`: every failed call, with its procedure path. */
+  readonly onError: (opts: { error: TRPCError; path: string | undefined }) => void;
+}
+
+/**
+ * Serves a tRPC router straight from node:http. Unlike the fetch adapter behind a web framework,
+ * it reads the body into one string (no web stream over the socket) and writes a JSON answer with
+ * one `res.end`; only SSE answers go through tRPC's stream, chunk by chunk, with back-pressure.
+ */
+export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
+  const { router, endpoint, maxBodyBytes } = options;
+  const reconnectHint = `retry: ${options.sseReconnectMs}\n\n`;
+  const tooLarge = () =>
+    new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes`);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const aborter = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
+    const method = req.method ?? 'GET';
+    let body: string | undefined;
+    if (method !== 'GET' && method !== 'HEAD') {
+      const read = await readBody(req, maxBodyBytes);
+      if (read === undefined) return writeError(res, tooLarge(), options.logger);
+      body = read;
+    }
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value === undefined || key.startsWith(':')) continue;
+      if (Array.isArray(value)) for (const item of value) headers.append(key, item);
+      else headers.set(key, value);
+    }
+    const url = req.url ?? '/';
+    // tRPC reads only the path and query of the URL: a fixed origin keeps a bad Host header out.
+    const buffered = new BufferedRequest(`http://localhost${url}`, {
+      method,
+      headers,
+      signal: aborter.signal,
+      ...(body !== undefined && { body }),
+    });
+    // JSON and GET calls only read what BufferedRequest has; other bodies get a real Request.
+    const request = isJson(headers) || body === undefined ? buffered : buffered.toRequest();
+    const query = url.indexOf('?');
+    // As tRPC's fetch adapter: the path after the endpoint, without slashes around it (tRPC decodes it).
+    const path = url
+      .slice(endpoint.length, query < 0 ? undefined : query)
+      .replace(/^\/+|\/+$/g, '');
+    const response = await resolveResponse({
+      router,
+      req: request as Request,
+      path,
+      createContext: async () => ({ headers }),
+      onError: options.onError,
+      error: null,
+    });
+    res.statusCode = response.status;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      res.end(await response.text());
+      return;
+    }
+    const stream = response.body;
+    if (!stream) return void res.end();
+    res.write(reconnectHint);
+    const reader = stream.getReader();
+    const cancel = () => void reader.cancel().catch(() => {});
+    res.once('close', cancel);
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!res.write(value)) await drained(res);
+      }
+    } catch {
+      // The client went away (the reader was cancelled): nothing is left to write to.
+    } finally {
+      res.off('close', cancel);
+      res.end();
+    }
+  };
+  // tRPC answers its own errors; this catches only a failure around it (e.g. a broken socket).
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else writeError(res, error, options.logger);
+    });
+}
+
+function isJson(headers: Headers): boolean {
+  const type = headers.get('content-type');
+  return type !== null && /^application\/json\s*(;|$)/i.test(type);
+}
+
+/** The whole body as text, or undefined when it is over `maxBytes` (declared or counted). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && !(Number(declared) <= maxBytes)) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size <= maxBytes) return;
+      // Stop reading; the 413 answer closes the connection, so the rest is never parsed.
+      req.off('data', onData);
+      req.pause();
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size).toString()));
+    req.once('error', reject);
+  });
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/**
+ * A `{detail, code}` answer, as the REST surface and the fetch path give before tRPC runs. The
+ * connection is closed after it: the rest of the request body may still be unread.
+ */
+function writeError(res: ServerResponse, error: unknown, logger: Logger): void {
+  const info = toReportedPublicError(error, logger);
+  res.statusCode = info.httpStatus;
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('connection', 'close');
+  res.end(JSON.stringify(restErrorBody(info)));
+}
