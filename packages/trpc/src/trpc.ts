@@ -1,9 +1,9 @@
 import { AgentMintError } from '@agentmint/core';
 import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import superjson from 'superjson';
 import type { AgentMintRequestState, AgentOSContext } from './context.ts';
 import { TRPC_CODE_BY_STATUS, toPublicError, toTRPCError } from './errorMapping.ts';
+import { wireTransformer } from './wireTransformer.ts';
 
 // 1. context → 2. init → 3. base procedures (the tRPC layout hosts know).
 
@@ -19,7 +19,8 @@ export interface AgentMintErrorData {
 }
 
 export const t = initTRPC.context<AgentOSContext>().create({
-  transformer: superjson,
+  // superjson on the wire; its serializer takes a one-pass path for plain records (same bytes).
+  transformer: wireTransformer,
   isDev: false,
   sse: {
     ping: { enabled: true, intervalMs: 10_000 },
