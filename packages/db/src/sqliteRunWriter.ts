@@ -26,8 +26,8 @@ interface NativeStatement {
 }
 
 /**
- * SQLite writes on better-sqlite3 directly: statements prepared once, each write a synchronous
- * transaction (a savepoint within a group commit). Nothing interleaves with it, not even another
+ * SQLite writes on better-sqlite3 directly: statements prepared once, each write synchronous and
+ * run inside a group commit's transaction. Nothing interleaves with it, not even another
  * connection of this process, which would otherwise block the event loop in SQLite's busy handler.
  */
 export class SqliteRunWriter implements RunWriter {
@@ -99,7 +99,7 @@ function prepareWrites(db: NativeSqlite): Writes {
   );
   const touchSession = db.prepare('update agentmint_sessions set updated_at = ? where id = ?');
 
-  const createRun = db.transaction((run: NewRunRecord) => {
+  const createRun = (run: NewRunRecord) => {
     const at = run.createdAt.getTime();
     insertSession.run(run.sessionId, run.agentId, run.userId, at, at);
     // In the same transaction as the insert, and SQLite has one writer: the check cannot go stale.
@@ -121,52 +121,54 @@ function prepareWrites(db: NativeSqlite): Writes {
       run.lease?.ownerId ?? null,
       run.lease?.expiresAt.getTime() ?? null,
     );
-  });
-  const appendEvents = db.transaction((runId: string, events: readonly RunEvent[]) => {
+  };
+  const appendEvents = (runId: string, events: readonly RunEvent[]) => {
     // An unknown run fails on the foreign key, rolling the batch back.
     for (const event of events) {
       insertEvent.run(runId, event.seq, event.event, JSON.stringify(event));
     }
-  });
-  const finishRun = db.transaction(
-    (runId: string, result: RunResult, terminalEvent: TerminalRunEvent): boolean => {
-      const at = result.updatedAt.getTime();
-      const run = updateRun.get(
-        result.status,
-        result.content,
-        writeJson(result.output ?? null),
-        writeJson(result.metrics),
-        writeJson(result.error),
-        at,
-        runId,
-      ) as { session_id: string } | undefined;
-      if (!run) {
-        if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
-        return false;
-      }
-      insertEvent.run(runId, terminalEvent.seq, terminalEvent.event, JSON.stringify(terminalEvent));
-      deleteMessages.run(runId);
-      for (const [index, message] of result.messages.entries()) {
-        const row = toMessageRow(
-          message,
-          { runId, sessionId: run.session_id, seq: index + 1 },
-          sqliteCodec,
-        );
-        insertMessage.run(
-          row.run_id,
-          row.seq,
-          row.session_id,
-          row.role,
-          row.content,
-          row.tool_calls,
-          row.tool_call_id,
-          row.tool_name,
-          row.is_error,
-        );
-      }
-      touchSession.run(at, run.session_id);
-      return true;
-    },
-  );
+  };
+  const finishRun = (
+    runId: string,
+    result: RunResult,
+    terminalEvent: TerminalRunEvent,
+  ): boolean => {
+    const at = result.updatedAt.getTime();
+    const run = updateRun.get(
+      result.status,
+      result.content,
+      writeJson(result.output ?? null),
+      writeJson(result.metrics),
+      writeJson(result.error),
+      at,
+      runId,
+    ) as { session_id: string } | undefined;
+    if (!run) {
+      if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
+      return false;
+    }
+    insertEvent.run(runId, terminalEvent.seq, terminalEvent.event, JSON.stringify(terminalEvent));
+    deleteMessages.run(runId);
+    for (const [index, message] of result.messages.entries()) {
+      const row = toMessageRow(
+        message,
+        { runId, sessionId: run.session_id, seq: index + 1 },
+        sqliteCodec,
+      );
+      insertMessage.run(
+        row.run_id,
+        row.seq,
+        row.session_id,
+        row.role,
+        row.content,
+        row.tool_calls,
+        row.tool_call_id,
+        row.tool_name,
+        row.is_error,
+      );
+    }
+    touchSession.run(at, run.session_id);
+    return true;
+  };
   return { createRun, appendEvents, finishRun };
 }
