@@ -77,6 +77,11 @@ export class ActiveRun {
     return this.#writer.flush();
   }
 
+  /** Issues the events not yet written unless an append is in flight; true when all are issued. */
+  issueEvents(): boolean {
+    return this.#writer.issueAll();
+  }
+
   settle(output: RunOutput): void {
     clearTimeout(this.#detachTimer);
     this.#settle(output);

@@ -140,6 +140,7 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
     runId: ctx.runId,
     store,
     flush: () => run.flush(),
+    issueEvents: () => run.issueEvents(),
     result,
     terminalEvent: terminal as TerminalRunEvent,
   };

@@ -31,6 +31,8 @@ interface StoredRun {
 export class InMemoryDb implements Store {
   readonly id: string;
   readonly signals = new LocalRunSignals();
+  /** Every write takes effect when it is issued. */
+  readonly ordersWrites: boolean = true;
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #runs = new Map<string, StoredRun>();
 

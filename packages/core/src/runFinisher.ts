@@ -18,6 +18,8 @@ export interface UnfinishedRun {
   readonly store: Store;
   /** Stores the run's events that are not stored yet (idempotent on runId+seq). */
   readonly flush: () => Promise<void>;
+  /** Issues the unstored events at once if it can; true when none is left unissued. */
+  readonly issueEvents?: () => boolean;
   readonly result: RunResult;
   /** Stored with the final row, in the same write. */
   readonly terminalEvent: TerminalRunEvent;
@@ -67,15 +69,26 @@ export class RunFinisher {
    * when only the row is (it is final, some events are not yet), `failed` when the row is not.
    */
   static async tryFinish(run: UnfinishedRun, rowFinished = false): Promise<FinishOutcome> {
-    const eventsStored = await run.flush().then(
-      () => true,
-      () => false,
-    );
+    const stored = (flushing: Promise<void>) =>
+      flushing.then(
+        () => true,
+        () => false,
+      );
+    const endRun = () =>
+      run.store.finishRun(run.runId, run.result, run.terminalEvent).then(
+        (won) => (won ? 'won' : 'superseded'),
+        (error: unknown) => (isPermanentStoreError(error) ? 'refused' : 'failed'),
+      );
+    if (!rowFinished && run.store.ordersWrites && run.issueEvents?.()) {
+      // Every event is issued: the row goes out in the same tick, behind them, so a store that
+      // group-commits writes both in one transaction (one round trip), not one after the other.
+      const [eventsStored, ended] = await Promise.all([stored(run.flush()), endRun()]);
+      if (ended !== 'won') return ended;
+      return eventsStored ? 'done' : 'events-missing';
+    }
+    const eventsStored = await stored(run.flush());
     if (rowFinished) return eventsStored ? 'done' : 'events-missing';
-    const ended = await run.store.finishRun(run.runId, run.result, run.terminalEvent).then(
-      (won) => (won ? 'won' : 'superseded'),
-      (error: unknown) => (isPermanentStoreError(error) ? 'refused' : 'failed'),
-    );
+    const ended = await endRun();
     if (ended !== 'won') return ended;
     return eventsStored ? 'done' : 'events-missing';
   }

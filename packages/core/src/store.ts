@@ -184,6 +184,12 @@ export interface Store {
    * first terminal status wins). Rejects for an unknown run.
    */
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean>;
+  /**
+   * True when writes are committed in the order they are issued, even while earlier ones are in
+   * flight (e.g. one group commit). The runtime then issues a run's last events and its final row
+   * together instead of waiting for the events first. Optional: without it, it waits.
+   */
+  readonly ordersWrites?: boolean;
 
   getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined>;
   listRuns(query: ListRunsQuery, scope?: OwnerScope): Promise<RunRecord[]>;

@@ -24,18 +24,27 @@ const MAX_GROUP = 256;
 /**
  * Group commit for PostgreSQL: one group in flight at a time, and every write submitted meanwhile
  * goes out together in the next one, so N concurrent runs pay one round trip and one commit (one
- * WAL flush) per group instead of one per write. A group holds at most one write per run, so a
- * run's writes commit in the order they were submitted. If a group fails, its writes are retried
+ * WAL flush) per group instead of one per write. A group holds one write per run (or a few its
+ * statement applies in order, see `canFollow`), so a run's writes commit in the order submitted. If a group fails, its writes are retried
  * one by one, so only the failing write's caller sees an error. A caller's promise settles once
  * its write is committed, or has failed.
  */
 export class PostgresGroupCommit<W extends GroupWrite, R> {
   readonly #commit: CommitGroup<W, R>;
+  readonly #canFollow: (earlier: W, later: W) => boolean;
   #queue: Pending<W, R>[] = [];
   #draining = false;
 
-  constructor(commit: CommitGroup<W, R>) {
+  /**
+   * `canFollow(earlier, later)`: whether a run's `later` write may share a group with its
+   * `earlier` one, because the group's one statement applies them in that order (by default never).
+   */
+  constructor(
+    commit: CommitGroup<W, R>,
+    canFollow: (earlier: W, later: W) => boolean = () => false,
+  ) {
     this.#commit = commit;
+    this.#canFollow = canFollow;
   }
 
   submit(write: W): Promise<R> {
@@ -62,16 +71,27 @@ export class PostgresGroupCommit<W extends GroupWrite, R> {
     }
   }
 
-  /** The oldest write of each run, up to MAX_GROUP; a run's later writes wait for a later group. */
+  /**
+   * The oldest write of each run, up to MAX_GROUP, plus the writes that may follow it in the same
+   * statement (`canFollow`); a run's other writes, and everything after them, wait for a later group.
+   */
   #nextGroup(): Pending<W, R>[] {
-    const runs = new Set<string>();
+    const lastOf = new Map<string, W>();
+    const closed = new Set<string>();
     const group: Pending<W, R>[] = [];
     const rest: Pending<W, R>[] = [];
     for (const pending of this.#queue) {
-      if (group.length < MAX_GROUP && !runs.has(pending.write.runId)) {
-        runs.add(pending.write.runId);
+      const { runId } = pending.write;
+      const last = lastOf.get(runId);
+      const joins =
+        group.length < MAX_GROUP &&
+        !closed.has(runId) &&
+        (last === undefined || this.#canFollow(last, pending.write));
+      if (joins) {
+        lastOf.set(runId, pending.write);
         group.push(pending);
       } else {
+        closed.add(runId); // keeps the run's order: none of its later writes may overtake this one
         rest.push(pending);
       }
     }

@@ -77,7 +77,12 @@ export class PostgresRunWriter implements RunWriter {
     const { schema } = options;
     this.#db = db;
     this.#channel = options.channel;
-    this.#group = new PostgresGroupCommit((writes) => this.#commit(writes));
+    // A run's last events and its final row share a statement: the events insert and the row
+    // update are independent CTEs, and the finish is what makes the commit synchronous.
+    this.#group = new PostgresGroupCommit(
+      (writes) => this.#commit(writes),
+      (earlier, later) => earlier.kind === 'append' && later.kind === 'finish',
+    );
     this.#asyncEventCommit = options.asyncEventCommit;
     const table = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`);
     this.#sessions = table('agentmint_sessions');

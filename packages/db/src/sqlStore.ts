@@ -61,6 +61,8 @@ export abstract class SqlStore implements Store {
   readonly id: string;
   readonly signals: RunSignals | undefined;
   readonly #eventsStored: ((runId: string, seq: number) => void) | undefined;
+  /** Both writers group-commit in issue order (a run's events, then its final row, in one commit). */
+  readonly ordersWrites: boolean = true;
   readonly #migrate: boolean;
   readonly #codec: ValueCodec;
   readonly #pending = new PendingWork();

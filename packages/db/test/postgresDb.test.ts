@@ -238,6 +238,40 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', content: 'done' });
     });
 
+    it("writes a run's last events and its final row in one statement when issued together", async () => {
+      const { schema, open } = scoped();
+      const db = open();
+      await db.init();
+      const run = newRun();
+      await db.createRun(run);
+      const events = [eventOf(run, 1), eventOf(run, 2)];
+      const done = {
+        status: 'COMPLETED' as const,
+        content: 'done',
+        metrics: null,
+        error: null,
+        messages: [{ role: 'user' as const, content: 'hi' }],
+        updatedAt: new Date(),
+      };
+      const [, won] = await Promise.all([
+        db.appendEvents(run.runId, events),
+        finish(db, run, done, 3),
+      ]);
+      expect(won).toBe(true);
+      // Every row records the transaction that wrote it (xmin): the events and the final row share one.
+      const { rows } = await sql<{ xmin: string }>`
+        select xmin::text from ${sql.table(`${schema}.agentmint_run_events`)} where run_id = ${run.runId}
+        union select xmin::text from ${sql.table(`${schema}.agentmint_runs`)} where id = ${run.runId}`.execute(
+        tablesOf(db),
+      );
+      expect(rows).toHaveLength(1);
+      expect(await db.listEvents(run.runId, 0)).toEqual([
+        ...events,
+        terminalEventFor(run, done, 3),
+      ]);
+      expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', content: 'done' });
+    });
+
     it('derives a stable id without credentials', () => {
       expect(new PostgresDb({ dbUrl: 'postgresql://ai:secret@db:5432/ai' }).id).toBe('postgres-ai');
       expect(new PostgresDb({ dbUrl: 'postgresql://db/app', schema: 'agents' }).id).toBe(
