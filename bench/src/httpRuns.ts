@@ -281,6 +281,7 @@ function row(
     value: result.requestsPerSecond,
     unit: 'req/s',
     ...(baseline !== undefined && { ratio: result.requestsPerSecond / baseline }),
+    serverCpuUs: measured.cpuPerRequestUs,
     note: `p50 ${ms(result.p50Ms)}, p99 ${ms(result.p99Ms)}, ${status}, server CPU ${Math.round(measured.cpuPerRequestUs)} µs/req, heap ${Math.round(measured.heapUsed / 1048576)} MiB${verdict === 'ok' ? '' : `, ${verdict}`}`,
   };
 }

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { judgeGoals } from './goals.ts';
 import type { BenchRow } from './suite.ts';
 import { suites } from './suites.ts';
 
@@ -22,13 +23,19 @@ for (const suite of selected) {
   );
 }
 
+const goals = judgeGoals(rows);
+console.log(
+  `\n# goals (issue #18), from this run${smoke ? ' (smoke: the figures mean nothing)' : ''}`,
+);
+console.table(goals);
+
 if (!smoke) {
   mkdirSync(new URL('../results/', import.meta.url), { recursive: true });
   const file = new URL(
     `../results/${new Date().toISOString().replaceAll(':', '-')}.json`,
     import.meta.url,
   );
-  writeFileSync(file, JSON.stringify({ node: process.version, rows }, null, 2));
+  writeFileSync(file, JSON.stringify({ node: process.version, rows, goals }, null, 2));
   console.log(`\nwrote ${file.pathname}`);
 }
 console.log(`\n${rows.length} figures from ${selected.length} suites`);

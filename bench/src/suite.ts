@@ -6,6 +6,8 @@ export interface BenchRow {
   readonly unit: string;
   /** value / baseline value, when the row has a baseline measured in the same run. */
   readonly ratio?: number;
+  /** Server CPU time (user + system) per request over the measured run, in µs (http suite). */
+  readonly serverCpuUs?: number;
   readonly note?: string;
 }
 

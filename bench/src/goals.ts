@@ -1,0 +1,91 @@
+import type { BenchRow } from './suite.ts';
+
+/** A goal of issue #18, judged from the rows of one `pnpm bench` run. */
+interface Goal {
+  readonly goal: string;
+  /** The figure and whether it meets the goal; undefined when its rows were not measured. */
+  judge(
+    row: (suite: string, name: string) => BenchRow | undefined,
+  ): { readonly figure: string; readonly met: boolean } | undefined;
+}
+
+export interface GoalResult {
+  readonly goal: string;
+  readonly figure: string;
+  readonly status: 'met' | 'missed' | 'not measured';
+}
+
+const x = (value: number) => `${value.toFixed(2)}x`;
+
+/** At least `min` times the bare baseline, read from the row's same-run ratio. */
+function ratioAtLeast(suite: string, name: string, min: number): Goal {
+  return {
+    goal: `${name} >= ${min}x bare node`,
+    judge: (row) => {
+      const ratio = row(suite, name)?.ratio;
+      return ratio === undefined ? undefined : { figure: x(ratio), met: ratio >= min };
+    },
+  };
+}
+
+const GOALS: readonly Goal[] = [
+  ratioAtLeast('http', 'c=16 tRPC run, InMemoryDb', 0.5),
+  ratioAtLeast('http', 'c=16 REST run, SqliteDb', 0.4),
+  {
+    goal: 'server CPU per SqliteDb run ÷ InMemoryDb run (REST, c=16) <= 1.5x',
+    judge: (row) => {
+      const sqlite = row('http', 'c=16 REST run, SqliteDb')?.serverCpuUs;
+      const memory = row('http', 'c=16 REST run, InMemoryDb')?.serverCpuUs;
+      if (sqlite === undefined || memory === undefined) return undefined;
+      return {
+        figure: `${x(sqlite / memory)} (${Math.round(sqlite)} ÷ ${Math.round(memory)} µs)`,
+        met: sqlite / memory <= 1.5,
+      };
+    },
+  },
+  {
+    // Round 1 measured ~440 req/s (bench/README.md); a run row before the model call and a
+    // terminal row after it, as then.
+    goal: 'c=1 REST run, PostgresDb >= 880 req/s (2x round 1)',
+    judge: (row) => {
+      const measured = row('http', 'c=1 REST run, PostgresDb');
+      if (!measured) return undefined;
+      return {
+        figure: `${Math.round(measured.value)} req/s (${x(measured.value / 440)} of 440)`,
+        met: measured.value >= 880,
+      };
+    },
+  },
+  ratioAtLeast('streaming', 'c=16 events/s, tRPC subscription', 0.4),
+  {
+    goal: 'heap per open tRPC stream <= 32 KiB',
+    judge: (row) => {
+      const heap = row('openStreams', 'heap per open stream, tRPC subscription, InMemoryDb');
+      return heap && { figure: `${heap.value.toFixed(1)} KiB`, met: heap.value <= 32 };
+    },
+  },
+  {
+    goal: 'first tRPC SSE event (c=1 p50) within 0.3 ms of bare',
+    judge: (row) => {
+      const ours = row('streaming', 'c=1 first event p50, tRPC subscription');
+      const bare = row('streaming', 'c=1 first event p50, baseline SSE, tRPC framing');
+      if (!ours || !bare) return undefined;
+      const delta = ours.value - bare.value;
+      return {
+        figure: `${delta >= 0 ? '+' : ''}${delta.toFixed(2)} ms (${ours.value.toFixed(2)} vs ${bare.value.toFixed(2)})`,
+        met: delta <= 0.3,
+      };
+    },
+  },
+];
+
+/** Every goal, judged from the rows of this run (a goal whose suite did not run is "not measured"). */
+export function judgeGoals(rows: readonly BenchRow[]): GoalResult[] {
+  const byKey = new Map(rows.map((r) => [`${r.suite}\u0000${r.name}`, r]));
+  const row = (suite: string, name: string) => byKey.get(`${suite}\u0000${name}`);
+  return GOALS.map(({ goal, judge }) => {
+    const judged = judge(row);
+    if (!judged) return { goal, figure: '', status: 'not measured' };
+    return { goal, figure: judged.figure, status: judged.met ? 'met' : 'missed' };
+  });
+}
