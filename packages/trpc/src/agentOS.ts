@@ -3,6 +3,7 @@ import {
   AgentMintError,
   AgentRuntime,
   EMPTY_TRUSTED,
+  type LeaseOptions,
   type Logger,
   logUnexpectedError,
   type Store,
@@ -56,8 +57,15 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
   maxConcurrentRunsPerUser?: number;
   /** How long a tRPC-streamed run waits for its client to reconnect before it is cancelled. */
   resumeGraceMs?: number;
-  /** RUNNING rows older than this are ended on start (left by a crash). Default 15 minutes. */
+  /** RUNNING rows without a lease (from before leases) older than this are ended. Default 15 minutes. */
   staleRunAfterMs?: number;
+  /**
+   * Run leases: each instance renews the leases of its runs; any instance ends runs whose lease
+   * expired (their process died) as ERROR RUN_INTERRUPTED within `ttlMs + sweepMs` (default 20 s).
+   */
+  leases?: LeaseOptions;
+  /** How long a cancel of a run executing on another instance waits for it to end. Default 5 s. */
+  cancelWaitMs?: number;
 }
 
 /** How soon an SSE client reconnects after a dropped stream (it resumes by lastEventId). */
@@ -131,6 +139,8 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
         maxConcurrentRunsPerUser: options.maxConcurrentRunsPerUser,
       }),
       ...(options.staleRunAfterMs !== undefined && { staleRunAfterMs: options.staleRunAfterMs }),
+      ...(options.leases && { leases: options.leases }),
+      ...(options.cancelWaitMs !== undefined && { cancelWaitMs: options.cancelWaitMs }),
     });
     this.agents = describeAgents(this.runtime.agents.values());
     if (options.auth) {

@@ -124,6 +124,7 @@ export class AgentOperations {
       afterSeq,
       scope: caller.access.scope,
       ...(request.cancelAfterMs !== undefined && { cancelAfterMs: request.cancelAfterMs }),
+      ...(request.signal && { signal: request.signal }),
     });
   }
 

@@ -32,6 +32,8 @@ export interface WatchRunInput extends RunRef {
   readonly afterSeq?: number | undefined;
   /** Cancel a live run once no watcher is left for this long (tRPC streams that own their run). */
   readonly cancelAfterMs?: number | undefined;
+  /** The watcher went away: stop following a run that executes on another instance. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface ListSessionsInput {

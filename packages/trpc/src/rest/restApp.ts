@@ -89,6 +89,7 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
     const events = await ops.watchRun(c.get('agentmint'), {
       ...runRef(c),
       afterSeq: Number.isSafeInteger(after) && after > 0 ? after : 0,
+      signal: c.req.raw.signal,
     });
     return writeSSE(c, events, deps.logger, () => {});
   });
