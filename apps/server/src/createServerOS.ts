@@ -17,6 +17,8 @@ export interface ServerOSOptions {
   /** Serve Prometheus metrics at /metrics. */
   readonly metrics?: MetricsOptions;
   readonly instrumentation?: Instrumentation;
+  /** Concurrent runs per user before 429 TOO_MANY_RUNS; main.ts reads AGENTMINT_MAX_RUNS_PER_USER. */
+  readonly maxConcurrentRunsPerUser?: number;
 }
 
 /** The example AgentOS: the seed's factories on one db. */
@@ -36,6 +38,9 @@ export function createServerOS(options: ServerOSOptions) {
     ...(options.logger && { logger: options.logger }),
     ...(options.metrics && { metrics: options.metrics }),
     ...(options.instrumentation && { instrumentation: options.instrumentation }),
+    ...(options.maxConcurrentRunsPerUser !== undefined && {
+      maxConcurrentRunsPerUser: options.maxConcurrentRunsPerUser,
+    }),
   });
 }
 

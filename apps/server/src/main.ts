@@ -8,6 +8,7 @@ import { runLog } from './observability/runLog.ts';
 import { agentMintLogger, createServerPino } from './observability/serverLogger.ts';
 import { telemetryFromEnv } from './observability/telemetryFromEnv.ts';
 import { withPlayground } from './playground.ts';
+import { maxRunsPerUserFromEnv } from './runLimitFromEnv.ts';
 
 const port = Number(process.env.PORT ?? 7777);
 const hostname = process.env.HOST ?? '127.0.0.1';
@@ -20,9 +21,11 @@ const models = await modelFromEnv();
 const { db, description } = dbFromEnv();
 const auth = devAuthFromEnv();
 const cors = corsFromEnv();
+const maxConcurrentRunsPerUser = maxRunsPerUserFromEnv();
 const agentOS = createServerOS({
   db,
   model: models.model,
+  maxConcurrentRunsPerUser,
   ...(auth && { auth }),
   ...(cors && { cors }),
   logger: agentMintLogger(log),
@@ -50,6 +53,9 @@ console.log(
 );
 console.log(
   `  metrics: ${metrics ? `${server.url}/metrics${metrics.token ? ' (Bearer AGENTMINT_METRICS_TOKEN)' : ''}` : 'off (AGENTMINT_METRICS=1 serves /metrics)'}`,
+);
+console.log(
+  `  limits: ${maxConcurrentRunsPerUser} concurrent runs per user (AGENTMINT_MAX_RUNS_PER_USER)`,
 );
 console.log(
   auth

@@ -30,6 +30,7 @@ describe('apps/server started like the README says, with no model key', () => {
     expect(server.output()).toContain('fake OpenAI-compatible server');
     expect(server.output()).toContain('SQLite file');
     expect(server.output()).toContain('cors:   off');
+    expect(server.output()).toContain('8 concurrent runs per user (AGENTMINT_MAX_RUNS_PER_USER)');
   });
 
   it("answers the seed's first curl command verbatim", async () => {

@@ -34,6 +34,11 @@ export interface AgentClientBaseOptions {
    * token and headers; a browser's native EventSource cannot send them.
    */
   readonly EventSource?: EventSourceConstructor | undefined;
+  /**
+   * Most calls sent in one batch request; more go out in several. Default 10, the server's
+   * default `maxBatchSize` (a larger batch is refused with BATCH_TOO_LARGE).
+   */
+  readonly maxBatchSize?: number | undefined;
 }
 
 /**

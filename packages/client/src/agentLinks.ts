@@ -28,6 +28,7 @@ export function agentLinks<TRouter extends AnyTRPCRouter>(
     false: httpBatchLink({
       url: options.url,
       transformer: superjson,
+      maxItems: options.maxBatchSize ?? 10,
       headers,
       // tRPC's RequestInit-like type allows `signal: undefined`; fetch's does not under exactOptionalPropertyTypes.
       fetch: (url, init) => baseFetch(url, init as RequestInit),

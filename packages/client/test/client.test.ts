@@ -67,6 +67,23 @@ describe('createAgentClient against a real AgentOS', () => {
     expect(content.join('')).toBe('a b c');
   });
 
+  it('splits many concurrent calls into batches the server accepts (maxBatchSize, default 10)', async () => {
+    const { url } = await serve(testOS(), cleanup);
+    let requests = 0;
+    const counting: typeof fetch = (input, init) => {
+      requests++;
+      return fetch(input, init);
+    };
+    const client = createAgentClient<TestRouter>({ url, fetch: counting });
+    const agents = await Promise.all(Array.from({ length: 25 }, () => client.agents.list()));
+    expect(agents).toHaveLength(25);
+    expect(requests).toBe(3); // 10 + 10 + 5: none refused with BATCH_TOO_LARGE
+    requests = 0;
+    const small = createAgentClient<TestRouter>({ url, fetch: counting, maxBatchSize: 5 });
+    await Promise.all(Array.from({ length: 10 }, () => small.agents.list()));
+    expect(requests).toBe(2);
+  });
+
   it('lists and gets agents without calling a factory', async () => {
     const { url, calls } = await serve(testOS(), cleanup);
     const client = createAgentClient<TestRouter>({ url });

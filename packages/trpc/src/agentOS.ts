@@ -29,6 +29,7 @@ import {
 import { AgentOperations } from './operations/agentOperations.ts';
 import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
+import { maxBatchSizeOption, refuseLargeBatch } from './server/batchLimit.ts';
 import { type CorsOptions, corsMiddleware } from './server/corsOptions.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
 import { createTRPCNodeHandler } from './server/trpcNodeHandler.ts';
@@ -53,6 +54,11 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
   logger?: Logger;
   /** Largest request body accepted (bytes). Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Most calls one tRPC batch request may carry; more get 413 BATCH_TOO_LARGE before any call
+   * runs. Default 10. Set the client's batch `maxItems` to this or less.
+   */
+  maxBatchSize?: number;
   /** Concurrent runs per user before 429 TOO_MANY_RUNS. Default unlimited. */
   maxConcurrentRunsPerUser?: number;
   /** How long a tRPC-streamed run waits for its client to reconnect before it is cancelled. */
@@ -164,7 +170,11 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     this.#interfaces = options.interfaces ?? [];
     this.#maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.#withCors = options.cors !== undefined;
-    this.#app = this.#createApp(this.#maxBodyBytes, options.cors);
+    this.#app = this.#createApp(
+      this.#maxBodyBytes,
+      options.cors,
+      maxBatchSizeOption(options.maxBatchSize),
+    );
   }
 
   /** Verifies the request's credentials and decides what it may do (401 when a token is bad). */
@@ -182,23 +192,26 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   /** Web-standard handler: tRPC at /trpc, the REST API at /agents and /sessions, /health. */
   fetch = (request: Request): Response | Promise<Response> => this.#app.fetch(request);
 
-  #createApp(maxBodyBytes: number, cors: CorsOptions | undefined): Hono {
+  #createApp(maxBodyBytes: number, cors: CorsOptions | undefined, maxBatchSize: number): Hono {
     const app = new Hono();
     // First, so preflights are answered and every response (errors included) carries the headers.
     if (cors) app.use('*', corsMiddleware(cors));
     this.observability.mount(app);
     app.use('*', limitBody(maxBodyBytes, this.runtime.logger));
-    app.all('/trpc/*', async (c) =>
-      withReconnectHint(
-        await fetchRequestHandler({
-          endpoint: '/trpc',
-          req: c.req.raw,
-          router: this.router,
-          createContext: ({ req }) => ({ headers: req.headers }),
-          onError: ({ error, path }) => reportUnexpected(error, path, this.runtime.logger),
-        }),
-        SSE_RECONNECT_MS,
-      ),
+    app.all(
+      '/trpc/*',
+      async (c) =>
+        refuseLargeBatch(c.req.raw, { router: this.router, max: maxBatchSize }) ??
+        withReconnectHint(
+          await fetchRequestHandler({
+            endpoint: '/trpc',
+            req: c.req.raw,
+            router: this.router,
+            createContext: ({ req }) => ({ headers: req.headers }),
+            onError: ({ error, path }) => reportUnexpected(error, path, this.runtime.logger),
+          }),
+          SSE_RECONNECT_MS,
+        ),
     );
     // Before REST, whose catch-all answers 404 for paths it does not know.
     const host = {

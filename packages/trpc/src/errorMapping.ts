@@ -72,8 +72,10 @@ function describeError(error: unknown): PublicError {
         ...(issues.length > 0 && { issues }),
       };
     }
-    if (error.code === 'NOT_FOUND')
-      return { httpStatus: 404, code: 'AGENT_NOT_FOUND', message: error.message };
+    if (error.code === 'NOT_FOUND') {
+      // The router's formatter names the path; a host's own formatter lands here.
+      return { httpStatus: 404, code: 'PROCEDURE_NOT_FOUND', message: 'No such tRPC procedure' };
+    }
     if (error.code === 'PAYLOAD_TOO_LARGE') {
       return { httpStatus: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' };
     }

@@ -19,6 +19,11 @@ export type {
 export type { RequestAccess } from './requestAccess.ts';
 export type { RunInput, StreamInput } from './runInput.ts';
 export type { AgentOutputOf, AgentRunOutput } from './runOutputType.ts';
+export { DEFAULT_MAX_BATCH_SIZE } from './server/batchLimit.ts';
 export type { CorsOptions } from './server/corsOptions.ts';
-export type { ServeOptions, ServerHandle } from './server/serveFetch.ts';
+export {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type ServeOptions,
+  type ServerHandle,
+} from './server/serveFetch.ts';
 export { type AgentMintErrorData, t as agentmintTRPC } from './trpc.ts';

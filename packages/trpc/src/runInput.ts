@@ -1,4 +1,4 @@
-import type { AgentEntry, AgentFactory } from '@agentmint/core';
+import { type AgentEntry, type AgentFactory, MAX_ID_LENGTH } from '@agentmint/core';
 import { z } from 'zod';
 
 /**
@@ -29,7 +29,8 @@ export type StreamInput<TEntry extends AgentEntry> = RunInput<TEntry> & {
   lastEventId?: string | null;
 };
 
-const id = z.string().min(1).max(200);
+// Core's limit, so an id one transport accepts is never refused by another or by the store.
+const id = z.string().min(1).max(MAX_ID_LENGTH);
 
 /** Checks the envelope only: factoryInput is validated later, after auth, by the factory's schema. */
 export const runEnvelope = z.object({
@@ -42,7 +43,11 @@ export const runEnvelope = z.object({
 export const streamEnvelope = runEnvelope.extend({
   message: z.string().max(1_000_000),
   runId: id.optional(),
-  lastEventId: z.string().max(300).nullish(),
+  // `<runId>:<seq>`: an id, a colon and an integer.
+  lastEventId: z
+    .string()
+    .max(MAX_ID_LENGTH + 32)
+    .nullish(),
 });
 
 export type RunEnvelope = z.output<typeof runEnvelope>;

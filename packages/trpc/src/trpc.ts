@@ -3,6 +3,7 @@ import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import type { AgentMintRequestState, AgentOSContext } from './context.ts';
 import { TRPC_CODE_BY_STATUS, toPublicError, toTRPCError } from './errorMapping.ts';
+import { isUnknownProcedure, unknownProcedureError } from './unknownProcedure.ts';
 import { wireTransformer } from './wireTransformer.ts';
 
 // 1. context → 2. init → 3. base procedures (the tRPC layout hosts know).
@@ -26,9 +27,17 @@ export const t = initTRPC.context<AgentOSContext>().create({
     ping: { enabled: true, intervalMs: 10_000 },
     client: { reconnectAfterInactivityMs: 30_000 },
   },
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error: raw, path }) {
+    const unknown = isUnknownProcedure(raw);
+    const error = unknown ? toTRPCError(unknownProcedureError(path)) : raw;
     const info = toPublicError(error);
-    const { stack: _stack, ...data } = shape.data as typeof shape.data & { stack?: string };
+    const {
+      stack: _stack,
+      path: _path,
+      ...data
+    } = shape.data as typeof shape.data & { stack?: string };
+    // An unknown path is not echoed back (it may be 6,000 characters); the message names it, cut.
+    if (!unknown) Object.assign(data, { path: _path });
     const extra: AgentMintErrorData = {
       agentmintCode: info.code,
       ...(info.issues && { issues: info.issues }),

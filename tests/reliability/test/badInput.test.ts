@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_ID_LENGTH } from '@agentmint/core';
 import { SqliteDb } from '@agentmint/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -474,7 +475,7 @@ describe('hostile bodies', () => {
       { message: { toString: 'hi' } },
       { message: 'hi', stream: 'maybe' },
       { message: 'hi', session_id: 7 },
-      { message: 'hi', session_id: 'x'.repeat(201) },
+      { message: 'hi', session_id: 'x'.repeat(MAX_ID_LENGTH + 1) },
       { message: 'hi', user_id: { $ne: null } },
       { message: 'hi', user_id: ['a', 'b'] },
     ];
@@ -497,7 +498,7 @@ describe('hostile bodies', () => {
       { message: 42 },
       { message: '' },
       { message: 'hi', sessionId: 7 },
-      { message: 'hi', userId: 'x'.repeat(201) },
+      { message: 'hi', userId: 'x'.repeat(MAX_ID_LENGTH + 1) },
       { message: 'hi', sessionId: '' },
     ];
     for (const input of trpcInputs) {

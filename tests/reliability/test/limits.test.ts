@@ -1,8 +1,16 @@
-import { InMemoryDb } from '@agentmint/core';
+import { InMemoryDb, MAX_ID_LENGTH } from '@agentmint/core';
 import { ScriptedModel } from '@agentmint/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeAgents } from '../support/agents.ts';
-import { eventually, form, jsonBody, readSSE, restFailure, trpcCall } from '../support/http.ts';
+import {
+  eventually,
+  form,
+  jsonBody,
+  readSSE,
+  restFailure,
+  type TrpcErrorShape,
+  trpcCall,
+} from '../support/http.ts';
 import { closeServers, recordingLogger, startOS } from '../support/servers.ts';
 
 // The server's bounds: body size, factory time, model steps, concurrent runs per user. Each one
@@ -160,5 +168,101 @@ describe('limits', () => {
     for (const response of await Promise.all(running)) expect(response.status).toBe(200);
     expect((await start('u1')).status).toBe(200);
     expect((await db.listRuns({})).filter((r) => r.userId === 'u1')).toHaveLength(3);
+  });
+
+  it('tRPC batch size: 413 BATCH_TOO_LARGE over maxBatchSize (default 10), before any factory runs', async () => {
+    const probe = probeAgents({ db: new InMemoryDb() });
+    const { url } = await startOS({ agents: probe.agents, logger: recordingLogger() });
+    const batch = (size: number) => {
+      const paths = Array.from({ length: size }, () => 'agents.raw-agent.run').join(',');
+      const body = Object.fromEntries(
+        Array.from({ length: size }, (_, i) => [i, { json: { message: `m${i}` } }]),
+      );
+      return fetch(`${url}/trpc/${paths}?batch=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    };
+    // Regression (issue #11): one batch request of 300 calls created 300 runs.
+    for (const size of [11, 300]) {
+      const refused = await batch(size);
+      expect(refused.status, `batch of ${size}`).toBe(413);
+      const error = (await jsonBody<{ error: { json: TrpcErrorShape } }>(refused)).error.json;
+      expect(error.data.agentmintCode).toBe('BATCH_TOO_LARGE');
+      expect(error.message).toContain(`at most 10 calls; this one has ${size}`);
+    }
+    expect(probe.calls()).toBe(0);
+    const atLimit = await batch(10);
+    expect(atLimit.status).toBe(200);
+    expect(await jsonBody<unknown[]>(atLimit)).toHaveLength(10);
+    expect(probe.calls()).toBe(10);
+    // Queries batch too (GET); the bound is configurable.
+    const { url: small } = await startOS({
+      agents: probe.agents,
+      logger: recordingLogger(),
+      maxBatchSize: 2,
+    });
+    const query = await fetch(`${small}/trpc/agents.list,agents.list,agents.list?batch=1`);
+    expect(query.status).toBe(413);
+    expect((await fetch(`${small}/trpc/agents.list,agents.list?batch=1`)).status).toBe(200);
+  });
+
+  it('an unknown tRPC procedure is 404 PROCEDURE_NOT_FOUND; an unknown agent stays AGENT_NOT_FOUND', async () => {
+    const probe = probeAgents({ db: new InMemoryDb() });
+    const { url } = await startOS({ agents: probe.agents, logger: recordingLogger() });
+    for (const path of ['nope', 'agents.nope', 'runs.explode', 'agents.raw-agent.explode']) {
+      const result = await trpcCall({ url, path, type: 'query' });
+      expect(result.status, path).toBe(404);
+      expect(result.error?.data.agentmintCode, path).toBe('PROCEDURE_NOT_FOUND');
+    }
+    const unknownAgent = await trpcCall({
+      url,
+      path: 'agents.no-such-agent.run',
+      type: 'mutation',
+      input: { message: 'hi' },
+    });
+    expect(unknownAgent.status).toBe(404);
+    expect(unknownAgent.error?.data.agentmintCode).toBe('AGENT_NOT_FOUND');
+    // A 6,000-character path is not echoed back whole.
+    const long = await trpcCall({ url, path: `x${'y'.repeat(6_000)}`, type: 'query' });
+    expect(long.status).toBe(404);
+    expect(long.text.length).toBeLessThan(1_000);
+  });
+
+  it('ids echoed in error messages are cut to 64 characters', async () => {
+    const probe = probeAgents({ db: new InMemoryDb() });
+    const { url } = await startOS({ agents: probe.agents, logger: recordingLogger() });
+    const id = 'i'.repeat(250);
+    for (const path of [`/sessions/${id}`, `/agents/raw-agent/runs/${id}`, `/agents/${id}`]) {
+      const failure = await restFailure(await fetch(`${url}${path}`));
+      expect(failure.status, path).toBe(404);
+      expect(failure.detail, path).toContain(`${'i'.repeat(64)}…`);
+      expect(failure.detail, path).not.toContain('i'.repeat(65));
+    }
+    const viaTrpc = await trpcCall({ url, path: 'runs.get', type: 'query', input: { runId: id } });
+    expect(viaTrpc.error?.data.agentmintCode).toBe('RUN_NOT_FOUND');
+    expect(viaTrpc.error?.message).not.toContain('i'.repeat(65));
+  });
+
+  it('ids up to 255 characters (core MAX_ID_LENGTH) are accepted alike by REST and tRPC; 256 are not', async () => {
+    const probe = probeAgents({ db: new InMemoryDb() });
+    const { url } = await startOS({ agents: probe.agents, logger: recordingLogger() });
+    for (const length of [MAX_ID_LENGTH, MAX_ID_LENGTH + 1]) {
+      const sessionId = 's'.repeat(length);
+      const rest = await fetch(`${url}/agents/raw-agent/runs`, {
+        method: 'POST',
+        body: form({ message: 'hi', stream: 'false', session_id: sessionId }),
+      });
+      const trpc = await trpcCall({
+        url,
+        path: 'agents.raw-agent.run',
+        type: 'mutation',
+        input: { message: 'hi', sessionId: `t${sessionId.slice(1)}` },
+      });
+      const expected = length <= MAX_ID_LENGTH ? 200 : 400;
+      expect(rest.status, `REST, ${length}`).toBe(expected);
+      expect(trpc.status, `tRPC, ${length}`).toBe(expected);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { AgentMintError } from '@agentmint/core';
+import { AgentMintError, MAX_ID_LENGTH } from '@agentmint/core';
 import type { Context } from 'hono';
 import { readTextMultipart } from './formFields.ts';
 
@@ -75,10 +75,10 @@ async function readForm(c: Context, type: string): Promise<Record<string, unknow
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > 200) {
+  if (typeof value !== 'string' || value.length > MAX_ID_LENGTH) {
     throw new AgentMintError(
       'BAD_REQUEST',
-      `\`${field}\` must be a string of at most 200 characters`,
+      `\`${field}\` must be a string of at most ${MAX_ID_LENGTH} characters`,
     );
   }
   return value;

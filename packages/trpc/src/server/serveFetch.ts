@@ -12,7 +12,18 @@ export interface ServeOptions {
    * page) on the same server; start-up and `close()` stay AgentOS's.
    */
   fetch?: (request: Request) => Response | Promise<Response>;
+  /**
+   * Deadline for receiving a whole request, headers and body, in ms; a client still sending then
+   * gets 408 and its connection is closed, so a trickled body or a Content-Length larger than the
+   * body cannot hold a connection. The response (an SSE stream) is not limited. Default 30 000.
+   */
+  requestTimeoutMs?: number;
+  /** Deadline for receiving the request headers, in ms; at most `requestTimeoutMs`. Default: that. */
+  headersTimeoutMs?: number;
 }
+
+/** Node's own default is 300 s: long enough for a few slow clients to hold every connection. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ServerHandle {
   readonly url: string;
@@ -41,14 +52,27 @@ export async function serveFetch(
   nodeRoute?: NodeRoute,
 ): Promise<ServerHandle> {
   const hostname = options.hostname ?? '127.0.0.1';
+  const requestTimeout = positiveMs(
+    options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    'requestTimeoutMs',
+  );
+  const headersTimeout = positiveMs(options.headersTimeoutMs ?? requestTimeout, 'headersTimeoutMs');
   const viaFetch = getRequestListener(fetch, { hostname });
-  const server = createServer((req, res) => {
-    if (nodeRoute && req.url?.startsWith(nodeRoute.prefix)) {
-      void nodeRoute.handle(req, res);
-      return;
-    }
-    void viaFetch(req, res);
-  });
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(headersTimeout, requestTimeout),
+      // How often Node sweeps for expired requests (its default, 30 s, would double the deadline).
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    },
+    (req, res) => {
+      if (nodeRoute && req.url?.startsWith(nodeRoute.prefix)) {
+        void nodeRoute.handle(req, res);
+        return;
+      }
+      void viaFetch(req, res);
+    },
+  );
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -71,4 +95,11 @@ export async function serveFetch(
     return closing;
   };
   return { url: `http://${host}:${port}`, port, close, [Symbol.asyncDispose]: () => close() };
+}
+
+function positiveMs(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a positive integer (milliseconds), got ${String(value)}`);
+  }
+  return value;
 }
