@@ -19,7 +19,7 @@ const INVALID_LEVEL = 16;
 /** The body encoding a target sends: its baseline is the bare server's route for the same one. */
 type Encoding = 'json' | 'multipart';
 
-interface Target {
+export interface Target {
   readonly label: string;
   readonly server: ChildServer;
   readonly request: LoadRequest;
@@ -30,12 +30,12 @@ interface Target {
   readonly content?: (body: unknown) => unknown;
 }
 
-interface Timing {
+export interface Timing {
   readonly warmupS: number;
   readonly durationS: number;
 }
 
-function timing(smoke: boolean): Timing {
+export function timing(smoke: boolean): Timing {
   if (smoke) return { warmupS: 0, durationS: 0.5 };
   const durationS = Number(process.env.BENCH_DURATION_S ?? 3);
   return { warmupS: Math.min(1, durationS / 2), durationS };
@@ -228,7 +228,7 @@ async function probe(targets: Targets, checks: Checks, rows: BenchRow[]): Promis
   rows.push({ suite: SUITE, name: 'response bodies', value: 0, unit: '', note: sizes.join('; ') });
 }
 
-interface Measured {
+export interface Measured {
   readonly result: LoadResult;
   /** Server CPU time (user + system) over the measured run ÷ responses. */
   readonly cpuPerRequestUs: number;
@@ -236,7 +236,11 @@ interface Measured {
   readonly heapUsed: number;
 }
 
-async function measure(target: Target, connections: number, time: Timing): Promise<Measured> {
+export async function measure(
+  target: Target,
+  connections: number,
+  time: Timing,
+): Promise<Measured> {
   let cpuBefore = 0;
   const result = await runLoad(
     target.server.url,

@@ -4,6 +4,7 @@ import { openStreamsSuite } from './openStreams.ts';
 import { persistenceSuite } from './persistence.ts';
 import { streamingSuite } from './streaming.ts';
 import type { BenchSuite } from './suite.ts';
+import { tracingOverheadSuite } from './tracingOverhead.ts';
 import { typecheckCostSuite } from './typecheckCost.ts';
 
 /** Every suite `pnpm bench` runs, in order; `pnpm bench <name>` runs one. */
@@ -13,5 +14,6 @@ export const suites: BenchSuite[] = [
   streamingSuite,
   openStreamsSuite,
   persistenceSuite,
+  tracingOverheadSuite,
   typecheckCostSuite,
 ];

@@ -5,6 +5,7 @@ import { InMemoryDb, type Store } from '@agentmint/core';
 import { PostgresDb, SqliteDb } from '@agentmint/db';
 import { benchModelMode, createBenchModel } from './benchModel.ts';
 import { createBenchOS } from './benchOS.ts';
+import { benchTracing, benchTracingMode } from './benchTracing.ts';
 import { serveChild } from './serveChild.ts';
 
 /**
@@ -57,7 +58,7 @@ function createStore(kind: DbKind): BenchStore {
 await serveChild(async () => {
   const model = createBenchModel(benchModelMode());
   const store = createStore(dbKind());
-  const os = createBenchOS(store.db, model);
+  const os = createBenchOS(store.db, model, benchTracing(benchTracingMode()));
   const handle = await os.serve({ port: 0, hostname: '127.0.0.1' });
   return {
     url: handle.url,
