@@ -65,7 +65,7 @@ describe('CORS (AgentOSOptions.cors)', () => {
     const list = await fetch(`${url}/trpc/agents.list`, { headers: { origin: APP } });
     expect(list.status).toBe(200);
     expect(list.headers.get('access-control-allow-origin')).toBe(APP);
-    expect(list.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(list.headers.get('access-control-expose-headers')).toBe('Retry-After,Mcp-Session-Id');
 
     const run = await fetch(`${url}/trpc/agents.tenant-agent.run`, {
       method: 'POST',

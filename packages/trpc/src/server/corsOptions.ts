@@ -3,7 +3,8 @@ import { cors } from 'hono/cors';
 
 /**
  * Cross-origin access for browser apps served from another origin (off by default). Covers
- * `/trpc` (queries, mutations, SSE streams) and the REST routes, preflights included.
+ * `/trpc` (queries, mutations, SSE streams), the REST routes and the AG-UI and MCP interfaces,
+ * preflights included.
  */
 export interface CorsOptions {
   /** Allowed origins (`https://app.example.com`), `'*'` for any, or a predicate on the origin. */
@@ -29,8 +30,8 @@ export function corsMiddleware(options: CorsOptions): MiddlewareHandler {
     origin: (origin) => (origin !== '' && allows(origin) ? origin : null),
     credentials: options.credentials ?? false,
     maxAge: options.maxAge ?? 600,
-    // Clients read Retry-After on 429 TOO_MANY_RUNS.
-    exposeHeaders: ['Retry-After'],
+    // Clients read Retry-After on 429 TOO_MANY_RUNS; MCP clients keep Mcp-Session-Id (/mcp).
+    exposeHeaders: ['Retry-After', 'Mcp-Session-Id'],
     // allowHeaders left empty: Hono echoes the preflight's Access-Control-Request-Headers, so the
     // client's own headers (authorization, content-type, trpc-accept, last-event-id, a host's) pass.
   });

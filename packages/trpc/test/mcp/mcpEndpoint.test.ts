@@ -206,6 +206,38 @@ describe('MCP endpoint with the MCP SDK Client over StreamableHTTPClientTranspor
     expect((await admin.client.listTools()).tools).toHaveLength(4);
   });
 
+  it('works from a browser on an allowed origin: CORS exposes Mcp-Session-Id', async () => {
+    const os = new AgentOS({
+      agents: seedAgents().agents,
+      interfaces: [mcp()],
+      cors: { origins: ['http://app.example.test'] },
+    });
+    const server = await os.serve({ port: 0 });
+    cleanups.push(() => server.close({ graceMs: 100 }));
+    const response = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: {
+        origin: 'http://app.example.test',
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'browser', version: '1.0.0' },
+        },
+      }),
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://app.example.test');
+    expect(response.headers.get('access-control-expose-headers')).toMatch(/Mcp-Session-Id/i);
+    expect(response.headers.get('mcp-session-id')).toEqual(expect.any(String));
+    await response.body?.cancel();
+  });
+
   it("isolates users: another user's token cannot read or continue the first user's session", async () => {
     const model = new ScriptedModel();
     const { url } = await start({ auth: true, model });
