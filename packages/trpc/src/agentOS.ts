@@ -27,7 +27,7 @@ import {
   type ObservabilityOptions,
 } from './observability/agentOSObservability.ts';
 import { AgentOperations } from './operations/agentOperations.ts';
-import { createRequestAccess, type RequestAccess } from './requestAccess.ts';
+import { type AnonymousUserIds, createRequestAccess, type RequestAccess } from './requestAccess.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
 import { maxBatchSizeOption, refuseLargeBatch } from './server/batchLimit.ts';
 import { type CorsOptions, corsMiddleware } from './server/corsOptions.ts';
@@ -52,6 +52,11 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
   /** Store for plain agents with no db of their own. Default: in memory. */
   db?: Store;
   logger?: Logger;
+  /**
+   * Without `auth`: `'trust'` (default, as Agno) makes a client-sent `user_id` the run's user;
+   * `'ignore'` drops it, so runs are anonymous. Either way, user isolation needs `auth`.
+   */
+  anonymousUserIds?: AnonymousUserIds;
   /** Largest request body accepted (bytes). Default 1 MiB. */
   maxBodyBytes?: number;
   /**
@@ -158,7 +163,11 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       this.#authenticate = async () => ANONYMOUS;
       this.#policy = undefined;
     }
-    this.#anonymousAccess = options.auth ? undefined : createRequestAccess(ANONYMOUS, undefined);
+    this.#anonymousAccess = options.auth
+      ? undefined
+      : createRequestAccess(ANONYMOUS, undefined, {
+          clientUserIds: anonymousUserIdsOption(options.anonymousUserIds),
+        });
     const base = createBaseProcedure((headers) => this.authenticate(headers));
     this.operations = new AgentOperations({ runtime: this.runtime, infos: this.agents });
     this.router = createAgentOSRouter<TAgents>({
@@ -270,4 +279,9 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     await Promise.all(this.#interfaces.map((extra) => extra.close?.()));
     await this.runtime.close(options);
   }
+}
+
+function anonymousUserIdsOption(value: AnonymousUserIds | undefined): AnonymousUserIds {
+  if (value === undefined || value === 'trust' || value === 'ignore') return value ?? 'trust';
+  throw new TypeError(`anonymousUserIds must be 'trust' or 'ignore', got ${String(value)}`);
 }

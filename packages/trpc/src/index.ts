@@ -16,7 +16,7 @@ export type {
   StartRunInput,
   WatchRunInput,
 } from './operations/operationRequests.ts';
-export type { RequestAccess } from './requestAccess.ts';
+export type { AnonymousUserIds, RequestAccess } from './requestAccess.ts';
 export type { RunInput, StreamInput } from './runInput.ts';
 export type { AgentOutputOf, AgentRunOutput } from './runOutputType.ts';
 export { DEFAULT_MAX_BATCH_SIZE } from './server/batchLimit.ts';

@@ -28,11 +28,19 @@ export interface RequestAccess {
   canReadAgent(agentId: string): boolean;
 }
 
+/**
+ * Without auth, what a client-sent `user_id` / `userId` means: `'trust'` (Agno's behaviour) makes
+ * it the run's user; `'ignore'` drops it, so every run is anonymous. Isolation needs auth either way.
+ */
+export type AnonymousUserIds = 'trust' | 'ignore';
+
 /** Access for one request: everything allowed without a policy, else the policy's verdicts. */
 export function createRequestAccess(
   identity: Identity,
   policy: AccessPolicy | undefined,
+  options: { readonly clientUserIds?: AnonymousUserIds } = {},
 ): RequestAccess {
+  const trustClientUserIds = options.clientUserIds !== 'ignore';
   const { trusted } = identity;
   const subject = identity.userId;
   const scope: OwnerScope = policy ? ownerScopeFor(identity, policy) : undefined;
@@ -49,7 +57,8 @@ export function createRequestAccess(
     scope,
     callerFor(clientUserId) {
       // A verified subject wins; with isolation on, an unverified user id is never trusted.
-      const userId = subject ?? (isolated ? undefined : clientUserId);
+      // `anonymousUserIds: 'ignore'` (auth off): a client-sent user id is dropped, runs are anonymous.
+      const userId = subject ?? (isolated || !trustClientUserIds ? undefined : clientUserId);
       return { userId, trusted, scope };
     },
     require(needed) {
