@@ -56,6 +56,14 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
       factoryInput: fields.factoryInput,
       streamModel: fields.stream,
     });
+    if (fields.background) {
+      // Agno's background run: nothing but an explicit cancel stops it.
+      if (!fields.stream) {
+        const { runId, sessionId } = run.ids;
+        return c.json({ run_id: runId, session_id: sessionId, status: 'RUNNING' }, 202);
+      }
+      return writeSSE(c, run.subscribe(0), deps.logger, () => {});
+    }
     if (!fields.stream) return c.json(restRun(await run.outcome(c.req.raw.signal)));
     return streamRun(c, run, deps.logger);
   });
@@ -89,6 +97,22 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
     const events = await ops.watchRun(c.get('agentmint'), {
       ...runRef(c),
       afterSeq: Number.isSafeInteger(after) && after > 0 ? after : 0,
+      signal: c.req.raw.signal,
+    });
+    return writeSSE(c, events, deps.logger, () => {});
+  });
+
+  // Agno's resume: the events after `last_event_index` (0-based, as every SSE payload's
+  // `event_index`), then live; never starts anything.
+  app.post('/agents/:agentId/runs/:runId/resume', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { last_event_index?: unknown } | null;
+    const index = body?.last_event_index ?? -1;
+    if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < -1) {
+      throw new AgentMintError('BAD_REQUEST', '`last_event_index` must be an integer from 0');
+    }
+    const events = await ops.watchRun(c.get('agentmint'), {
+      ...runRef(c),
+      afterSeq: index + 1,
       signal: c.req.raw.signal,
     });
     return writeSSE(c, events, deps.logger, () => {});
@@ -182,7 +206,9 @@ function writeSSE(
  * escapes CR and LF inside strings, and event names are fixed identifiers.
  */
 function sseFrame(event: RunEvent): string {
-  return `event: ${event.event}\ndata: ${JSON.stringify(restEvent(event))}\nid: ${event.seq}\n\n`;
+  // event_index: Agno's 0-based position, which `/resume` takes back as `last_event_index`.
+  const data = { ...restEvent(event), event_index: event.seq - 1 };
+  return `event: ${event.event}\ndata: ${JSON.stringify(data)}\nid: ${event.seq}\n\n`;
 }
 
 export function restError(c: Context, error: unknown, logger: Logger): Response {

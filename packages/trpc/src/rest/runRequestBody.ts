@@ -6,6 +6,8 @@ import { readTextMultipart } from './formFields.ts';
 export interface RunRequestFields {
   readonly message: string;
   readonly stream: boolean;
+  /** Agno's `background`: the run outlives the request (202 without stream; SSE that survives the client). */
+  readonly background: boolean;
   readonly sessionId: string | undefined;
   readonly userId: string | undefined;
   /** A JSON string (forms) or any JSON value (JSON bodies); validated later by the factory schema. */
@@ -50,7 +52,8 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
   }
   return {
     message,
-    stream: readBoolean(body.stream, true),
+    stream: readBoolean(body.stream, true, 'stream'),
+    background: readBoolean(body.background, false, 'background'),
     sessionId: optionalString(body.session_id, 'session_id'),
     userId: optionalString(body.user_id, 'user_id'),
     factoryInput: body.factory_input,
@@ -84,7 +87,7 @@ function optionalString(value: unknown, field: string): string | undefined {
   return value;
 }
 
-function readBoolean(value: unknown, fallback: boolean): boolean {
+function readBoolean(value: unknown, fallback: boolean, field: string): boolean {
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'string') {
@@ -92,5 +95,5 @@ function readBoolean(value: unknown, fallback: boolean): boolean {
     if (lowered === 'true' || lowered === '1') return true;
     if (lowered === 'false' || lowered === '0') return false;
   }
-  throw new AgentMintError('BAD_REQUEST', '`stream` must be true or false');
+  throw new AgentMintError('BAD_REQUEST', `\`${field}\` must be true or false`);
 }
