@@ -1,3 +1,4 @@
+import type { Attachment } from './attachment.ts';
 import type { TrustedContext } from './requestContext.ts';
 import type { OwnerScope } from './store.ts';
 
@@ -14,6 +15,8 @@ export interface Caller {
 export interface StartRunRequest {
   readonly agentId: string;
   readonly message: string;
+  /** Images and files sent with the message; checked against the attachment limits. */
+  readonly attachments?: readonly Attachment[] | undefined;
   readonly caller: Caller;
   readonly sessionId?: string | undefined;
   readonly factoryInput?: unknown;

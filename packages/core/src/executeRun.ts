@@ -1,5 +1,6 @@
 import { ActiveRun, RunCancelledSignal } from './activeRun.ts';
 import type { Agent } from './agent.ts';
+import type { Attachment } from './attachment.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { EventWriter } from './eventWriter.ts';
@@ -9,7 +10,7 @@ import type { Message } from './message.ts';
 import type { RequestContext } from './requestContext.ts';
 import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
 import { type FinishOutcome, RunFinisher, type UnfinishedRun } from './runFinisher.ts';
-import { runAgentLoop } from './runLoop.ts';
+import { runAgentLoop, userMessageOf } from './runLoop.ts';
 import type { RunMetrics } from './runMetrics.ts';
 import { type RunOutput, toRunOutput } from './runOutput.ts';
 import type { OwnerScope, RunErrorInfo, RunResult, Store } from './store.ts';
@@ -21,6 +22,7 @@ export interface ExecuteRunOptions {
   readonly controller: AbortController;
   readonly store: Store;
   readonly message: string;
+  readonly attachments?: readonly Attachment[] | undefined;
   readonly streamModel: boolean;
   /** Load earlier runs of the session as history (false for a session minted for this run). */
   readonly loadHistory: boolean;
@@ -101,7 +103,7 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
   run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
   let result: RunResult;
   let terminal: RunEvent;
-  let messages: readonly Message[] = [{ role: 'user', content: options.message }];
+  let messages: readonly Message[] = [userMessageOf(options.message, options.attachments)];
   try {
     const history = options.loadHistory && agent.historyRuns > 0 ? await loadHistory(options) : [];
     const loop = await runAgentLoop({
@@ -109,6 +111,7 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
       ctx,
       history,
       message: options.message,
+      attachments: options.attachments,
       streamModel: options.streamModel,
       emit: (draft) => run.emit(draft),
     });

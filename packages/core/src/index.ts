@@ -11,6 +11,14 @@ export {
 export { assertValidAgentId } from './agentId.ts';
 export { AgentRegistry } from './agentRegistry.ts';
 export { AgentRuntime, type AgentRuntimeOptions } from './agentRuntime.ts';
+export {
+  type Attachment,
+  type AttachmentLimits,
+  type AttachmentSource,
+  assertAttachments,
+  attachmentUrl,
+  DEFAULT_ATTACHMENT_LIMITS,
+} from './attachment.ts';
 export type { Caller, ContinueRunRequest, StartRunRequest } from './caller.ts';
 export { deepFreeze } from './deepFreeze.ts';
 export * from './errors/index.ts';

@@ -1,3 +1,5 @@
+import type { Attachment } from './attachment.ts';
+
 /** A tool invocation requested by the model. `arguments` is the raw JSON text the model produced. */
 export interface ToolCall {
   readonly id: string;
@@ -13,6 +15,8 @@ export interface SystemMessage {
 export interface UserMessage {
   readonly role: 'user';
   readonly content: string;
+  /** Images and files sent with the message; absent when there are none. */
+  readonly attachments?: readonly Attachment[];
 }
 
 export interface AssistantMessage {

@@ -1,5 +1,6 @@
 import { type ActiveRun, RunCancelledSignal } from './activeRun.ts';
 import type { AgentRegistry } from './agentRegistry.ts';
+import { assertAttachments } from './attachment.ts';
 import type { Caller, ContinueRunRequest, StartRunRequest } from './caller.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
@@ -218,6 +219,7 @@ export class RunLifecycle {
       throw new AgentMintError('BAD_REQUEST', '`message` must be a non-empty string');
     }
     assertStorableText(request.message, 'message');
+    if (request.attachments) assertAttachments(request.attachments);
     assertStorableId(request.sessionId, 'sessionId');
     assertStorableId(request.caller.userId, 'userId');
     const userKey = request.caller.userId ?? '';
@@ -281,6 +283,7 @@ export class RunLifecycle {
       controller,
       store: runStore,
       message: request.message,
+      attachments: request.attachments,
       streamModel: request.streamModel ?? true,
       loadHistory: sessionId !== undefined,
       historyScope: caller.scope,

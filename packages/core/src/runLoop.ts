@@ -1,4 +1,5 @@
 import type { Agent } from './agent.ts';
+import type { Attachment } from './attachment.ts';
 import type { DistributiveOmit } from './distributiveOmit.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
 import type { AssistantMessage, Message, ToolCall, ToolMessage } from './message.ts';
@@ -19,6 +20,8 @@ export interface RunLoopOptions {
   readonly ctx: RequestContext;
   readonly history: readonly Message[];
   readonly message: string;
+  /** Images and files sent with the message, already checked against the limits. */
+  readonly attachments?: readonly Attachment[] | undefined;
   /** Stream model deltas (true) or ask for the whole answer at once. */
   readonly streamModel: boolean;
   readonly emit: (event: RunEventDraft) => void;
@@ -44,7 +47,7 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
   const started = performance.now();
   let timeToFirstTokenMs: number | null = null;
   const system = agent.systemPrompt();
-  const userMessage: Message = { role: 'user', content: options.message };
+  const userMessage = userMessageOf(options.message, options.attachments);
   const added: Message[] = [userMessage];
   const conversation: Message[] = [
     ...(system === undefined ? [] : [{ role: 'system', content: system } as const]),
@@ -197,6 +200,16 @@ function parseArguments(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** The run's user message; `attachments` only when there are some, so plain messages stay plain. */
+export function userMessageOf(
+  content: string,
+  attachments: readonly Attachment[] | undefined,
+): Message {
+  return attachments && attachments.length > 0
+    ? { role: 'user', content, attachments }
+    : { role: 'user', content };
 }
 
 /** Resolves after pending I/O (socket writes) has had its turn. */

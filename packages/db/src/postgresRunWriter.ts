@@ -235,16 +235,16 @@ export class PostgresRunWriter implements RunWriter {
         returning run_id, seq
       ), upserted as (
         insert into ${this.#messages} (run_id, seq, session_id, role, content, tool_calls,
-          tool_call_id, tool_name, is_error)
+          tool_call_id, tool_name, is_error, attachments)
         select run.id, m.seq, run.session_id, m.role, m.content, m.tool_calls, m.tool_call_id,
-          m.tool_name, m.is_error
+          m.tool_name, m.is_error, m.attachments
         from run cross join jsonb_to_recordset(${pgJson(result.messages.map(toRecord))}::jsonb)
           as m(seq int, role text, content text, tool_calls jsonb, tool_call_id text,
-            tool_name text, is_error boolean)
+            tool_name text, is_error boolean, attachments jsonb)
         on conflict (run_id, seq) do update set session_id = excluded.session_id,
           role = excluded.role, content = excluded.content, tool_calls = excluded.tool_calls,
           tool_call_id = excluded.tool_call_id, tool_name = excluded.tool_name,
-          is_error = excluded.is_error
+          is_error = excluded.is_error, attachments = excluded.attachments
       ), trimmed as (
         delete from ${this.#messages}
         where run_id = (select id from run) and seq > ${result.messages.length}
@@ -374,16 +374,16 @@ export class PostgresRunWriter implements RunWriter {
       )`,
       sql`upserted as (
         insert into ${this.#messages} (run_id, seq, session_id, role, content, tool_calls,
-          tool_call_id, tool_name, is_error)
+          tool_call_id, tool_name, is_error, attachments)
         select fd.id, m.seq, fd.session_id, m.role, m.content, m.tool_calls, m.tool_call_id,
-          m.tool_name, m.is_error
+          m.tool_name, m.is_error, m.attachments
         from finished as fd cross join lateral jsonb_to_recordset(fd.messages)
           as m(seq int, role text, content text, tool_calls jsonb, tool_call_id text,
-            tool_name text, is_error boolean)
+            tool_name text, is_error boolean, attachments jsonb)
         on conflict (run_id, seq) do update set session_id = excluded.session_id,
           role = excluded.role, content = excluded.content, tool_calls = excluded.tool_calls,
           tool_call_id = excluded.tool_call_id, tool_name = excluded.tool_name,
-          is_error = excluded.is_error
+          is_error = excluded.is_error, attachments = excluded.attachments
       )`,
       sql`trimmed as (
         delete from ${this.#messages} as old using finished as fd
@@ -425,5 +425,6 @@ function toRecord(message: Message, index: number) {
     tool_call_id: message.role === 'tool' ? message.toolCallId : null,
     tool_name: message.role === 'tool' ? message.toolName : null,
     is_error: message.role === 'tool' ? (message.isError ?? null) : null,
+    attachments: message.role === 'user' ? (message.attachments ?? null) : null,
   };
 }

@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   Message,
   RunErrorInfo,
   RunEvent,
@@ -75,8 +76,12 @@ export function toMessage(row: MessagesTable, codec: ValueCodec): Message {
       };
     case 'system':
       return { role: 'system', content: row.content ?? '' };
-    default:
-      return { role: 'user', content: row.content ?? '' };
+    default: {
+      const attachments = codec.readJson<readonly Attachment[] | null>(row.attachments);
+      return attachments === null || attachments === undefined
+        ? { role: 'user', content: row.content ?? '' }
+        : { role: 'user', content: row.content ?? '', attachments };
+    }
   }
 }
 
@@ -95,7 +100,11 @@ export function toMessageRow(
     tool_call_id: null,
     tool_name: null,
     is_error: null,
+    attachments: null,
   };
+  if (message.role === 'user' && message.attachments !== undefined) {
+    row.attachments = writeJson(message.attachments);
+  }
   if (message.role === 'assistant' && message.toolCalls !== undefined) {
     row.tool_calls = writeJson(message.toolCalls);
   }

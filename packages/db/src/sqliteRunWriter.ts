@@ -95,7 +95,7 @@ function prepareWrites(db: NativeSqlite): Writes {
   const deleteMessages = db.prepare('delete from agentmint_messages where run_id = ?');
   const insertMessage = db.prepare(
     `insert into agentmint_messages (run_id, seq, session_id, role, content, tool_calls,
-       tool_call_id, tool_name, is_error) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       tool_call_id, tool_name, is_error, attachments) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const touchSession = db.prepare('update agentmint_sessions set updated_at = ? where id = ?');
 
@@ -165,6 +165,7 @@ function prepareWrites(db: NativeSqlite): Writes {
         row.tool_call_id,
         row.tool_name,
         row.is_error,
+        row.attachments,
       );
     }
     touchSession.run(at, run.session_id);

@@ -53,6 +53,7 @@ export interface MessagesTable {
   tool_call_id: string | null;
   tool_name: string | null;
   is_error: boolean | number | null;
+  attachments: StoredJson;
 }
 
 /**

@@ -954,5 +954,18 @@ function allMessageShapes(): Message[] {
     { role: 'tool', toolCallId: 'call_3', toolName: 'fine', content: 'ok', isError: false },
     { role: 'assistant', content: 'Rain in Paris.', toolCalls: [] },
     { role: 'assistant', content: 'Bring an umbrella.' },
+    {
+      role: 'user',
+      content: 'And on this map?',
+      attachments: [
+        { kind: 'image', mediaType: 'image/png', data: 'iVBORw0KGgo=' },
+        {
+          kind: 'file',
+          mediaType: 'application/pdf',
+          url: 'https://example.com/a.pdf',
+          filename: 'a.pdf',
+        },
+      ],
+    },
   ];
 }

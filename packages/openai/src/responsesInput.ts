@@ -1,4 +1,4 @@
-import type { Message, ToolSpec } from '@agentmint/core';
+import { type Attachment, attachmentUrl, type Message, type ToolSpec } from '@agentmint/core';
 import type OpenAI from 'openai';
 
 type ResponseInputItem = OpenAI.Responses.ResponseInputItem;
@@ -9,8 +9,14 @@ export function toResponsesInput(messages: readonly Message[]): ResponseInputIte
   for (const message of messages) {
     switch (message.role) {
       case 'system':
-      case 'user':
         input.push({ role: message.role, content: message.content });
+        break;
+      case 'user':
+        input.push(
+          message.attachments
+            ? { role: 'user', content: toResponsesContent(message.content, message.attachments) }
+            : { role: 'user', content: message.content },
+        );
         break;
       case 'assistant':
         if (message.content) input.push({ role: 'assistant', content: message.content });
@@ -45,4 +51,21 @@ export function toResponsesTools(tools: readonly ToolSpec[]): OpenAI.Responses.F
     parameters: { ...tool.parameters },
     strict: false,
   }));
+}
+
+/** A user message with images and files as Responses content parts: input_text, input_image, input_file. */
+function toResponsesContent(
+  text: string,
+  attachments: readonly Attachment[],
+): OpenAI.Responses.ResponseInputMessageContentList {
+  return [
+    { type: 'input_text', text },
+    ...attachments.map((a): OpenAI.Responses.ResponseInputContent => {
+      if (a.kind === 'image')
+        return { type: 'input_image', image_url: attachmentUrl(a), detail: 'auto' };
+      return a.url !== undefined
+        ? { type: 'input_file', file_url: a.url }
+        : { type: 'input_file', file_data: attachmentUrl(a), filename: a.filename ?? 'file' };
+    }),
+  ];
 }

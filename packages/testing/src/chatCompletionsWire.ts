@@ -2,6 +2,7 @@ import type { Message, ToolCall, ToolSpec } from '@agentmint/core';
 import { splitText } from './splitText.ts';
 import type { TurnPlan } from './turnPlan.ts';
 import { type SseFrame, type WireApi, WireRequestError } from './wireApi.ts';
+import { contentAttachments } from './wireAttachments.ts';
 import { contentText, isRecord, optionalString, requireArray, requireString } from './wireJson.ts';
 import { parseJsonSchemaFormat } from './wireResponseFormat.ts';
 
@@ -108,8 +109,12 @@ function toMessage(value: unknown, toolNames: Map<string, string>, field: string
     case 'system':
     case 'developer':
       return { role: 'system', content };
-    case 'user':
-      return { role: 'user', content };
+    case 'user': {
+      const attachments = contentAttachments(value.content, `${field}.content`);
+      return attachments.length > 0
+        ? { role: 'user', content, attachments }
+        : { role: 'user', content };
+    }
     case 'assistant': {
       const calls =
         value.tool_calls === undefined || value.tool_calls === null ? [] : value.tool_calls;

@@ -2,6 +2,7 @@ import type { AssistantMessage, Message, ToolCall, ToolSpec } from '@agentmint/c
 import { splitText } from './splitText.ts';
 import type { TurnPlan } from './turnPlan.ts';
 import { type SseFrame, type WireApi, type WireRequest, WireRequestError } from './wireApi.ts';
+import { contentAttachments } from './wireAttachments.ts';
 import { contentText, isRecord, optionalString, requireArray, requireString } from './wireJson.ts';
 import { parseJsonSchemaFormat } from './wireResponseFormat.ts';
 
@@ -151,9 +152,13 @@ function addInputItem(
     case 'developer':
       messages.push({ role: 'system', content });
       return;
-    case 'user':
-      messages.push({ role: 'user', content });
+    case 'user': {
+      const attachments = contentAttachments(item.content, `${field}.content`);
+      messages.push(
+        attachments.length > 0 ? { role: 'user', content, attachments } : { role: 'user', content },
+      );
       return;
+    }
     case 'assistant':
       messages.push({ role: 'assistant', content });
       return;

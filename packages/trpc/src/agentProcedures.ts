@@ -32,6 +32,7 @@ export function agentProcedures<TEntry extends AgentEntry>(
           userId: input.userId,
           sessionId: input.sessionId,
           factoryInput: input.factoryInput,
+          attachments: input.attachments,
           streamModel: false,
         });
         // A client that gives up on a non-streamed run does not keep the model busy.
@@ -50,6 +51,7 @@ export function agentProcedures<TEntry extends AgentEntry>(
           userId: input.userId,
           sessionId: input.sessionId,
           factoryInput: input.factoryInput,
+          attachments: input.attachments,
         });
         runId = run.ids.runId;
       }

@@ -1,4 +1,9 @@
-import { type AgentEntry, type AgentFactory, MAX_ID_LENGTH } from '@agentmint/core';
+import {
+  type AgentEntry,
+  type AgentFactory,
+  type Attachment,
+  MAX_ID_LENGTH,
+} from '@agentmint/core';
 import { z } from 'zod';
 
 /**
@@ -20,6 +25,8 @@ export type RunInput<TEntry extends AgentEntry> = {
   sessionId?: string;
   /** Used only when no verified JWT `sub` overrides it. */
   userId?: string;
+  /** Images and files: base64 `data` or an http(s) `url`, with their media type. */
+  attachments?: Attachment[];
 } & FactoryInputField<TEntry>;
 
 /** Input of `agents[id].stream`; `runId` attaches to a run already going (resume by hand). */
@@ -33,11 +40,28 @@ export type StreamInput<TEntry extends AgentEntry> = RunInput<TEntry> & {
 const id = z.string().min(1).max(MAX_ID_LENGTH);
 
 /** Checks the envelope only: factoryInput is validated later, after auth, by the factory's schema. */
+/** One attachment's shape; its type, size and count limits are core's (413 / 415 with codes). */
+const attachment = z.union([
+  z.object({
+    kind: z.enum(['image', 'file']),
+    mediaType: z.string().max(200),
+    filename: z.string().max(255).optional(),
+    data: z.string(),
+  }),
+  z.object({
+    kind: z.enum(['image', 'file']),
+    mediaType: z.string().max(200),
+    filename: z.string().max(255).optional(),
+    url: z.string().max(8192),
+  }),
+]);
+
 export const runEnvelope = z.object({
   message: z.string().min(1, 'message must not be empty').max(1_000_000),
   sessionId: id.optional(),
   userId: id.optional(),
   factoryInput: z.unknown().optional(),
+  attachments: z.array(attachment).max(100).optional(),
 });
 
 export const streamEnvelope = runEnvelope.extend({

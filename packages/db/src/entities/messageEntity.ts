@@ -1,4 +1,4 @@
-import type { ToolCall } from '@agentmint/core';
+import type { Attachment, ToolCall } from '@agentmint/core';
 import { defineEntity, p } from '@mikro-orm/core';
 import { RunEntity } from './runEntity.ts';
 
@@ -17,6 +17,8 @@ export const MessageEntity = defineEntity({
     toolCallId: p.string().nullable(),
     toolName: p.string().nullable(),
     isError: p.boolean().nullable(),
+    /** Images and files of a user message. */
+    attachments: p.json<readonly Attachment[]>().nullable(),
   },
   primaryKeys: ['run', 'seq'],
 });

@@ -77,6 +77,7 @@ export class AgentOperations {
       caller: caller.access.callerFor(request.userId),
       sessionId: request.sessionId,
       factoryInput: request.factoryInput,
+      ...(request.attachments && { attachments: request.attachments }),
       headers: caller.headers,
       ...(request.streamModel !== undefined && { streamModel: request.streamModel }),
     });

@@ -1,3 +1,5 @@
+import type { Attachment } from '@agentmint/core';
+
 /** What a transport passes to the operations layer, already translated from its wire names. */
 
 export interface AgentRef {
@@ -18,6 +20,8 @@ export interface StartRunInput {
   readonly userId?: string | undefined;
   /** Raw input, validated by the agent's schema after every access check. */
   readonly factoryInput?: unknown;
+  /** Images and files sent with the message; core checks their types, sizes and count. */
+  readonly attachments?: readonly Attachment[] | undefined;
   /** Stream model deltas (SSE, subscriptions) or fetch whole answers. Default true. */
   readonly streamModel?: boolean | undefined;
 }

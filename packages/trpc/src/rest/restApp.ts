@@ -54,6 +54,7 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
       userId: fields.userId,
       sessionId: fields.sessionId,
       factoryInput: fields.factoryInput,
+      attachments: fields.attachments,
       streamModel: fields.stream,
     });
     if (fields.background) {

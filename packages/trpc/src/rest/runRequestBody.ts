@@ -1,6 +1,7 @@
-import { AgentMintError, MAX_ID_LENGTH } from '@agentmint/core';
+import { AgentMintError, type Attachment, MAX_ID_LENGTH } from '@agentmint/core';
 import type { Context } from 'hono';
 import { readTextMultipart } from './formFields.ts';
+import { jsonAttachments, multipartAttachments } from './restAttachments.ts';
 
 /** The fields of `POST /agents/{id}/runs`, whatever the body's encoding. */
 export interface RunRequestFields {
@@ -12,12 +13,15 @@ export interface RunRequestFields {
   readonly userId: string | undefined;
   /** A JSON string (forms) or any JSON value (JSON bodies); validated later by the factory schema. */
   readonly factoryInput: unknown;
+  /** `images` and `files` (multipart uploads, or JSON `{ url }` / `{ content, mime_type }`). */
+  readonly attachments: readonly Attachment[] | undefined;
 }
 
 /** Reads multipart, urlencoded or JSON bodies (Agno's clients send all three). */
 export async function readRunRequest(c: Context): Promise<RunRequestFields> {
   const type = c.req.header('content-type') ?? '';
   let body: Record<string, unknown>;
+  let attachments: readonly Attachment[] | undefined;
   if (type.includes('application/json')) {
     let parsed: unknown;
     try {
@@ -29,6 +33,7 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
       throw new AgentMintError('BAD_REQUEST', 'The request body must be a JSON object');
     }
     body = parsed as Record<string, unknown>;
+    attachments = jsonAttachments(body);
   } else if (
     type.includes('multipart/form-data') ||
     type.includes('application/x-www-form-urlencoded')
@@ -38,6 +43,7 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
     } catch {
       throw new AgentMintError('BAD_REQUEST', 'The form body could not be parsed');
     }
+    attachments = await multipartAttachments(body);
   } else if (type === '') {
     body = Object.fromEntries(new URL(c.req.url).searchParams);
   } else {
@@ -57,6 +63,7 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
     sessionId: optionalString(body.session_id, 'session_id'),
     userId: optionalString(body.user_id, 'user_id'),
     factoryInput: body.factory_input,
+    attachments,
   };
 }
 
@@ -73,7 +80,11 @@ async function readForm(c: Context, type: string): Promise<Record<string, unknow
     for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
     return fields;
   }
-  return readTextMultipart(text, type) ?? ((await c.req.parseBody()) as Record<string, unknown>);
+  // `all`: several uploads under one field (`-F images=@a.png -F images=@b.png`) all arrive.
+  return (
+    readTextMultipart(text, type) ??
+    ((await c.req.parseBody({ all: true })) as Record<string, unknown>)
+  );
 }
 
 function optionalString(value: unknown, field: string): string | undefined {

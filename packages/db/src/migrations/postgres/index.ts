@@ -4,10 +4,12 @@ import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261124002613_Initial } from './migration20261124002613Initial.ts';
 import { Migration20261202003547_RunOutput } from './migration20261202003547RunOutput.ts';
 import { Migration20261202010825_RunLeases } from './migration20261202010825RunLeases.ts';
+import { Migration20261202015750_MessageAttachments } from './migration20261202015750MessageAttachments.ts';
 
 /** The PostgreSQL migrations, oldest first. */
 export const postgresMigrations: Constructor<Migration>[] = [
   Migration20261124002613_Initial,
   Migration20261202003547_RunOutput,
   Migration20261202010825_RunLeases,
+  Migration20261202015750_MessageAttachments,
 ];

@@ -4,10 +4,12 @@ import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261124002611_Initial } from './migration20261124002611Initial.ts';
 import { Migration20261202003538_RunOutput } from './migration20261202003538RunOutput.ts';
 import { Migration20261202010809_RunLeases } from './migration20261202010809RunLeases.ts';
+import { Migration20261202015729_MessageAttachments } from './migration20261202015729MessageAttachments.ts';
 
 /** The SQLite migrations, oldest first. */
 export const sqliteMigrations: Constructor<Migration>[] = [
   Migration20261124002611_Initial,
   Migration20261202003538_RunOutput,
   Migration20261202010809_RunLeases,
+  Migration20261202015729_MessageAttachments,
 ];

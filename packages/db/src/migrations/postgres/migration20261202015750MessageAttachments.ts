@@ -1,0 +1,13 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261202015750_MessageAttachments extends Migration {
+  override name = 'Migration20261202015750_MessageAttachments';
+
+  override up(): void | Promise<void> {
+    this.addSql(`alter table "agentmint_messages" add "attachments" jsonb null;`);
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`alter table "agentmint_messages" drop column "attachments";`);
+  }
+}
