@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FactoryValidationError } from './errors/factoryValidationError.ts';
+import { FACTORY_INPUT_FIELD, FactoryValidationError } from './errors/factoryValidationError.ts';
 import { isStorableText } from './storableText.ts';
 import { toValidationIssues } from './validationIssues.ts';
 
@@ -13,9 +13,12 @@ export function parseFactoryInput(raw: unknown, schema: z.ZodType | undefined): 
   if (!schema) return decoded;
   const result = schema.safeParse(decoded ?? {});
   if (result.success) return result.data;
-  const issues = toValidationIssues(result.error, ['factoryInput']);
-  const summary = issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  throw new FactoryValidationError(`Invalid factoryInput: ${summary}`, issues);
+  const issues = toValidationIssues(result.error, [FACTORY_INPUT_FIELD]);
+  const summary = (field: string) =>
+    issues
+      .map((issue) => `${[field, ...issue.path.slice(1)].join('.')}: ${issue.message}`)
+      .join('; ');
+  throw new FactoryValidationError((field) => `Invalid ${field}: ${summary(field)}`, issues);
 }
 
 function decodeFactoryInput(raw: unknown): Record<string, unknown> | undefined {
@@ -26,27 +29,30 @@ function decodeFactoryInput(raw: unknown): Record<string, unknown> | undefined {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new FactoryValidationError('factoryInput is not valid JSON', [
-        { path: ['factoryInput'], message: 'Expected a JSON object', code: 'invalid_json' },
-      ]);
+      throw new FactoryValidationError(
+        (field) => `${field} is not valid JSON`,
+        [{ path: [FACTORY_INPUT_FIELD], message: 'Expected a JSON object', code: 'invalid_json' }],
+      );
     }
   }
   if (!isPlainObject(value)) {
-    throw new FactoryValidationError('factoryInput must be a JSON object', [
-      { path: ['factoryInput'], message: 'Expected an object', code: 'invalid_type' },
-    ]);
+    throw new FactoryValidationError(
+      (field) => `${field} must be a JSON object`,
+      [{ path: [FACTORY_INPUT_FIELD], message: 'Expected an object', code: 'invalid_type' }],
+    );
   }
   const shape = inspect(value);
   if (shape.depth > MAX_FACTORY_INPUT_DEPTH) {
     throw new FactoryValidationError(
-      `factoryInput is nested more than ${MAX_FACTORY_INPUT_DEPTH} levels deep`,
-      [{ path: ['factoryInput'], message: 'Too deeply nested', code: 'too_deep' }],
+      (field) => `${field} is nested more than ${MAX_FACTORY_INPUT_DEPTH} levels deep`,
+      [{ path: [FACTORY_INPUT_FIELD], message: 'Too deeply nested', code: 'too_deep' }],
     );
   }
   if (!shape.storable) {
     throw new FactoryValidationError(
-      'factoryInput contains a NUL character or an unpaired surrogate; send valid Unicode text',
-      [{ path: ['factoryInput'], message: 'Not valid Unicode text', code: 'invalid_string' }],
+      (field) =>
+        `${field} contains a NUL character or an unpaired surrogate; send valid Unicode text`,
+      [{ path: [FACTORY_INPUT_FIELD], message: 'Not valid Unicode text', code: 'invalid_string' }],
     );
   }
   return value;

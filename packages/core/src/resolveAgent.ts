@@ -2,7 +2,7 @@ import { Agent } from './agent.ts';
 import type { AnyAgentFactory } from './agentFactory.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
 import { FactoryError } from './errors/factoryError.ts';
-import { FactoryValidationError } from './errors/factoryValidationError.ts';
+import { FACTORY_INPUT_FIELD, FactoryValidationError } from './errors/factoryValidationError.ts';
 import { FactoryCache } from './factoryCache.ts';
 import { parseFactoryInput } from './factoryInput.ts';
 import type { Instrumentation } from './instrumentation/instrumentation.ts';
@@ -49,11 +49,11 @@ async function resolveEntry(entry: AgentEntry, request: ResolveRequest): Promise
   if (entry instanceof Agent) {
     if (request.factoryInput !== undefined && request.factoryInput !== null) {
       throw new FactoryValidationError(
-        `Agent '${entry.id}' is not a factory and takes no factoryInput`,
+        (field) => `Agent '${entry.id}' is not a factory and takes no ${field}`,
         [
           {
-            path: ['factoryInput'],
-            message: 'This agent takes no factoryInput',
+            path: [FACTORY_INPUT_FIELD],
+            message: 'This agent takes no factory input',
             code: 'unrecognized_keys',
           },
         ],

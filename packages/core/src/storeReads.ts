@@ -1,9 +1,20 @@
 import type { AgentRegistry } from './agentRegistry.ts';
+import { AgentMintError } from './errors/agentMintError.ts';
 import { RunNotFoundError } from './errors/runNotFoundError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import type { RunEvent } from './runEvent.ts';
-import { assertStorableText, isStorableText } from './storableText.ts';
-import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
+import { compareSessions } from './sessionOrder.ts';
+import { assertStorableId, assertStorableText, isStorableText } from './storableText.ts';
+import type {
+  ListSessionsQuery,
+  NewSessionRecord,
+  OwnerScope,
+  RunRecord,
+  SessionFilter,
+  SessionPatch,
+  SessionRecord,
+  Store,
+} from './store.ts';
 import { fromStore } from './storeFailure.ts';
 
 /** A run and the store that holds it. */
@@ -49,10 +60,7 @@ export class StoreReads {
   }
 
   async listSessions(query: ListSessionsQuery, scope: OwnerScope): Promise<SessionRecord[]> {
-    const stores =
-      query.agentId === undefined
-        ? this.#registry.stores
-        : [this.#registry.storeOf(this.#registry.entry(query.agentId))];
+    const stores = this.#sessionStores(query);
     if (stores.length === 1 && stores[0]) return fromStore(stores[0].listSessions(query, scope));
     // Page over the merged list: each store returns its first offset+limit rows, unpaged.
     const offset = query.offset ?? 0;
@@ -63,8 +71,51 @@ export class StoreReads {
     );
     return lists
       .flat()
-      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
+      .sort(compareSessions(query))
       .slice(offset, offset + limit);
+  }
+
+  /** How many sessions `listSessions` pages over with this filter. */
+  async countSessions(filter: SessionFilter, scope: OwnerScope): Promise<number> {
+    const stores = this.#sessionStores(filter);
+    const counts = await fromStore(Promise.all(stores.map((s) => s.countSessions(filter, scope))));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+
+  /** The agent's store when the filter names one, else every store. */
+  #sessionStores(filter: SessionFilter): readonly Store[] {
+    return filter.agentId === undefined
+      ? this.#registry.stores
+      : [this.#registry.storeOf(this.#registry.entry(filter.agentId))];
+  }
+
+  /** Creates an empty session in the agent's store; SESSION_EXISTS when the id is taken. */
+  async createSession(session: NewSessionRecord): Promise<SessionRecord> {
+    const store = this.#registry.storeOf(this.#registry.entry(session.agentId));
+    assertStorableId(session.sessionId, 'session_id');
+    if (session.name !== null) assertStorableText(session.name, 'session_name');
+    if (!(await fromStore(store.createSession(session)))) {
+      throw new AgentMintError(
+        'SESSION_EXISTS',
+        `A session '${session.sessionId}' already exists; pick another id`,
+      );
+    }
+    return { ...session, updatedAt: session.createdAt };
+  }
+
+  /** Changes a session's name and/or state wherever it is stored. */
+  async updateSession(
+    sessionId: string,
+    patch: SessionPatch,
+    scope: OwnerScope,
+  ): Promise<SessionRecord> {
+    if (!isStorableText(sessionId)) throw new SessionNotFoundError(sessionId);
+    if (patch.name !== undefined) assertStorableText(patch.name, 'name');
+    for (const store of this.#registry.stores) {
+      const updated = await fromStore(store.updateSession(sessionId, patch, scope));
+      if (updated) return updated;
+    }
+    throw new SessionNotFoundError(sessionId);
   }
 
   async getSession(

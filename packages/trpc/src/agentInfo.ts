@@ -8,8 +8,17 @@ export interface AgentInfo {
   readonly description: string | null;
   readonly dbId: string | null;
   readonly isFactory: boolean;
+  /** A plain agent's model; null for a factory (its model is only known once it builds an agent). */
+  readonly model: AgentModelInfo | null;
   /** JSON Schema of the factory input (input side: defaults optional), or null. */
   readonly factoryInputSchema: Readonly<Record<string, unknown>> | null;
+}
+
+export interface AgentModelInfo {
+  /** The model class, e.g. `OpenAIResponses` (Agno's `ModelResponse.name`). */
+  readonly name: string;
+  readonly id: string;
+  readonly provider: string;
 }
 
 /** Describes every entry once, at start-up: the JSON Schema conversion is not free. */
@@ -25,6 +34,14 @@ export function describeAgents(entries: Iterable<AgentEntry>): Map<string, Agent
       description: entry.description ?? null,
       dbId: entry.db?.id ?? null,
       isFactory,
+      model:
+        entry instanceof Agent
+          ? {
+              name: entry.model.constructor.name,
+              id: entry.model.id,
+              provider: entry.model.provider,
+            }
+          : null,
       factoryInputSchema: schema
         ? (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<
             string,

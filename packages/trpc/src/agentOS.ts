@@ -28,7 +28,9 @@ import {
 } from './observability/agentOSObservability.ts';
 import { AgentOperations } from './operations/agentOperations.ts';
 import { type AnonymousUserIds, createRequestAccess, type RequestAccess } from './requestAccess.ts';
+import type { OSIdentity } from './rest/configShape.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
+import { answerUnmatched } from './rest/unmatchedRoutes.ts';
 import { maxBatchSizeOption, refuseLargeBatch } from './server/batchLimit.ts';
 import { type CorsOptions, corsMiddleware } from './server/corsOptions.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
@@ -40,6 +42,11 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
   extends ObservabilityOptions {
   /** Factories and plain agents; ids are unique and become tRPC path segments. */
   agents: TAgents;
+  /** This AgentOS's id, as Agno's `GET /config` reports it (`os_id`). Default `agentmint`. */
+  id?: string;
+  /** Name and description reported by `GET /config`. */
+  name?: string;
+  description?: string;
   /** JWT verification (jose). Without it, every request is anonymous and `trusted` is empty. */
   auth?: AuthOptions;
   /** Cross-origin access for browser apps on other origins. Default off (same origin only). */
@@ -183,6 +190,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       this.#maxBodyBytes,
       options.cors,
       maxBatchSizeOption(options.maxBatchSize),
+      { id: options.id ?? 'agentmint', name: options.name, description: options.description },
     );
   }
 
@@ -201,11 +209,17 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   /** Web-standard handler: tRPC at /trpc, the REST API at /agents and /sessions, /health. */
   fetch = (request: Request): Response | Promise<Response> => this.#app.fetch(request);
 
-  #createApp(maxBodyBytes: number, cors: CorsOptions | undefined, maxBatchSize: number): Hono {
+  #createApp(
+    maxBodyBytes: number,
+    cors: CorsOptions | undefined,
+    maxBatchSize: number,
+    os: OSIdentity,
+  ): Hono {
     const app = new Hono();
     // First, so preflights are answered and every response (errors included) carries the headers.
     if (cors) app.use('*', corsMiddleware(cors));
     this.observability.mount(app);
+    app.notFound(answerUnmatched(app, this.runtime.logger));
     app.use('*', limitBody(maxBodyBytes, this.runtime.logger));
     app.all(
       '/trpc/*',
@@ -235,6 +249,8 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
         operations: this.operations,
         authenticate: (h) => this.authenticate(h),
         logger: this.runtime.logger,
+        infos: this.agents,
+        os,
       }),
     );
     return app;

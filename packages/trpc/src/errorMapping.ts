@@ -1,6 +1,7 @@
 import {
   AgentMintError,
   type AgentMintErrorCode,
+  FACTORY_INPUT_FIELD,
   FactoryValidationError,
   type Logger,
   logUnexpectedError,
@@ -17,11 +18,13 @@ export const TRPC_CODE_BY_STATUS: Record<number, TRPCErrorCode> = {
   401: 'UNAUTHORIZED',
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
   500: 'INTERNAL_SERVER_ERROR',
+  501: 'NOT_IMPLEMENTED',
   502: 'BAD_GATEWAY',
   503: 'SERVICE_UNAVAILABLE',
 };
@@ -41,21 +44,35 @@ const INTERNAL: PublicError = {
   message: 'Internal server error; see the server logs',
 };
 
+/** How a transport names things on its wire, so errors speak the client's language. */
+export interface WireNames {
+  /** The factory input field: `factoryInput` (tRPC, the default) or `factory_input` (REST). */
+  readonly factoryInput?: string;
+}
+
 /** The one place that decides what of an error reaches a client (tRPC and REST alike). */
-export function toPublicError(error: unknown): PublicError {
-  const info = describeError(error);
+export function toPublicError(error: unknown, wire: WireNames = {}): PublicError {
+  const info = describeError(error, wire);
   recordErrorCode(info.code, info.httpStatus);
   return info;
 }
 
-function describeError(error: unknown): PublicError {
+function describeError(error: unknown, wire: WireNames): PublicError {
   const cause = error instanceof TRPCError && error.cause ? error.cause : error;
+  if (cause instanceof FactoryValidationError) {
+    const named = cause.named(wire.factoryInput ?? FACTORY_INPUT_FIELD);
+    return {
+      httpStatus: cause.httpStatus,
+      code: cause.code,
+      message: named.message,
+      issues: named.issues,
+    };
+  }
   if (cause instanceof AgentMintError) {
     return {
       httpStatus: cause.httpStatus,
       code: cause.code,
       message: cause.publicMessage,
-      ...(cause instanceof FactoryValidationError && { issues: cause.issues }),
       ...(cause instanceof TooManyRunsError && { retryAfterSeconds: cause.retryAfterSeconds }),
     };
   }
@@ -90,8 +107,12 @@ function describeError(error: unknown): PublicError {
  * `toPublicError`, and one log line (with an error id the client is told) when the failure was
  * unexpected: a bug or an unknown throw, not an error AgentMint raised on purpose.
  */
-export function toReportedPublicError(error: unknown, logger: Logger): PublicError {
-  const info = toPublicError(error);
+export function toReportedPublicError(
+  error: unknown,
+  logger: Logger,
+  wire: WireNames = {},
+): PublicError {
+  const info = toPublicError(error, wire);
   if (info !== INTERNAL) return info;
   const errorId = logUnexpectedError(logger, 'request failed', error);
   return {

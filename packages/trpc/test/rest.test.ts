@@ -83,7 +83,7 @@ describe('REST compatibility (Agno AgentOS routes)', () => {
     expect(seen.inputs).toEqual([{ persona: 'advisor', depth: 3 }]);
   });
 
-  it('answers 400 with the issue path for a bad factory_input, and never calls the factory', async () => {
+  it('answers 400 naming the form field factory_input (not factoryInput), and never calls the factory', async () => {
     const { url, calls } = await start();
     const response = await fetch(`${url}/agents/research-agent/runs`, {
       method: 'POST',
@@ -96,8 +96,10 @@ describe('REST compatibility (Agno AgentOS routes)', () => {
       issues: { path: string[] }[];
     };
     expect(body.code).toBe('FACTORY_VALIDATION');
-    expect(body.detail).toContain('factoryInput.depth');
-    expect(body.issues[0]?.path).toEqual(['factoryInput', 'depth']);
+    expect(body.detail).toBe(
+      'Invalid factory_input: factory_input.depth: Invalid input: expected number, received string',
+    );
+    expect(body.issues[0]?.path).toEqual(['factory_input', 'depth']);
     expect(calls.research).toBe(0);
   });
 

@@ -4,7 +4,11 @@ export { displayId } from './displayId.ts';
 export { type AgentMintErrorCode, ERROR_HTTP_STATUS, type ErrorHttpStatus } from './errorCodes.ts';
 export { FactoryError } from './factoryError.ts';
 export { FactoryPermissionError } from './factoryPermissionError.ts';
-export { FactoryValidationError, type ValidationIssue } from './factoryValidationError.ts';
+export {
+  FACTORY_INPUT_FIELD,
+  FactoryValidationError,
+  type ValidationIssue,
+} from './factoryValidationError.ts';
 export { ForbiddenError } from './forbiddenError.ts';
 export { OutputValidationError } from './outputValidationError.ts';
 export { RunNotFoundError } from './runNotFoundError.ts';

@@ -3,6 +3,7 @@ import {
   AgentNotFoundError,
   type AgentRuntime,
   isStorableId,
+  newId,
   type RunEvent,
   RunNotFoundError,
   type RunRecord,
@@ -14,11 +15,15 @@ import type { AgentMintRequestState } from '../context.ts';
 import type {
   AgentRef,
   ContinueRunInput,
+  CreateSessionInput,
   ListSessionsInput,
   RenameSessionInput,
   RunRef,
+  SessionFilterInput,
   SessionRef,
+  SessionRunRef,
   StartRunInput,
+  UpdateSessionInput,
   WatchRunInput,
 } from './operationRequests.ts';
 import {
@@ -138,15 +143,66 @@ export class AgentOperations {
     if (request.offset !== undefined) {
       assertIntegerIn(request.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
     }
-    if (request.agentId !== undefined) assertAgentIdShape(request.agentId);
     return this.#runtime.reads.listSessions(
       {
-        ...(request.agentId !== undefined && { agentId: request.agentId }),
+        ...sessionFilter(request),
         ...(request.limit !== undefined && { limit: request.limit }),
         ...(request.offset !== undefined && { offset: request.offset }),
+        ...(request.sortBy !== undefined && { sortBy: request.sortBy }),
+        ...(request.sortOrder !== undefined && { sortOrder: request.sortOrder }),
       },
       caller.access.scope,
     );
+  }
+
+  /** How many sessions `listSessions` pages over for this caller and filter. */
+  countSessions(caller: AgentMintRequestState, request: SessionFilterInput = {}): Promise<number> {
+    caller.access.require('sessions:read');
+    return this.#runtime.reads.countSessions(sessionFilter(request), caller.access.scope);
+  }
+
+  /** An empty session of an agent the caller may read, owned by the caller (`sessions:write`). */
+  createSession(
+    caller: AgentMintRequestState,
+    request: CreateSessionInput,
+  ): Promise<SessionRecord> {
+    caller.access.require('sessions:write');
+    this.getAgent(caller, { agentId: request.agentId });
+    if (request.name !== undefined) assertSessionName(request.name);
+    return this.#runtime.reads.createSession({
+      sessionId: request.sessionId ?? newId(),
+      agentId: request.agentId,
+      userId: caller.access.callerFor(request.userId).userId ?? null,
+      name: request.name ?? null,
+      state: request.state ?? {},
+      createdAt: new Date(),
+    });
+  }
+
+  /** Changes the name and/or state of a session the caller owns (`sessions:write`). */
+  updateSession(
+    caller: AgentMintRequestState,
+    request: UpdateSessionInput,
+  ): Promise<SessionRecord> {
+    caller.access.require('sessions:write');
+    assertSessionIdShape(request.sessionId);
+    if (request.name !== undefined) assertSessionName(request.name);
+    return this.#runtime.reads.updateSession(
+      request.sessionId,
+      {
+        ...(request.name !== undefined && { name: request.name }),
+        ...(request.state !== undefined && { state: request.state }),
+      },
+      caller.access.scope,
+    );
+  }
+
+  /** A run of a session, when both are visible to the caller (`sessions:read`). */
+  async getSessionRun(caller: AgentMintRequestState, request: SessionRunRef): Promise<RunRecord> {
+    const run = await this.getRun(caller, { runId: request.runId });
+    // A run of another session answers as a missing one.
+    if (run.sessionId !== request.sessionId) throw new RunNotFoundError(request.runId);
+    return run;
   }
 
   getSession(
@@ -181,6 +237,16 @@ export class AgentOperations {
     if (request.agentId !== undefined) assertAgentIdShape(request.agentId);
     return this.#runtime.reads.getRun(request.runId, caller.access.scope, request.agentId);
   }
+}
+
+/** The store filter of a list or count request, its ids checked for shape. */
+function sessionFilter(request: SessionFilterInput) {
+  if (request.agentId !== undefined) assertAgentIdShape(request.agentId);
+  return {
+    ...(request.agentId !== undefined && { agentId: request.agentId }),
+    ...(request.userId !== undefined && { userId: request.userId }),
+    ...(request.nameContains !== undefined && { nameContains: request.nameContains }),
+  };
 }
 
 function assertSessionIdShape(sessionId: string): void {

@@ -1,4 +1,4 @@
-import type { Attachment } from '@agentmint/core';
+import type { Attachment, SessionSortField, SortOrder } from '@agentmint/core';
 
 /** What a transport passes to the operations layer, already translated from its wire names. */
 
@@ -40,10 +40,41 @@ export interface WatchRunInput extends RunRef {
   readonly signal?: AbortSignal | undefined;
 }
 
-export interface ListSessionsInput {
+/** Which sessions a list or count covers, on top of the caller's owner scope. */
+export interface SessionFilterInput {
   readonly agentId?: string | undefined;
+  /** Only this user's sessions (Agno's `user_id` filter); isolation still applies. */
+  readonly userId?: string | undefined;
+  /** Case-insensitive substring of the stored name (Agno's `session_name` filter). */
+  readonly nameContains?: string | undefined;
+}
+
+export interface ListSessionsInput extends SessionFilterInput {
   readonly limit?: number | undefined;
   readonly offset?: number | undefined;
+  /** Default `updatedAt` (latest activity first). */
+  readonly sortBy?: SessionSortField | undefined;
+  readonly sortOrder?: SortOrder | undefined;
+}
+
+/** A session made before any run (Agno's `POST /sessions`). */
+export interface CreateSessionInput {
+  readonly agentId: string;
+  /** Minted when absent. */
+  readonly sessionId?: string | undefined;
+  /** Client-sent; counts only where no verified subject overrides it. */
+  readonly userId?: string | undefined;
+  readonly name?: string | undefined;
+  readonly state?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface UpdateSessionInput extends SessionRef {
+  readonly name?: string | undefined;
+  readonly state?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface SessionRunRef extends SessionRef {
+  readonly runId: string;
 }
 
 export interface SessionRef {

@@ -3,32 +3,33 @@ import { AgentMintError, toRunOutput } from '@agentmint/core';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { AgentMintRequestState } from '../context.ts';
-import { toReportedPublicError } from '../errorMapping.ts';
-import type { AgentOperations } from '../operations/agentOperations.ts';
-import { restAgent, restErrorBody, restEvent, restRun, restSession } from './restShapes.ts';
+import { toReportedPublicError, type WireNames } from '../errorMapping.ts';
+import { registerConfigRoutes } from './configRoutes.ts';
+import { registerNotServedRoutes } from './notServedRoutes.ts';
+import type { RestAppDeps, RestEnv } from './restEnv.ts';
+import { restAgent, restErrorBody, restEvent, restRun, unixSeconds } from './restShapes.ts';
 import { readRunRequest } from './runRequestBody.ts';
+import { registerSessionRoutes } from './sessionRoutes.ts';
 
-export interface RestAppDeps {
-  readonly operations: AgentOperations;
-  readonly authenticate: (headers: Headers) => Promise<AgentMintRequestState>;
-  readonly logger: Logger;
-}
+export type { RestAppDeps } from './restEnv.ts';
 
-type Env = { Variables: { agentmint: AgentMintRequestState } };
+/** REST names things as Agno's form fields do (`factory_input`), tRPC in camelCase. */
+export const REST_WIRE: WireNames = { factoryInput: 'factory_input' };
 
 /**
  * Agno AgentOS's REST surface (snake_case, `{detail, code}` errors): it translates wire shapes to
  * the operations layer and back; every check happens there.
  */
-export function createRestApp(deps: RestAppDeps): Hono<Env> {
-  const { operations: ops } = deps;
-  const app = new Hono<Env>();
+export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
+  const { operations: ops, logger } = deps;
+  const app = new Hono<RestEnv>();
+  const agentName = (agentId: string) => deps.infos.get(agentId)?.name ?? null;
 
-  app.onError((error, c) => restError(c, error, deps.logger));
-  app.notFound((c) => c.json({ detail: 'Not found', code: 'NOT_FOUND' }, 404));
+  app.onError((error, c) => restError(c, error, logger));
+  app.notFound((c) => restError(c, new AgentMintError('NOT_FOUND', 'Not found'), logger));
 
   app.get('/health', (c) => c.json({ status: 'ok', instantiated_at: startedAt }));
+  registerNotServedRoutes(app);
 
   // Everything below needs an authenticated caller; auth runs before any body is read.
   app.use('*', async (c, next) => {
@@ -63,15 +64,22 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
         const { runId, sessionId } = run.ids;
         return c.json({ run_id: runId, session_id: sessionId, status: 'RUNNING' }, 202);
       }
-      return writeSSE(c, run.subscribe(0), deps.logger, () => {});
+      const { runId, sessionId } = run.ids;
+      const ids = { runId, agentId, sessionId, agentName: agentName(agentId) };
+      return writeSSE(c, run.subscribe(0), ids, logger, () => {});
     }
-    if (!fields.stream) return c.json(restRun(await run.outcome(c.req.raw.signal)));
-    return streamRun(c, run, deps.logger);
+    if (!fields.stream) {
+      const output = await run.outcome(c.req.raw.signal);
+      return c.json(restRun(output, { input: fields.message, agentName: agentName(agentId) }));
+    }
+    return streamRun(c, run, agentName(agentId), logger);
   });
 
   app.get('/agents/:agentId/runs/:runId', async (c) => {
     const run = await ops.getRun(c.get('agentmint'), runRef(c));
-    return c.json(restRun(toRunOutput(run)));
+    return c.json(
+      restRun(toRunOutput(run), { input: run.input, agentName: agentName(run.agentId) }),
+    );
   });
 
   app.post('/agents/:agentId/runs/:runId/cancel', async (c) => {
@@ -87,9 +95,10 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
       message: fields.message,
       streamModel: fields.stream,
     });
-    return fields.stream
-      ? streamRun(c, run, deps.logger)
-      : c.json(restRun(await run.outcome(c.req.raw.signal)));
+    const name = agentName(run.ids.agentId);
+    if (fields.stream) return streamRun(c, run, name, logger);
+    const output = await run.outcome(c.req.raw.signal);
+    return c.json(restRun(output, { input: fields.message, agentName: name }));
   });
 
   // Replays a run's events (SSE) after `Last-Event-ID` / `?after=`; live while the run goes on.
@@ -100,7 +109,8 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
       afterSeq: Number.isSafeInteger(after) && after > 0 ? after : 0,
       signal: c.req.raw.signal,
     });
-    return writeSSE(c, events, deps.logger, () => {});
+    const { runId, agentId } = runRef(c);
+    return writeSSE(c, events, { runId, agentId, agentName: agentName(agentId) }, logger, () => {});
   });
 
   // Agno's resume: the events after `last_event_index` (0-based, as every SSE payload's
@@ -116,48 +126,12 @@ export function createRestApp(deps: RestAppDeps): Hono<Env> {
       afterSeq: index + 1,
       signal: c.req.raw.signal,
     });
-    return writeSSE(c, events, deps.logger, () => {});
+    const ids = { ...runRef(c), agentName: agentName(runRef(c).agentId) };
+    return writeSSE(c, events, ids, logger, () => {});
   });
 
-  app.get('/sessions', async (c) => {
-    const limit = queryInt(c.req.query('limit'), 'limit') ?? 20;
-    const page = queryInt(c.req.query('page'), 'page') ?? 1;
-    if (page < 1) throw new AgentMintError('BAD_REQUEST', '`page` must be an integer from 1');
-    const agentId = c.req.query('agent_id') ?? c.req.query('component_id');
-    const sessions = await ops.listSessions(c.get('agentmint'), {
-      agentId,
-      limit,
-      offset: (page - 1) * limit,
-    });
-    return c.json({ data: sessions.map(restSession), meta: { page, limit } });
-  });
-
-  app.get('/sessions/:sessionId', async (c) => {
-    const { session, runs } = await ops.getSession(c.get('agentmint'), sessionRef(c));
-    return c.json({ ...restSession(session), runs: runs.map((r) => restRun(toRunOutput(r))) });
-  });
-
-  app.get('/sessions/:sessionId/runs', async (c) => {
-    const { runs } = await ops.getSession(c.get('agentmint'), sessionRef(c));
-    return c.json(runs.map((r) => restRun(toRunOutput(r))));
-  });
-
-  app.delete('/sessions/:sessionId', async (c) => {
-    await ops.deleteSession(c.get('agentmint'), sessionRef(c));
-    return c.body(null, 204);
-  });
-
-  app.post('/sessions/:sessionId/rename', async (c) => {
-    const body = (await c.req.json().catch(() => null)) as { session_name?: unknown } | null;
-    if (typeof body?.session_name !== 'string' || body.session_name.length === 0) {
-      throw new AgentMintError('BAD_REQUEST', '`session_name` is required');
-    }
-    const session = await ops.renameSession(c.get('agentmint'), {
-      ...sessionRef(c),
-      name: body.session_name,
-    });
-    return c.json(restSession(session));
-  });
+  registerConfigRoutes(app, deps);
+  registerSessionRoutes(app, deps);
 
   return app;
 }
@@ -166,64 +140,84 @@ function runRef(c: Context): { runId: string; agentId: string } {
   return { runId: c.req.param('runId') ?? '', agentId: c.req.param('agentId') ?? '' };
 }
 
-function sessionRef(c: Context): { sessionId: string } {
-  return { sessionId: c.req.param('sessionId') ?? '' };
-}
-
 const startedAt = Math.floor(Date.now() / 1000);
 
 /** A run's events as Agno SSE; the client going away cancels the run (this stream cannot resume). */
-function streamRun(c: Context, run: ActiveRun, logger: Logger): Response {
-  return writeSSE(c, run.subscribe(0), logger, () => run.cancel('client disconnected'));
+function streamRun(c: Context, run: ActiveRun, agentName: string | null, logger: Logger): Response {
+  const { runId, agentId, sessionId } = run.ids;
+  return writeSSE(c, run.subscribe(0), { runId, agentId, sessionId, agentName }, logger, () =>
+    run.cancel('client disconnected'),
+  );
+}
+
+/** The run a stream belongs to, for the error frame written if the stream itself fails. */
+export interface StreamIds {
+  readonly runId: string;
+  readonly agentId: string;
+  readonly sessionId?: string;
+  readonly agentName: string | null;
 }
 
 function writeSSE(
   c: Context,
   events: AsyncGenerator<RunEvent>,
+  ids: StreamIds,
   logger: Logger,
   onAbort: () => void,
 ): Response {
-  return streamSSE(
-    c,
-    async (stream) => {
-      stream.onAbort(() => {
-        onAbort();
-        void events.return(undefined);
-      });
-      for await (const event of events) await stream.write(sseFrame(event));
-    },
-    async (error, stream) => {
-      const info = toReportedPublicError(error, logger);
-      await stream.writeSSE({
-        event: 'RunError',
-        data: JSON.stringify({ detail: info.message, code: info.code }),
-      });
-    },
-  );
+  return streamSSE(c, async (stream) => {
+    stream.onAbort(() => {
+      onAbort();
+      void events.return(undefined);
+    });
+    try {
+      for await (const event of events) await stream.write(sseFrame(event, ids.agentName));
+    } catch (error) {
+      // Caught here, not by streamSSE's onError: Hono then adds an `event: error` frame whose data
+      // is the raw error message (not JSON, and possibly internal detail).
+      const data = sseErrorData(error, ids, logger);
+      await stream.writeSSE({ event: 'RunError', data: JSON.stringify(data) });
+    }
+  });
+}
+
+/**
+ * The data of the frame written when a stream fails: Agno's RunErrorEvent (`event`, ids,
+ * `content` with the message, `error_type`), which Agno's client parses (it drops data without
+ * `event`), plus `{detail, code}` as every other REST error carries.
+ */
+export function sseErrorData(
+  error: unknown,
+  ids: StreamIds,
+  logger: Logger,
+): Record<string, unknown> {
+  const info = toReportedPublicError(error, logger, REST_WIRE);
+  return {
+    event: 'RunError',
+    created_at: unixSeconds(Date.now()),
+    agent_id: ids.agentId,
+    agent_name: ids.agentName ?? '',
+    run_id: ids.runId,
+    ...(ids.sessionId !== undefined && { session_id: ids.sessionId }),
+    content: info.message,
+    error_type: info.code,
+    detail: info.message,
+    code: info.code,
+  };
 }
 
 /**
  * One event in Agno's SSE framing, as `writeSSE` would write it. The payload is one line: JSON
  * escapes CR and LF inside strings, and event names are fixed identifiers.
  */
-function sseFrame(event: RunEvent): string {
+function sseFrame(event: RunEvent, agentName: string | null): string {
   // event_index: Agno's 0-based position, which `/resume` takes back as `last_event_index`.
-  const data = { ...restEvent(event), event_index: event.seq - 1 };
+  const data = { ...restEvent(event, agentName), event_index: event.seq - 1 };
   return `event: ${event.event}\ndata: ${JSON.stringify(data)}\nid: ${event.seq}\n\n`;
 }
 
 export function restError(c: Context, error: unknown, logger: Logger): Response {
-  const info = toReportedPublicError(error, logger);
+  const info = toReportedPublicError(error, logger, REST_WIRE);
   if (info.retryAfterSeconds !== undefined) c.header('Retry-After', String(info.retryAfterSeconds));
   return c.json(restErrorBody(info), info.httpStatus as 400);
-}
-
-/** An integer query parameter, or undefined when absent; BAD_REQUEST when it is not one. */
-function queryInt(raw: string | undefined, field: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value)) {
-    throw new AgentMintError('BAD_REQUEST', `\`${field}\` must be an integer`);
-  }
-  return value;
 }

@@ -1,11 +1,19 @@
-import type { Message, RunEvent, RunMetrics, RunOutput, SessionRecord } from '@agentmint/core';
+import type { Message, RunEvent, RunMetrics, RunOutput } from '@agentmint/core';
 import type { AgentInfo } from '../agentInfo.ts';
 import type { PublicError } from '../errorMapping.ts';
 
 // Agno AgentOS speaks snake_case with unix-second timestamps; these map our camelCase records.
 
-const unixSeconds = (date: Date | number): number =>
+export const unixSeconds = (date: Date | number): number =>
   Math.floor((typeof date === 'number' ? date : date.getTime()) / 1000);
+
+/** What a run's REST shape adds to the record: Agno's `agent_name` and `input.input_content`. */
+export interface RestRunExtras {
+  /** The user's message; Agno's client reads it as `RunOutput.input.input_content`. */
+  readonly input?: string | undefined;
+  /** Agno's `agent_name`: the registered name, `''` when there is none (Agno's default). */
+  readonly agentName?: string | null | undefined;
+}
 
 export function restAgent(info: AgentInfo) {
   return {
@@ -15,6 +23,10 @@ export function restAgent(info: AgentInfo) {
     db_id: info.dbId,
     is_factory: info.isFactory,
     factory_input_schema: info.factoryInputSchema,
+    // Agno's AgentResponse.model (ModelResponse); absent for factories, as Agno omits nulls.
+    ...(info.model && {
+      model: { name: info.model.name, model: info.model.id, provider: info.model.provider },
+    }),
   };
 }
 
@@ -56,10 +68,11 @@ export function restMessage(message: Message) {
   }
 }
 
-export function restRun(run: RunOutput) {
+export function restRun(run: RunOutput, extras: RestRunExtras = {}) {
   return {
     run_id: run.runId,
     agent_id: run.agentId,
+    agent_name: extras.agentName ?? '',
     session_id: run.sessionId,
     user_id: run.userId,
     // Agno puts a structured answer in `content` as the object itself.
@@ -70,30 +83,20 @@ export function restRun(run: RunOutput) {
     model_provider: run.modelProvider,
     status: run.status,
     created_at: unixSeconds(run.createdAt),
+    ...(extras.input !== undefined && { input: { input_content: extras.input } }),
     metrics: restMetrics(run.metrics),
     messages: run.messages.map(restMessage),
     ...(run.error && { error: run.error }),
   };
 }
 
-export function restSession(session: SessionRecord) {
-  return {
-    session_id: session.sessionId,
-    session_name: session.name,
-    agent_id: session.agentId,
-    user_id: session.userId,
-    session_state: session.state,
-    created_at: unixSeconds(session.createdAt),
-    updated_at: unixSeconds(session.updatedAt),
-  };
-}
-
 /** One run event as Agno's SSE payload: `event`, `created_at`, ids, then the event's own fields. */
-export function restEvent(event: RunEvent): Record<string, unknown> {
+export function restEvent(event: RunEvent, agentName?: string | null): Record<string, unknown> {
   const base = {
     event: event.event,
     created_at: unixSeconds(event.createdAt),
     agent_id: event.agentId,
+    agent_name: agentName ?? '',
     run_id: event.runId,
     session_id: event.sessionId,
     seq: event.seq,

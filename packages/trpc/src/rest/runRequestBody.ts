@@ -1,6 +1,7 @@
 import { AgentMintError, type Attachment, MAX_ID_LENGTH } from '@agentmint/core';
 import type { Context } from 'hono';
 import { readTextMultipart } from './formFields.ts';
+import { readJsonObject } from './jsonBody.ts';
 import { jsonAttachments, multipartAttachments } from './restAttachments.ts';
 
 /** The fields of `POST /agents/{id}/runs`, whatever the body's encoding. */
@@ -23,16 +24,7 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
   let body: Record<string, unknown>;
   let attachments: readonly Attachment[] | undefined;
   if (type.includes('application/json')) {
-    let parsed: unknown;
-    try {
-      parsed = await c.req.json();
-    } catch {
-      throw new AgentMintError('BAD_REQUEST', 'The request body is not valid JSON');
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new AgentMintError('BAD_REQUEST', 'The request body must be a JSON object');
-    }
-    body = parsed as Record<string, unknown>;
+    body = await readJsonObject(c);
     attachments = jsonAttachments(body);
   } else if (
     type.includes('multipart/form-data') ||
