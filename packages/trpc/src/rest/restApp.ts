@@ -25,7 +25,7 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
   const app = new Hono<RestEnv>();
   const agentName = (agentId: string) => deps.infos.get(agentId)?.name ?? null;
 
-  app.onError((error, c) => restError(c, error, logger));
+  app.onError((error, c) => restError(c, error, logger, REST_WIRE));
   app.notFound((c) => restError(c, new AgentMintError('NOT_FOUND', 'Not found'), logger));
 
   app.get('/health', (c) => c.json({ status: 'ok', instantiated_at: startedAt }));
@@ -216,8 +216,14 @@ function sseFrame(event: RunEvent, agentName: string | null): string {
   return `event: ${event.event}\ndata: ${JSON.stringify(data)}\nid: ${event.seq}\n\n`;
 }
 
-export function restError(c: Context, error: unknown, logger: Logger): Response {
-  const info = toReportedPublicError(error, logger, REST_WIRE);
+/** `{detail, code}` with the error's status; `wire` names fields as the transport's clients do. */
+export function restError(
+  c: Context,
+  error: unknown,
+  logger: Logger,
+  wire: WireNames = {},
+): Response {
+  const info = toReportedPublicError(error, logger, wire);
   if (info.retryAfterSeconds !== undefined) c.header('Retry-After', String(info.retryAfterSeconds));
   return c.json(restErrorBody(info), info.httpStatus as 400);
 }

@@ -9,6 +9,7 @@ const info = (overrides: Partial<AgentInfo>): AgentInfo => ({
   description: null,
   dbId: null,
   isFactory: true,
+  model: null,
   factoryInputSchema: null,
   ...overrides,
 });
