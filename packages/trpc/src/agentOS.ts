@@ -141,6 +141,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   readonly #app: Hono;
   readonly #interfaces: readonly AgentOSInterface[];
   readonly #maxBodyBytes: number;
+  readonly #maxBatchSize: number;
   readonly #withCors: boolean;
   #servers = new Set<ServerHandle>();
   /** Spans and metrics (see `tracing` and `metrics` in the options). */
@@ -186,12 +187,12 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     this.#interfaces = options.interfaces ?? [];
     this.#maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.#withCors = options.cors !== undefined;
-    this.#app = this.#createApp(
-      this.#maxBodyBytes,
-      options.cors,
-      maxBatchSizeOption(options.maxBatchSize),
-      { id: options.id ?? 'agentmint', name: options.name, description: options.description },
-    );
+    this.#maxBatchSize = maxBatchSizeOption(options.maxBatchSize);
+    this.#app = this.#createApp(this.#maxBodyBytes, options.cors, this.#maxBatchSize, {
+      id: options.id ?? 'agentmint',
+      name: options.name,
+      description: options.description,
+    });
   }
 
   /** Verifies the request's credentials and decides what it may do (401 when a token is bad). */
@@ -224,7 +225,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     app.all(
       '/trpc/*',
       async (c) =>
-        refuseLargeBatch(c.req.raw, { router: this.router, max: maxBatchSize }) ??
+        refuseLargeBatch(c.req.url, { router: this.router, max: maxBatchSize }) ??
         withReconnectHint(
           await fetchRequestHandler({
             endpoint: '/trpc',
@@ -268,6 +269,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       router: this.router,
       endpoint: '/trpc',
       maxBodyBytes: this.#maxBodyBytes,
+      maxBatchSize: this.#maxBatchSize,
       sseReconnectMs: SSE_RECONNECT_MS,
       logger: this.runtime.logger,
       onError: ({ error, path }) => reportUnexpected(error, path, this.runtime.logger),

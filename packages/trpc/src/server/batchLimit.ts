@@ -24,10 +24,10 @@ export function maxBatchSizeOption(value: number | undefined): number {
  * body is shaped by the router's own error formatter, so clients read it like any tRPC error.
  */
 export function refuseLargeBatch(
-  request: Request,
+  requestUrl: string,
   options: { readonly router: AnyTRPCRouter; readonly max: number },
 ): Response | undefined {
-  const url = new URL(request.url);
+  const url = new URL(requestUrl, 'http://localhost');
   if (url.searchParams.get('batch') !== '1') return undefined;
   // Counted over the whole raw path, as tRPC splits it: no way to hide calls behind a '/'.
   const size = url.pathname.split(',').length;

@@ -4,6 +4,7 @@ import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
 import { toReportedPublicError } from '../errorMapping.ts';
 import { restErrorBody } from '../rest/restShapes.ts';
+import { refuseLargeBatch } from './batchLimit.ts';
 import { BufferedRequest } from './bufferedRequest.ts';
 
 export interface TRPCNodeHandlerOptions {
@@ -11,6 +12,8 @@ export interface TRPCNodeHandlerOptions {
   /** Path prefix the router is served under, e.g. `/trpc`. */
   readonly endpoint: string;
   readonly maxBodyBytes: number;
+  /** Most calls one batch request may carry (413 BATCH_TOO_LARGE beyond). */
+  readonly maxBatchSize: number;
   /** Written first in every SSE response (`retry: <ms>`), before tRPC's own frames. */
   readonly sseReconnectMs: number;
   readonly logger: Logger;
@@ -34,6 +37,11 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     res.once('close', () => {
       if (!res.writableFinished) aborter.abort();
     });
+    const tooBig = refuseLargeBatch(req.url ?? '/', { router, max: options.maxBatchSize });
+    if (tooBig) {
+      res.writeHead(tooBig.status, { 'content-type': 'application/json' });
+      return void res.end(await tooBig.text());
+    }
     const method = req.method ?? 'GET';
     let body: string | undefined;
     if (method !== 'GET' && method !== 'HEAD') {
