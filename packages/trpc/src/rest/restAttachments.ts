@@ -3,6 +3,15 @@ import { AgentMintError, type Attachment } from '@agentmint/core';
 /** Agno's media fields: `images` and `files` are served; the others are refused, never dropped. */
 const SERVED = { images: 'image', files: 'file' } as const;
 const REFUSED = ['audio', 'videos', 'video'] as const;
+/** Text fields of a run request, checked (and a file refused) by the envelope reader. */
+const ENVELOPE_FIELDS = new Set([
+  'message',
+  'stream',
+  'session_id',
+  'user_id',
+  'factory_input',
+  'background',
+]);
 
 /**
  * The attachments of a multipart body: every uploaded part under `images` or `files` (Agno's
@@ -17,7 +26,15 @@ export async function multipartAttachments(
     const uploads = parts.filter((part): part is File => part instanceof File);
     if (uploads.length === 0) continue;
     const kind = SERVED[field as keyof typeof SERVED];
-    if (kind === undefined) throw unservedField(field);
+    if (kind === undefined) {
+      // Agno's other media fields are refused as media (415); the envelope's own fields refuse a
+      // file when they are read (message → 400, factory_input → FACTORY_VALIDATION).
+      if ((REFUSED as readonly string[]).includes(field)) throw unservedField(field);
+      if (ENVELOPE_FIELDS.has(field)) continue;
+      throw badMedia(
+        `\`${field}\` is not a field of a run; send uploads as \`images\` or \`files\``,
+      );
+    }
     for (const upload of uploads) {
       const bytes = Buffer.from(await upload.arrayBuffer());
       found.push({
