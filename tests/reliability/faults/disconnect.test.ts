@@ -88,19 +88,18 @@ async function finalRow(runId: string, timeoutMs = 5_000) {
 
 describe('client disconnects mid-stream', () => {
   it('REST stream: the run is cancelled, its row CANCELLED, RunCancelled stored last', async () => {
-    const started = Date.now();
     const { runId, seen } = await streamThenDisconnect('scripted-agent', 5);
     expect(seen.some((e) => e.event === 'RunContent')).toBe(true);
     const row = await finalRow(runId);
     expect(row.status).toBe('CANCELLED');
-    // Well before the 4 s the whole answer would have taken.
-    expect(Date.now() - started).toBeLessThan(3_000);
     const events = await eventually(async () => {
       const stored = await db.listEvents(runId, 0);
       return stored.at(-1)?.event === 'RunCancelled' ? stored : undefined;
     });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    // Cut short: fewer deltas than the whole answer has, and no RunCompleted (no clock needed).
     expect(events.filter((e) => e.event === 'RunContent').length).toBeLessThan(40);
+    expect(events.some((e) => e.event === 'RunCompleted')).toBe(false);
   });
 
   it('REST stream over the real OpenAI SDK: the model HTTP request is aborted too', async () => {
