@@ -8,7 +8,7 @@ import { newId } from './newId.ts';
 import type { AgentEntry } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import { RunFinisher } from './runFinisher.ts';
-import { RunLifecycle } from './runLifecycle.ts';
+import { type RunEventsOptions, RunLifecycle } from './runLifecycle.ts';
 import { shutDown } from './runtimeShutdown.ts';
 import type { ListSessionsQuery, OwnerScope, RunRecord, SessionRecord, Store } from './store.ts';
 import { StoreReads } from './storeReads.ts';
@@ -154,15 +154,7 @@ export class AgentRuntime {
     return this.lifecycle.cancelRun(runId, scope, agentId);
   }
 
-  events(
-    runId: string,
-    options: {
-      afterSeq?: number;
-      scope?: OwnerScope;
-      cancelAfterMs?: number;
-      signal?: AbortSignal;
-    } = {},
-  ): AsyncGenerator<RunEvent> {
+  events(runId: string, options: RunEventsOptions = {}): AsyncGenerator<RunEvent> {
     return this.lifecycle.events(runId, options);
   }
 

@@ -87,7 +87,7 @@ export {
   type ToolCallInfo,
   type ToolCallStartedEvent,
 } from './runEvent.ts';
-export { RunLifecycle } from './runLifecycle.ts';
+export { type RunEventsOptions, RunLifecycle } from './runLifecycle.ts';
 export {
   type RunEventDraft,
   type RunLoopOptions,

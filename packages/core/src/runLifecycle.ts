@@ -19,6 +19,16 @@ import { isTerminalStatus, type OwnerScope, type RunRecord, type Store } from '.
 import { fromStore } from './storeFailure.ts';
 import type { StoreReads } from './storeReads.ts';
 
+/** Where a watch of a run's events starts, whose rows it may see, and when it ends. */
+export interface RunEventsOptions {
+  afterSeq?: number;
+  scope?: OwnerScope;
+  /** Cancels a live run once no subscriber is left for this long. */
+  cancelAfterMs?: number;
+  /** Ends a watch of a run in another process when the watcher leaves. */
+  signal?: AbortSignal;
+}
+
 export interface RunLifecycleDeps {
   /** This process's id as the owner of the leases of the runs it executes. */
   readonly ownerId: string;
@@ -175,16 +185,7 @@ export class RunLifecycle {
    * The run's events after `afterSeq`: live from memory while it runs in this process, else from
    * its store. `cancelAfterMs` cancels a live run once no subscriber is left for that long.
    */
-  async *events(
-    runId: string,
-    options: {
-      afterSeq?: number;
-      scope?: OwnerScope;
-      cancelAfterMs?: number;
-      /** Ends a watch of a run in another process when the watcher leaves. */
-      signal?: AbortSignal;
-    } = {},
-  ): AsyncGenerator<RunEvent> {
+  async *events(runId: string, options: RunEventsOptions = {}): AsyncGenerator<RunEvent> {
     const active = this.activeRun(runId, options.scope);
     if (active) {
       yield* active.subscribe(options.afterSeq ?? 0, options.cancelAfterMs);

@@ -3,7 +3,8 @@ import { tracked } from '@trpc/server';
 import type { AgentMintRequestState } from './context.ts';
 import { formatEventId, parseEventId } from './lastEventId.ts';
 import type { AgentOperations } from './operations/agentOperations.ts';
-import { runInputParser, streamInputParser } from './runInput.ts';
+import type { StartRunInput } from './operations/operationRequests.ts';
+import { type RunEnvelope, runInputParser, streamInputParser } from './runInput.ts';
 import type { AgentRunOutput } from './runOutputType.ts';
 import type { createBaseProcedure } from './trpc.ts';
 
@@ -27,12 +28,7 @@ export function agentProcedures<TEntry extends AgentEntry>(
       .input(runInputParser<TEntry>())
       .mutation(async ({ input, ctx, signal }): Promise<AgentRunOutput<TEntry>> => {
         const run = await ops.startRun(ctx.agentmint as AgentMintRequestState, {
-          agentId,
-          message: input.message,
-          userId: input.userId,
-          sessionId: input.sessionId,
-          factoryInput: input.factoryInput,
-          attachments: input.attachments,
+          ...startInput(agentId, input),
           streamModel: false,
         });
         // A client that gives up on a non-streamed run does not keep the model busy.
@@ -45,14 +41,7 @@ export function agentProcedures<TEntry extends AgentEntry>(
       const resume = parseEventId(input.lastEventId);
       let runId = resume?.runId ?? input.runId;
       if (runId === undefined) {
-        const run = await ops.startRun(caller, {
-          agentId,
-          message: input.message,
-          userId: input.userId,
-          sessionId: input.sessionId,
-          factoryInput: input.factoryInput,
-          attachments: input.attachments,
-        });
+        const run = await ops.startRun(caller, startInput(agentId, input));
         runId = run.ids.runId;
       }
       // Re-attaching builds no agent; it needs the right to run this agent and to see the run.
@@ -66,6 +55,18 @@ export function agentProcedures<TEntry extends AgentEntry>(
         yield tracked(formatEventId(runId, event.seq), event as RunEvent);
       }
     }),
+  };
+}
+
+/** A run's envelope as the operations layer takes it. */
+function startInput(agentId: string, input: RunEnvelope): StartRunInput {
+  return {
+    agentId,
+    message: input.message,
+    userId: input.userId,
+    sessionId: input.sessionId,
+    factoryInput: input.factoryInput,
+    attachments: input.attachments,
   };
 }
 
