@@ -9,6 +9,11 @@ export class LocalRunSignals implements RunSignals {
   readonly #eventListeners = new Map<string, Set<(seq?: number) => void>>();
 
   async notifyCancel(runId: string): Promise<void> {
+    this.cancelRequested(runId);
+  }
+
+  /** Tells this process's cancel listeners that `runId` was asked to stop. */
+  cancelRequested(runId: string): void {
     for (const listener of [...this.#cancelListeners]) listener(runId);
   }
 
@@ -35,10 +40,17 @@ export class LocalRunSignals implements RunSignals {
     };
   }
 
-  /** Wakes the watchers of `runId`: events up to `seq` are stored. */
-  eventsStored(runId: string, seq: number): void {
+  /** Wakes the watchers of `runId`: events up to `seq` (when known) are stored. */
+  eventsStored(runId: string, seq?: number): void {
     const listeners = this.#eventListeners.get(runId);
     if (!listeners) return;
     for (const wake of [...listeners]) wake(seq);
+  }
+
+  /** Wakes every watcher, to re-read what it may have missed. */
+  wakeAll(): void {
+    for (const listeners of this.#eventListeners.values()) {
+      for (const wake of [...listeners]) wake();
+    }
   }
 }

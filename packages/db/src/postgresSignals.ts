@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Logger, RunSignals } from '@agentmint/core';
+import { LocalRunSignals, type Logger, type RunSignals } from '@agentmint/core';
 import pg from 'pg';
 
 export interface PostgresSignalsOptions {
@@ -24,8 +24,8 @@ const MAX_RETRY_MS = 5_000;
  */
 export class PostgresSignals implements RunSignals {
   readonly #options: PostgresSignalsOptions;
-  readonly #cancelListeners = new Set<(runId: string) => void>();
-  readonly #eventListeners = new Map<string, Set<(seq?: number) => void>>();
+  /** This process's listeners; notifications from the LISTEN connection are fanned out to them. */
+  readonly #local = new LocalRunSignals();
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
   #retryMs = RETRY_MS;
@@ -41,27 +41,15 @@ export class PostgresSignals implements RunSignals {
   }
 
   onCancel(listener: (runId: string) => void): () => void {
-    const entry = (runId: string) => listener(runId);
-    this.#cancelListeners.add(entry);
+    const unsubscribe = this.#local.onCancel(listener);
     void this.ready();
-    return () => this.#cancelListeners.delete(entry);
+    return unsubscribe;
   }
 
   subscribeEvents(runId: string, wake: (seq?: number) => void): () => void {
-    const entry = (seq?: number) => wake(seq);
-    let listeners = this.#eventListeners.get(runId);
-    if (!listeners) {
-      listeners = new Set();
-      this.#eventListeners.set(runId, listeners);
-    }
-    listeners.add(entry);
+    const unsubscribe = this.#local.subscribeEvents(runId, wake);
     void this.ready();
-    return () => {
-      listeners.delete(entry);
-      if (listeners.size === 0 && this.#eventListeners.get(runId) === listeners) {
-        this.#eventListeners.delete(runId);
-      }
-    };
+    return unsubscribe;
   }
 
   /** Resolves once the LISTEN connection is up (connecting it on first use); never rejects. */
@@ -105,7 +93,7 @@ export class PostgresSignals implements RunSignals {
     this.#client = client;
     this.#retryMs = RETRY_MS;
     // Anything written while no connection listened: every watcher re-reads.
-    this.#wakeAll();
+    this.#local.wakeAll();
   }
 
   #dropped(client: pg.Client | undefined, error: unknown): void {
@@ -126,21 +114,12 @@ export class PostgresSignals implements RunSignals {
   #dispatch(payload: string | undefined): void {
     if (!payload) return;
     if (payload.startsWith('c ')) {
-      const runId = payload.slice(2);
-      for (const listener of [...this.#cancelListeners]) listener(runId);
+      this.#local.cancelRequested(payload.slice(2));
     } else if (payload.startsWith('e ')) {
       const space = payload.indexOf(' ', 2);
       if (space < 0) return;
       const seq = Number(payload.slice(2, space));
-      const listeners = this.#eventListeners.get(payload.slice(space + 1));
-      if (!listeners) return;
-      for (const wake of [...listeners]) wake(Number.isFinite(seq) ? seq : undefined);
-    }
-  }
-
-  #wakeAll(): void {
-    for (const listeners of this.#eventListeners.values()) {
-      for (const wake of [...listeners]) wake();
+      this.#local.eventsStored(payload.slice(space + 1), Number.isFinite(seq) ? seq : undefined);
     }
   }
 }
