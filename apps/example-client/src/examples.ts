@@ -54,6 +54,17 @@ function describeEvent(event: RunEvent): string {
   }
 }
 
+/** triage-agent answers with a typed object: `run.output` is the agent's output schema, inferred. */
+export async function triageTicket(client: ServerClient, out: Output): Promise<void> {
+  const run = await client.agents['triage-agent'].run({
+    message: 'The app crashes when I save a document.',
+    factoryInput: { product: 'Docs' },
+  });
+  if (run.output === null) throw new Error(`triage-agent ended ${run.status} without output`);
+  const { label, priority, summary } = run.output;
+  out.line(`triage-agent: ${label}, priority ${priority}: ${summary}`);
+}
+
 /** workspace-agent needs a verified `role` claim; without one the factory answers 403. */
 export async function workspaceWithoutRole(client: ServerClient, out: Output): Promise<boolean> {
   try {
@@ -70,12 +81,14 @@ export async function workspaceWithoutRole(client: ServerClient, out: Output): P
   }
 }
 
-/** Runs the three examples in order; a 401 or an unreachable server ends them with a hint. */
+/** Runs the examples in order; a 401 or an unreachable server ends them with a hint. */
 export async function runExamples(client: ServerClient, out: Output): Promise<void> {
   try {
     await researchWithPersona(client, out);
     out.line('');
     await streamTenant(client, out);
+    out.line('');
+    await triageTicket(client, out);
     out.line('');
     await workspaceWithoutRole(client, out);
   } catch (error) {

@@ -41,6 +41,9 @@ describe('example client against apps/server', () => {
     expect(out.text()).toContain('echo: What are the latest trends in AI?');
     expect(out.text()).toMatch(/▶ run \S+ on scripted\necho: Hello, who are you\?\n✔ completed/);
     expect(out.text()).toContain('workspace-agent refused us (FACTORY_FORBIDDEN 403)');
+    expect(out.text()).toContain(
+      'triage-agent: bug, priority 1: echo: The app crashes when I save a document.',
+    );
   });
 
   it('streams every event of the tenant run in order', async () => {

@@ -5,6 +5,7 @@ import { mcp } from '@agentmint/trpc/mcp';
 import { profileAgent } from './agents/profileAgent.ts';
 import { researchAgent } from './agents/researchAgent.ts';
 import { tenantAgent } from './agents/tenantAgent.ts';
+import { triageAgent } from './agents/triageAgent.ts';
 import { workspaceAgent } from './agents/workspaceAgent.ts';
 
 export interface ServerOSOptions {
@@ -30,6 +31,7 @@ export function createServerOS(options: ServerOSOptions) {
       researchAgent(db, model),
       workspaceAgent(db, model),
       profileAgent(db, model),
+      triageAgent(db, model),
     ],
     // AG-UI front ends (CopilotKit) at POST /agui/{agentId}; MCP clients at /mcp.
     interfaces: [agui(), mcp()],

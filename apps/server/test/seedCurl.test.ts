@@ -89,6 +89,26 @@ describe('apps/server started like the README says, with no model key', () => {
     expect(names.at(-1)).toBe('RunCompleted');
   });
 
+  it('answers triage-agent with its typed object as content, from curl', async () => {
+    const { stdout } = await run('curl', [
+      '-sS',
+      '-X',
+      'POST',
+      `${server.url}/agents/triage-agent/runs`,
+      '-F',
+      'message=The app crashes on save',
+      '-F',
+      'factory_input={"product": "Docs"}',
+      '-F',
+      'stream=false',
+    ]);
+    expect(JSON.parse(stdout)).toMatchObject({
+      status: 'COMPLETED',
+      content_type: 'json',
+      content: { label: 'bug', priority: 1, summary: 'echo: The app crashes on save' },
+    });
+  });
+
   it('refuses the workspace agent without a verified role (403)', async () => {
     const response = await fetch(`${server.url}/agents/workspace-agent/runs`, {
       method: 'POST',

@@ -1,6 +1,7 @@
-import type { ScriptedTurn, TextTurn, TurnRequest } from './turn.ts';
+import { echoTurn } from './echoTurn.ts';
+import type { ScriptedTurn, TextTurn, ToolCallsTurn, TurnRequest } from './turn.ts';
 
-/** What answers once the script runs out: an echo of the last user message, or a constant "ok". */
+/** What answers once the script runs out: an echo of the last message (see echoTurn), or "ok". */
 export type FallbackMode = 'echo' | 'ok';
 
 const OK_TURN: TextTurn = Object.freeze({ text: 'ok' });
@@ -30,7 +31,7 @@ export class TurnQueue<TTurn extends object> {
     this.#head = 0;
   }
 
-  next(request: TurnRequest): TTurn | TextTurn {
+  next(request: TurnRequest): TTurn | TextTurn | ToolCallsTurn {
     let turn: ScriptedTurn<TTurn> | FallbackMode;
     if (this.#head < this.#turns.length) {
       turn = this.#turns[this.#head] as ScriptedTurn<TTurn>;
@@ -40,15 +41,7 @@ export class TurnQueue<TTurn extends object> {
       turn = this.#fallback;
     }
     if (turn === 'ok') return OK_TURN;
-    if (turn === 'echo') return { text: `echo: ${lastUserMessage(request)}` };
+    if (turn === 'echo') return echoTurn(request);
     return typeof turn === 'function' ? turn(request) : turn;
   }
-}
-
-function lastUserMessage(request: TurnRequest): string {
-  for (let i = request.messages.length - 1; i >= 0; i--) {
-    const message = request.messages[i];
-    if (message?.role === 'user') return message.content;
-  }
-  return '';
 }

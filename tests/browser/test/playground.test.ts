@@ -63,12 +63,13 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
   it('loads at /playground, signs in with the token command output, and lists the agents', async () => {
     const page = await openPlayground(`${stack.url}/playground`);
     const agents = page.getByRole('navigation', { name: 'agents' }).getByRole('button');
-    await expect.poll(() => agents.count(), WAIT).toBe(4);
+    await expect.poll(() => agents.count(), WAIT).toBe(5);
     expect(await agents.allTextContents()).toEqual([
       expect.stringContaining('tenant-agent'),
       expect.stringContaining('research-agent'),
       expect.stringContaining('workspace-agent'),
       expect.stringContaining('profile-agent'),
+      expect.stringContaining('triage-agent'),
     ]);
     await screenshot(page, '1-agents');
     await page.context().close();
@@ -221,7 +222,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
   it('a page on another origin uses the API when CORS allows it', async () => {
     const page = await openPlayground(`${pages.url}/playground/?api=${stack.url}`);
     const agents = page.getByRole('navigation', { name: 'agents' }).getByRole('button');
-    await expect.poll(() => agents.count(), WAIT).toBe(4);
+    await expect.poll(() => agents.count(), WAIT).toBe(5);
     await openAgent(page, 'tenant-agent');
     await page.getByLabel('message').fill('Cross-origin hello');
     await page.getByRole('button', { name: 'Send' }).click();

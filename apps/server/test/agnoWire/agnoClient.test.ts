@@ -79,6 +79,7 @@ describe.each([
         'research-agent',
         'workspace-agent',
         'profile-agent',
+        'triage-agent',
       ]);
       expect(config.teams).toEqual([]);
       expect(config.workflows).toEqual([]);
@@ -134,6 +135,19 @@ describe.each([
         kwargs: { factory_input: { persona: 'skeptic', depth: 5 } },
       });
       expect(run.status).toBe('COMPLETED');
+    });
+
+    it('run_agent on an output-schema agent: content is the validated object, as Agno returns it', async () => {
+      const run = await client.runAgent('triage-agent', 'The app crashes on save', {
+        userId: owner,
+        kwargs: { factory_input: { product: 'Mint' } },
+      });
+      expect(run).toMatchObject({ status: 'COMPLETED', content_type: 'json' });
+      expect(run.content).toEqual({
+        label: 'bug',
+        priority: 1,
+        summary: 'echo: The app crashes on save',
+      });
     });
 
     it('answers 400 naming the form field factory_input, never factoryInput', async () => {
@@ -365,7 +379,7 @@ describe.each([
       const readOnly = new AgnoOSClient(server.url, {
         authorization: `Bearer ${await token('carol', 'agents:read sessions:read')}`,
       });
-      expect((await readOnly.getConfig()).agents).toHaveLength(4);
+      expect((await readOnly.getConfig()).agents).toHaveLength(5);
       const forbidden = await agnoError(readOnly.createSession({ agentId: 'tenant-agent' }));
       expect(forbidden.status).toBe(403);
     });
