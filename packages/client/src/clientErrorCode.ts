@@ -32,6 +32,7 @@ export const SERVER_ERROR_STATUS = {
   MAX_STEPS: 500,
   FEATURE_NOT_SERVED: 501,
   STORE_UNAVAILABLE: 503,
+  STORE_LOCKED: 503,
   SHUTTING_DOWN: 503,
 } as const satisfies Record<AgentMintErrorCode, number>;
 

@@ -87,6 +87,8 @@ export abstract class SqlStore implements Store {
   ): Promise<void>;
   /** Names the database in error messages, e.g. `SqliteDb 'agentmint.db'`. */
   protected abstract describe(): string;
+  /** Gives back what `open()` claimed besides the ORM (SQLite's file lock); called once closed. */
+  protected release(): void {}
 
   /** The MikroORM instance, for advanced use (own entities, raw queries); undefined before `init()`. */
   get orm(): SqlOrm | undefined {
@@ -106,7 +108,11 @@ export abstract class SqlStore implements Store {
     await this.#pending.drained();
     const opened = await this.#opening?.catch(() => undefined);
     this.#opened = undefined;
-    await opened?.orm.close();
+    try {
+      await opened?.orm.close();
+    } finally {
+      this.release();
+    }
   }
 
   #database(): Promise<OpenedDatabase> {
@@ -123,6 +129,7 @@ export abstract class SqlStore implements Store {
     try {
       opened = await this.open();
     } catch (error) {
+      if (error instanceof AgentMintError) throw error; // already says what is wrong, with its code
       throw this.#unavailable('could not connect', error);
     }
     try {
@@ -133,6 +140,7 @@ export abstract class SqlStore implements Store {
       }
     } catch (error) {
       await opened.orm.close(true).catch(() => {});
+      this.release();
       throw this.#unavailable('could not apply the migrations', error);
     }
     this.#opened = opened;

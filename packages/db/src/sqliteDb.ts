@@ -5,6 +5,7 @@ import { MikroORM } from '@mikro-orm/sqlite';
 import { CompiledQuery, type DatabaseConnection } from 'kysely';
 import { sqliteMigrations } from './migrations/sqlite/index.ts';
 import { sharedOrmOptions } from './ormOptions.ts';
+import { lockSqliteFile, unlockSqliteFile } from './sqliteFileLock.ts';
 import { type NativeSqlite, SqliteRunWriter } from './sqliteRunWriter.ts';
 import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
 import type { StoredTables } from './storedTables.ts';
@@ -60,7 +61,23 @@ export class SqliteDb extends SqlStore {
   }
 
   protected async open(): Promise<OpenedDatabase> {
-    if (this.dbFile !== MEMORY) mkdirSync(dirname(resolve(this.dbFile)), { recursive: true });
+    if (this.dbFile === MEMORY) return this.#connect();
+    mkdirSync(dirname(resolve(this.dbFile)), { recursive: true });
+    // One process per file: a second one would miss this one's in-process signals and writes order.
+    lockSqliteFile(this.dbFile, this);
+    try {
+      return await this.#connect();
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+  }
+
+  protected override release(): void {
+    if (this.dbFile !== MEMORY) unlockSqliteFile(this.dbFile, this);
+  }
+
+  async #connect(): Promise<OpenedDatabase> {
     const orm = await MikroORM.init({
       ...sharedOrmOptions({ migrations: sqliteMigrations, debug: this.#debug }),
       dbName: this.dbFile,

@@ -25,6 +25,8 @@ export const ERROR_HTTP_STATUS = {
   MAX_STEPS: 500,
   FEATURE_NOT_SERVED: 501,
   STORE_UNAVAILABLE: 503,
+  /** An embedded database file is held by another process (SqliteDb serves one process). */
+  STORE_LOCKED: 503,
   SHUTTING_DOWN: 503,
 } as const;
 
