@@ -4,7 +4,7 @@ import type { Attachment } from './attachment.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { EventWriter } from './eventWriter.ts';
-import type { Instrumentation } from './instrumentation/instrumentation.ts';
+import type { CallScope, Instrumentation } from './instrumentation/instrumentation.ts';
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
 import type { RequestContext } from './requestContext.ts';
@@ -83,7 +83,9 @@ export async function executeRun(given: ExecuteRunOptions): Promise<ActiveRun> {
     new EventWriter(store, ctx.runId, options.logger),
     observer,
   );
-  drive(run, options, createdAt).catch((error: unknown) => {
+  // Bound once per run: the loop calls it for every model pull and tool call.
+  const within = observer?.within?.bind(observer);
+  drive(run, options, createdAt, within).catch((error: unknown) => {
     // Not reachable by design (drive catches what the loop throws); never leave `done` hanging.
     logUnexpectedError(options.logger, 'run driver failed', error, { runId: ctx.runId });
     const result = finished('ERROR', null, null, INTERNAL_ERROR, []);
@@ -97,7 +99,12 @@ const INTERNAL_ERROR: RunErrorInfo = {
   message: 'The run failed; see the server logs',
 };
 
-async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date): Promise<void> {
+async function drive(
+  run: ActiveRun,
+  options: ExecuteRunOptions,
+  createdAt: Date,
+  within: CallScope | undefined,
+): Promise<void> {
   const { agent, ctx, store, logger } = options;
   const started = performance.now();
   run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
@@ -114,6 +121,7 @@ async function drive(run: ActiveRun, options: ExecuteRunOptions, createdAt: Date
       attachments: options.attachments,
       streamModel: options.streamModel,
       emit: (draft) => run.emit(draft),
+      within,
     });
     messages = loop.messages;
     const metrics: RunMetrics = {

@@ -26,7 +26,9 @@ export { parseFactoryInput } from './factoryInput.ts';
 export { InMemoryDb } from './inMemoryDb.ts';
 export type {
   AgentResolveInfo,
+  CallScope,
   Instrumentation,
+  ObservedCall,
   RunObservation,
   RunObserver,
 } from './instrumentation/instrumentation.ts';

@@ -2,6 +2,7 @@ import type { Agent } from './agent.ts';
 import type { Attachment } from './attachment.ts';
 import type { DistributiveOmit } from './distributiveOmit.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
+import type { CallScope, ObservedCall } from './instrumentation/instrumentation.ts';
 import type { AssistantMessage, Message, ToolCall, ToolMessage } from './message.ts';
 import type { ModelResponse, ModelUsage } from './model.ts';
 import type { RequestContext } from './requestContext.ts';
@@ -25,7 +26,11 @@ export interface RunLoopOptions {
   /** Stream model deltas (true) or ask for the whole answer at once. */
   readonly streamModel: boolean;
   readonly emit: (event: RunEventDraft) => void;
+  /** Runs model and tool calls' work in their telemetry context (see `RunObserver.within`). */
+  readonly within?: CallScope | undefined;
 }
+
+const MODEL_CALL: ObservedCall = { kind: 'model' };
 
 export interface RunLoopResult {
   readonly content: string;
@@ -43,7 +48,7 @@ export interface RunLoopResult {
  * until the model answers without tools or `maxSteps` is reached. Emits every step as an event.
  */
 export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResult> {
-  const { agent, ctx, emit } = options;
+  const { agent, ctx, emit, within } = options;
   const started = performance.now();
   let timeToFirstTokenMs: number | null = null;
   const system = agent.systemPrompt();
@@ -79,10 +84,12 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
       let content = '';
       const toolCalls: ToolCall[] = [];
       let usage: ModelUsage | undefined;
-      const parts = agent.model.stream(request)[Symbol.asyncIterator]();
+      const stream = () => agent.model.stream(request)[Symbol.asyncIterator]();
+      const parts = within ? within(MODEL_CALL, stream) : stream();
       try {
         for (;;) {
-          const next = await untilAborted(parts.next(), ctx.signal);
+          const pull = within ? within(MODEL_CALL, () => parts.next()) : parts.next();
+          const next = await untilAborted(pull, ctx.signal);
           if (next.done) break;
           const part = next.value;
           if (part.type === 'text-delta') {
@@ -107,7 +114,8 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
         ...(usage && { usage }),
       };
     } else {
-      response = await untilAborted(agent.model.generate(request), ctx.signal);
+      const generate = () => agent.model.generate(request);
+      response = await untilAborted(within ? within(MODEL_CALL, generate) : generate(), ctx.signal);
       if (response.content) {
         timeToFirstTokenMs ??= performance.now() - started;
         emit({ event: 'RunContent', content: response.content });
@@ -143,7 +151,9 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
       };
     }
     const results = await Promise.all(
-      response.toolCalls.map((call) => runToolCall(call, toolsByName.get(call.name), ctx, emit)),
+      response.toolCalls.map((call) =>
+        runToolCall(call, toolsByName.get(call.name), ctx, emit, within),
+      ),
     );
     conversation.push(...results);
     added.push(...results);
@@ -159,6 +169,7 @@ async function runToolCall(
   tool: Tool | undefined,
   ctx: RequestContext,
   emit: (event: RunEventDraft) => void,
+  within: CallScope | undefined,
 ): Promise<ToolMessage> {
   const args = parseArguments(call.arguments);
   const info = { toolCallId: call.id, toolName: call.name, toolArgs: args };
@@ -180,8 +191,10 @@ async function runToolCall(
     return fail(`Invalid arguments for '${call.name}': ${detail.join('; ')}`);
   }
   try {
+    const execute = () =>
+      tool.execute(parsed.data, { ctx, signal: ctx.signal, toolCallId: call.id });
     const value = await untilAborted(
-      Promise.resolve(tool.execute(parsed.data, { ctx, signal: ctx.signal, toolCallId: call.id })),
+      Promise.resolve(within ? within({ kind: 'tool', toolCallId: call.id }, execute) : execute()),
       ctx.signal,
     );
     const result = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');

@@ -1,13 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   Agent,
   AgentFactory,
   AgentRuntime,
   InMemoryDb,
   type Instrumentation,
+  type ObservedCall,
   type RunEvent,
   type Store,
   silentLogger,
+  tool,
 } from '../src/index.ts';
 import { ScriptedModel } from './scriptedModel.ts';
 
@@ -114,4 +118,72 @@ describe('Instrumentation', () => {
     ]);
     await runtime.close();
   });
+
+  it.each([
+    ['streamed', true],
+    ['whole', false],
+  ])(
+    'runs the model’s and the tools’ work inside `within` (%s answers)',
+    async (_, streamModel) => {
+      // What a tracer does in `within`: make the call's span the active context for its work.
+      const active = new AsyncLocalStorage<string>();
+      const scopes: string[] = [];
+      const seen: string[] = [];
+      const label = (call: ObservedCall) =>
+        call.kind === 'model' ? 'model' : `tool ${call.toolCallId}`;
+      const instrumentation: Instrumentation = {
+        resolveAgent: (_info, resolve) => resolve(),
+        observeRun: () => ({
+          onEvent: () => {},
+          onStartFailed: () => {},
+          within: <T>(call: ObservedCall, work: () => T): T => {
+            scopes.push(label(call));
+            return active.run(label(call), work);
+          },
+        }),
+      };
+      const model = new ScriptedModel(
+        [
+          {
+            toolCalls: [
+              { id: 'c1', name: 'lookup', arguments: '{"word":"a"}' },
+              { id: 'c2', name: 'lookup', arguments: '{"word":"b"}' },
+            ],
+          },
+          { text: ['do', 'ne'] },
+        ],
+        { onRequest: () => void seen.push(`request in ${active.getStore()}`) },
+      );
+      const lookup = tool({
+        name: 'lookup',
+        description: 'Looks a word up',
+        parameters: z.object({ word: z.string() }),
+        execute: async ({ word }) => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          seen.push(`${word} in ${active.getStore()}`);
+          return word;
+        },
+      });
+      const agent = new Agent({ id: 'probe', model, tools: [lookup], db: new InMemoryDb() });
+      const runtime = new AgentRuntime({ agents: [agent], logger: silentLogger, instrumentation });
+      const run = await runtime.startRun({
+        agentId: 'probe',
+        message: 'hi',
+        caller: {},
+        streamModel,
+      });
+      expect((await run.done).status).toBe('COMPLETED');
+      expect(seen.sort()).toEqual([
+        'a in tool c1',
+        'b in tool c2',
+        'request in model',
+        'request in model',
+      ]);
+      // Streamed: the stream is opened and then every pull of it (4 for the final answer, 2 parts
+      // and its end) runs in the call's scope; whole: one generate per call.
+      expect(new Set(scopes)).toEqual(new Set(['model', 'tool c1', 'tool c2']));
+      expect(scopes.filter((s) => s === 'model').length).toBeGreaterThan(streamModel ? 4 : 1);
+      await runtime.close();
+    },
+  );
 });

@@ -178,6 +178,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
         });
     const base = createBaseProcedure((headers) => this.authenticate(headers));
     this.operations = new AgentOperations({ runtime: this.runtime, infos: this.agents });
+    this.observability.traceOperations(this.operations);
     this.router = createAgentOSRouter<TAgents>({
       operations: this.operations,
       agentIds: this.runtime.agents.keys(),

@@ -40,4 +40,19 @@ export interface RunObserver {
   onStartFailed(error: unknown): void;
   /** The store this run writes to, wrapped (spans, error counts); called once per run. */
   wrapStore?(store: Store): Store;
+  /**
+   * Runs a piece of a model or tool call's own work (the model request, each pull of a streamed
+   * answer, the tool's `execute`) so that what it starts is attributed to that call: a host's
+   * instrumented HTTP client or a tool's own spans then nest under the call's span. Called after
+   * the call's started event; must return what `work` returns.
+   */
+  within?<T>(call: ObservedCall, work: () => T): T;
 }
+
+/** Which call `RunObserver.within` is running work for. */
+export type ObservedCall =
+  | { readonly kind: 'model' }
+  | { readonly kind: 'tool'; readonly toolCallId: string };
+
+/** `RunObserver.within`, detached from its observer (what the run loop is given). */
+export type CallScope = <T>(call: ObservedCall, work: () => T) => T;

@@ -1,5 +1,6 @@
 import type { Instrumentation } from '@agentmint/core';
 import type { Hono } from 'hono';
+import type { AgentOperations } from '../operations/agentOperations.ts';
 import { AgentOSMetrics } from './agentOSMetrics.ts';
 import { AgentOSTracing } from './agentOSTracing.ts';
 import { combineInstrumentations } from './combineInstrumentations.ts';
@@ -7,6 +8,7 @@ import type { MetricsOptions } from './metricsOptions.ts';
 import { metricsRoute } from './metricsRoute.ts';
 import { countOpenStreams } from './openStreams.ts';
 import { requestSpans } from './requestSpans.ts';
+import { traceOperations } from './tracedOperations.ts';
 import type { TracingOptions } from './tracingOptions.ts';
 
 export interface ObservabilityOptions {
@@ -48,6 +50,20 @@ export class AgentOSObservability {
     );
   }
 
+  /**
+   * Whether this AgentOS records spans now: tracing is on and a real tracer provider is behind it
+   * (not the OpenTelemetry API's no-op). A few property reads; false means no tracing work at all,
+   * so a transport may take a path without span hooks for this request.
+   */
+  get tracesRecorded(): boolean {
+    return this.tracing?.live ?? false;
+  }
+
+  /** Puts spans on the operations' reads and session changes when tracing is on. */
+  traceOperations(operations: AgentOperations): void {
+    if (this.tracing) traceOperations(operations, this.tracing);
+  }
+
   /** Verifies a credential inside an `agentmint.authenticate` span when tracing is on. */
   authenticate<T>(source: string, verify: () => Promise<T>): Promise<T> {
     return this.tracing ? this.tracing.authenticate(source, verify) : verify();
@@ -62,6 +78,11 @@ export class AgentOSObservability {
       );
       app.use('*', countOpenStreams(this.metrics.openStreams));
     }
-    if (this.tracing) app.use('*', requestSpans(this.tracing.tracer));
+    const tracing = this.tracing;
+    if (tracing) {
+      const spans = requestSpans(tracing.tracer);
+      // No SDK registered: not even the propagation headers are read.
+      app.use('*', (c, next) => (tracing.live ? spans(c, next) : next()));
+    }
   }
 }

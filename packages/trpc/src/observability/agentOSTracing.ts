@@ -5,11 +5,19 @@ import type {
   RunObservation,
   RunObserver,
 } from '@agentmint/core';
-import { context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import {
+  context,
+  type Span,
+  SpanKind,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
 import { ATTR } from './attributes.ts';
 import { inputShape } from './inputShape.ts';
 import { RunSpans, runAttributes } from './runSpans.ts';
 import { errorCodeOf, failSpan } from './spanErrors.ts';
+import { tracerLive } from './tracerLive.ts';
 import type { TracingOptions } from './tracingOptions.ts';
 
 /** The tracer's name in every span's instrumentation scope. */
@@ -21,16 +29,30 @@ export const TRACER_NAME = '@agentmint/trpc';
  */
 export class AgentOSTracing implements Instrumentation {
   readonly tracer: Tracer;
+  readonly #provider: TracerProvider;
   readonly #recordFactoryInput: boolean;
+  readonly #storeSpanMinMs: number;
 
   constructor(options: TracingOptions = {}) {
-    this.tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
+    this.#provider = options.tracerProvider ?? trace.getTracerProvider();
+    this.tracer = this.#provider.getTracer(TRACER_NAME);
     this.#recordFactoryInput = options.recordFactoryInput ?? false;
+    this.#storeSpanMinMs = options.storeSpanMinMs ?? 1;
+  }
+
+  /**
+   * Whether spans can be recorded now: false while the provider is the OpenTelemetry API's no-op
+   * (no SDK registered yet), and then every traced path skips its tracing work. Cheap enough to
+   * ask per request; it turns true as soon as a host registers an SDK.
+   */
+  get live(): boolean {
+    return tracerLive(this.#provider);
   }
 
   /** Runs `verify` in an `agentmint.authenticate` span; a rejected credential marks it failed. */
   authenticate<T>(source: string, verify: () => Promise<T>): Promise<T> {
-    return this.#inSpan('agentmint.authenticate', { [ATTR.authSource]: source }, () => verify());
+    if (!this.live) return verify();
+    return this.inSpan('agentmint.authenticate', { [ATTR.authSource]: source }, () => verify());
   }
 
   resolveAgent(
@@ -38,13 +60,12 @@ export class AgentOSTracing implements Instrumentation {
     resolve: () => Promise<ResolvedAgent>,
   ): Promise<ResolvedAgent> {
     // A plain agent is shared, not built: no span for a lookup.
-    if (!info.isFactory) return resolve();
+    if (!info.isFactory || !this.live) return resolve();
     const attributes = { [ATTR.agentId]: info.agentId, [ATTR.isFactory]: true };
-    return this.#inSpan('agentmint.factory.resolve', attributes, async (span) => {
+    return this.inSpan('agentmint.factory.resolve', attributes, async (span) => {
       const resolved = await resolve();
       const { ctx } = resolved;
-      span.setAttribute(ATTR.runId, ctx.runId);
-      span.setAttribute(ATTR.sessionId, ctx.sessionId);
+      // The run and session ids are on the run span beside it.
       if (ctx.input !== undefined) {
         span.setAttribute(ATTR.factoryInputShape, inputShape(ctx.input));
         if (this.#recordFactoryInput) {
@@ -56,6 +77,7 @@ export class AgentOSTracing implements Instrumentation {
   }
 
   observeRun(observation: RunObservation): RunObserver | undefined {
+    if (!this.live) return undefined;
     const parent = context.active();
     const run = this.tracer.startSpan(
       `invoke_agent ${observation.ids.agentId}`,
@@ -64,11 +86,11 @@ export class AgentOSTracing implements Instrumentation {
     );
     // Not sampled (or no SDK): no per-event work at all for this run.
     if (!run.isRecording()) return undefined;
-    return new RunSpans(this.tracer, run, parent, observation);
+    return new RunSpans(this.tracer, run, parent, observation, this.#storeSpanMinMs);
   }
 
   /** An active span around `work` (children nest under it), failed with the thrown error's code. */
-  #inSpan<T>(
+  inSpan<T>(
     name: string,
     attributes: Record<string, string | boolean>,
     work: (span: Span) => Promise<T>,

@@ -33,4 +33,5 @@ export const ATTR = {
   factoryInput: 'agentmint.factory.input',
   authSource: 'agentmint.auth.source',
   storeId: 'agentmint.store.id',
+  operation: 'agentmint.operation',
 } as const;

@@ -1,6 +1,7 @@
 import type {
   AgentResolveInfo,
   Instrumentation,
+  ObservedCall,
   ResolvedAgent,
   RunEvent,
   RunObservation,
@@ -47,5 +48,12 @@ class RunObservers implements RunObserver {
 
   wrapStore(store: Store): Store {
     return this.#observers.reduce((inner, observer) => observer.wrapStore?.(inner) ?? inner, store);
+  }
+
+  within<T>(call: ObservedCall, work: () => T): T {
+    return this.#observers.reduceRight<() => T>(
+      (inner, observer) => (observer.within ? () => observer.within!(call, inner) : inner),
+      work,
+    )();
   }
 }

@@ -1,13 +1,15 @@
-import type { RunEvent, RunObservation, RunObserver, Store } from '@agentmint/core';
-import { type Context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
+import type { ObservedCall, RunEvent, RunObservation, RunObserver, Store } from '@agentmint/core';
+import { type Context, context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { ATTR } from './attributes.ts';
 import { errorCodeOf, failSpan } from './spanErrors.ts';
 import { tracedStore } from './tracedStore.ts';
 
 /**
  * One run's spans, built from its events: `invoke_agent` for the run, a `chat` span per model call
- * and an `execute_tool` span per tool call below it (GenAI semantic conventions). Only ids, names,
- * models, token counts and stable codes are recorded; never message text, tool arguments or results.
+ * and an `execute_tool` span per tool call below it (GenAI semantic conventions). The calls' own
+ * work runs inside their spans (`within`), so the provider's HTTP request and a tool's own spans
+ * nest under them. Only ids, names, models, token counts and stable codes are recorded; never
+ * message text, tool arguments or results.
  */
 export class RunSpans implements RunObserver {
   readonly #tracer: Tracer;
@@ -15,10 +17,20 @@ export class RunSpans implements RunObserver {
   readonly #context: Context;
   readonly #provider: string;
   #modelCall: Span | undefined;
+  /** The context with the open model call's span active, made once per call. */
+  #modelContext: Context | undefined;
   readonly #toolCalls = new Map<string, Span>();
+  readonly #storeSpanMinMs: number;
 
-  constructor(tracer: Tracer, run: Span, parent: Context, observation: RunObservation) {
+  constructor(
+    tracer: Tracer,
+    run: Span,
+    parent: Context,
+    observation: RunObservation,
+    storeSpanMinMs: number,
+  ) {
     this.#tracer = tracer;
+    this.#storeSpanMinMs = storeSpanMinMs;
     this.#run = run;
     this.#context = trace.setSpan(parent, run);
     this.#provider = providerName(observation.model.provider);
@@ -28,6 +40,7 @@ export class RunSpans implements RunObserver {
     switch (event.event) {
       case 'ModelRequestStarted':
         this.#modelCall?.end();
+        this.#modelContext = undefined;
         this.#modelCall = this.#tracer.startSpan(
           `chat ${event.model}`,
           {
@@ -49,6 +62,7 @@ export class RunSpans implements RunObserver {
         span.setAttribute(ATTR.genAiOutputTokens, event.outputTokens);
         span.end();
         this.#modelCall = undefined;
+        this.#modelContext = undefined;
         return;
       }
       case 'ToolCallStarted':
@@ -101,7 +115,19 @@ export class RunSpans implements RunObserver {
   }
 
   wrapStore(store: Store): Store {
-    return tracedStore(store, this.#tracer, this.#context);
+    this.#run.setAttribute(ATTR.storeId, store.id);
+    return tracedStore(store, this.#tracer, this.#context, this.#storeSpanMinMs);
+  }
+
+  within<T>(call: ObservedCall, work: () => T): T {
+    if (call.kind === 'model') {
+      const span = this.#modelCall;
+      if (!span) return work();
+      this.#modelContext ??= trace.setSpan(this.#context, span);
+      return context.with(this.#modelContext, work);
+    }
+    const span = this.#toolCalls.get(call.toolCallId);
+    return span ? context.with(trace.setSpan(this.#context, span), work) : work();
   }
 
   /**
@@ -116,6 +142,7 @@ export class RunSpans implements RunObserver {
       span.end();
     }
     this.#modelCall = undefined;
+    this.#modelContext = undefined;
     this.#toolCalls.clear();
     if (errorCode !== undefined) failSpan(this.#run, errorCode);
     this.#run.end();
@@ -127,7 +154,11 @@ function providerName(label: string): string {
   return label.toLowerCase();
 }
 
-/** The attributes a run span starts with. */
+/**
+ * The attributes a run span starts with. The agent and session ids are there once, by their GenAI
+ * names (`gen_ai.agent.id`, `gen_ai.conversation.id`): every attribute is copied and checked by
+ * the SDK, per span.
+ */
 export function runAttributes(observation: RunObservation): Record<string, string> {
   const { ids, model } = observation;
   const provider = providerName(model.provider);
@@ -138,9 +169,7 @@ export function runAttributes(observation: RunObservation): Record<string, strin
     [ATTR.genAiRequestModel]: model.id,
     [ATTR.genAiProvider]: provider,
     [ATTR.genAiSystem]: provider,
-    [ATTR.agentId]: ids.agentId,
     [ATTR.runId]: ids.runId,
-    [ATTR.sessionId]: ids.sessionId,
     ...(ids.userId !== null && { [ATTR.userId]: ids.userId }),
   };
 }

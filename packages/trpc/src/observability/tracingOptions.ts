@@ -12,4 +12,10 @@ export interface TracingOptions {
    * personal data.
    */
   readonly recordFactoryInput?: boolean | undefined;
+  /**
+   * A run's store calls get a span (`agentmint.store createRun`, …) when they take at least this
+   * many milliseconds, or fail. Default 1: a write that takes microseconds (InMemoryDb, SQLite)
+   * would cost less than its span; a database round trip shows. 0 gives every call a span.
+   */
+  readonly storeSpanMinMs?: number | undefined;
 }
