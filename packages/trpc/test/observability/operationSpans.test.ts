@@ -68,6 +68,10 @@ async function call(method: string, path: string, body?: BodyInit): Promise<Resp
   return response;
 }
 
+function runForm(): FormData {
+  return form({ message: 'hello', stream: 'false' });
+}
+
 /** The spans of the requests so far, once every request span has ended. */
 async function spansOf(requests: number): Promise<ReadableSpan[]> {
   return vi.waitFor(() => {
@@ -152,11 +156,7 @@ describe('spans of reads and session changes', () => {
 
   it('gives a slow store call a span with its own duration, and a fast one none', async () => {
     createRunFault = 'slow';
-    const response = await fetch(`${server.url}/agents/plain-agent/runs`, {
-      method: 'POST',
-      body: form({ message: 'hello', stream: 'false' }),
-    });
-    expect(response.status).toBe(200);
+    expect((await call('POST', '/agents/plain-agent/runs', runForm())).status).toBe(200);
     const spans = await spansOf(1);
     const stores = spans.filter((s) => s.name.startsWith('agentmint.store '));
     expect(stores.map((s) => s.name)).toEqual(['agentmint.store createRun']);
@@ -169,11 +169,7 @@ describe('spans of reads and session changes', () => {
 
   it('gives a failed store call a span with the stable code, however fast', async () => {
     createRunFault = 'fail';
-    const response = await fetch(`${server.url}/agents/plain-agent/runs`, {
-      method: 'POST',
-      body: form({ message: 'hello', stream: 'false' }),
-    });
-    expect(response.status).toBe(503);
+    expect((await call('POST', '/agents/plain-agent/runs', runForm())).status).toBe(503);
     const spans = await spansOf(1);
     const createRun = named(spans, 'agentmint.store createRun');
     expect(createRun.status).toEqual({ code: SpanStatusCode.ERROR, message: 'STORE_UNAVAILABLE' });
