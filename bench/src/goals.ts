@@ -1,6 +1,7 @@
+import { CANCEL_P99_GOAL_MS } from './crossInstance.ts';
 import type { BenchRow } from './suite.ts';
 
-/** A goal of issue #18, judged from the rows of one `pnpm bench` run. */
+/** A goal of issue #18 (or #12), judged from the rows of one `pnpm bench` run. */
 interface Goal {
   readonly goal: string;
   /** The figure and whether it meets the goal; undefined when its rows were not measured. */
@@ -75,6 +76,13 @@ const GOALS: readonly Goal[] = [
         figure: `${delta >= 0 ? '+' : ''}${delta.toFixed(2)} ms (${ours.value.toFixed(2)} vs ${bare.value.toFixed(2)})`,
         met: delta <= 0.3,
       };
+    },
+  },
+  {
+    goal: `cross-instance cancel → model abort p99 <= ${CANCEL_P99_GOAL_MS} ms (issue #12)`,
+    judge: (row) => {
+      const p99 = row('instances', 'cancel → model abort p99, cancel sent to another instance');
+      return p99 && { figure: `${p99.value.toFixed(1)} ms`, met: p99.value <= CANCEL_P99_GOAL_MS };
     },
   },
 ];

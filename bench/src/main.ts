@@ -25,7 +25,7 @@ for (const suite of selected) {
 
 const goals = judgeGoals(rows);
 console.log(
-  `\n# goals (issue #18), from this run${smoke ? ' (smoke: the figures mean nothing)' : ''}`,
+  `\n# goals (issues #12, #18), from this run${smoke ? ' (smoke: the figures mean nothing)' : ''}`,
 );
 console.table(goals);
 

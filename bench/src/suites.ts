@@ -1,3 +1,4 @@
+import { crossInstanceSuite } from './crossInstance.ts';
 import { factoryResolveSuite } from './factoryResolve.ts';
 import { httpRunsSuite } from './httpRuns.ts';
 import { openStreamsSuite } from './openStreams.ts';
@@ -15,5 +16,6 @@ export const suites: BenchSuite[] = [
   openStreamsSuite,
   persistenceSuite,
   tracingOverheadSuite,
+  crossInstanceSuite,
   typecheckCostSuite,
 ];

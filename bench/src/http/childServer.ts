@@ -61,6 +61,8 @@ export interface StartServerOptions {
   readonly startTimeoutMs?: number;
   /** Extra Node flags, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
+  /** CPUs to pin the server to (taskset list). Default SERVER_CPU; `'0-1'` lets it use both. */
+  readonly cpus?: string;
 }
 
 const STDERR_TAIL = 8_000;
@@ -83,7 +85,7 @@ export async function startServer(options: StartServerOptions): Promise<ChildSer
     script,
   ];
   const [command, args] = canPin
-    ? ['taskset', ['-c', String(SERVER_CPU), process.execPath, ...nodeArgs]]
+    ? ['taskset', ['-c', options.cpus ?? String(SERVER_CPU), process.execPath, ...nodeArgs]]
     : [process.execPath, nodeArgs];
   const child = spawn(command as string, args as string[], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
