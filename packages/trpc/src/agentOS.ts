@@ -32,7 +32,7 @@ import type { OSIdentity } from './rest/configShape.ts';
 import { createRestApp, restError } from './rest/restApp.ts';
 import { answerUnmatched } from './rest/unmatchedRoutes.ts';
 import { maxBatchSizeOption, refuseLargeBatch } from './server/batchLimit.ts';
-import { type CorsOptions, corsMiddleware } from './server/corsOptions.ts';
+import { type CorsOptions, corsMiddleware, corsResponseHeaders } from './server/corsOptions.ts';
 import { type ServeOptions, type ServerHandle, serveFetch } from './server/serveFetch.ts';
 import { createTRPCNodeHandler } from './server/trpcNodeHandler.ts';
 import { withReconnectHint } from './server/withReconnectHint.ts';
@@ -142,7 +142,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   readonly #interfaces: readonly AgentOSInterface[];
   readonly #maxBodyBytes: number;
   readonly #maxBatchSize: number;
-  readonly #withCors: boolean;
+  readonly #cors: CorsOptions | undefined;
   #servers = new Set<ServerHandle>();
   /** Spans and metrics (see `tracing` and `metrics` in the options). */
   readonly observability: AgentOSObservability;
@@ -187,7 +187,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     });
     this.#interfaces = options.interfaces ?? [];
     this.#maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
-    this.#withCors = options.cors !== undefined;
+    this.#cors = options.cors;
     this.#maxBatchSize = maxBatchSizeOption(options.maxBatchSize);
     this.#app = this.#createApp(this.#maxBodyBytes, options.cors, this.#maxBatchSize, {
       id: options.id ?? 'agentmint',
@@ -262,10 +262,9 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
   async serve(options: ServeOptions = {}): Promise<ServerHandle> {
     await this.runtime.init();
     // tRPC is answered on the raw node request (same port): no web framework, Request or stream.
-    // CORS, request spans and stream metrics are Hono middleware, and a host's own `fetch` may
-    // wrap /trpc: with any of them, tRPC goes through Hono like every other route.
-    const { tracing, metrics } = this.observability;
-    const lean = !tracing && !metrics && !this.#withCors && options.fetch === undefined;
+    // It makes its own request spans, CORS headers and open-stream count; a host's own `fetch` may
+    // wrap /trpc, and then tRPC goes through Hono like every route.
+    const lean = options.fetch === undefined;
     const trpc = createTRPCNodeHandler({
       router: this.router,
       endpoint: '/trpc',
@@ -274,6 +273,9 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       sseReconnectMs: SSE_RECONNECT_MS,
       logger: this.runtime.logger,
       onError: ({ error, path }) => reportUnexpected(error, path, this.runtime.logger),
+      tracer: this.observability.tracing?.tracer,
+      corsHeaders: this.#cors && corsResponseHeaders(this.#cors),
+      openStreams: this.observability.metrics?.openStreams,
     });
     const handle = await serveFetch(
       options.fetch ?? this.fetch,

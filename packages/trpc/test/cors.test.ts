@@ -84,6 +84,23 @@ describe('CORS (AgentOSOptions.cors)', () => {
     expect(events.some((event) => event.data !== undefined)).toBe(true);
   });
 
+  it("gives the same CORS headers on serve()'s node:http /trpc path as through the fetch handler", async () => {
+    const { os } = seedOS({ cors: { origins: [APP], credentials: true } });
+    const viaFetch = await os.serve({ port: 0, fetch: os.fetch });
+    servers.push(viaFetch);
+    const node = await start({ cors: { origins: [APP], credentials: true } });
+    const cors = (answer: Response) =>
+      [...answer.headers].filter(([name]) => name.startsWith('access-control-') || name === 'vary');
+    for (const origin of [APP, OTHER]) {
+      const [a, b] = await Promise.all(
+        [node, viaFetch.url].map((url) =>
+          fetch(`${url}/trpc/agents.list`, { headers: { origin } }),
+        ),
+      );
+      expect(cors(a!)).toEqual(cors(b!));
+    }
+  });
+
   it('covers the REST routes, preflight and errors included', async () => {
     const url = await start({ cors: { origins: [APP] } });
     const answer = await preflight(`${url}/agents/tenant-agent/runs`, APP);

@@ -66,7 +66,8 @@ export async function serveFetch(
       connectionsCheckingInterval: Math.min(1_000, requestTimeout),
     },
     (req, res) => {
-      if (nodeRoute && req.url?.startsWith(nodeRoute.prefix)) {
+      // Preflights stay with the fetch handler, whose CORS middleware answers them.
+      if (nodeRoute && req.method !== 'OPTIONS' && req.url?.startsWith(nodeRoute.prefix)) {
         void nodeRoute.handle(req, res);
         return;
       }

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AgentMintError, type Logger } from '@agentmint/core';
+import type { Tracer } from '@opentelemetry/api';
 import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
 import { toReportedPublicError } from '../errorMapping.ts';
+import { startRequestSpan } from '../observability/requestSpans.ts';
 import { restErrorBody } from '../rest/restShapes.ts';
 import { refuseLargeBatch } from './batchLimit.ts';
 import { BufferedRequest } from './bufferedRequest.ts';
@@ -19,6 +21,12 @@ export interface TRPCNodeHandlerOptions {
   readonly logger: Logger;
   /** tRPC's `onError`: every failed call, with its procedure path. */
   readonly onError: (opts: { error: TRPCError; path: string | undefined }) => void;
+  /** A SERVER span per request (as the Hono app's `requestSpans`); none when tracing is off. */
+  readonly tracer?: Tracer | undefined;
+  /** Counts open SSE streams (the metrics gauge), as the Hono app's `countOpenStreams`. */
+  readonly openStreams?: { inc(): void; dec(): void } | undefined;
+  /** CORS headers for a request's `Origin` (preflights are not sent here). */
+  readonly corsHeaders?: ((origin: string | undefined) => [string, string][]) | undefined;
 }
 
 /**
@@ -33,6 +41,15 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Added when the answer's head is written, after tRPC's own headers (as Hono's middleware does).
+    if (options.corsHeaders) {
+      const cors = options.corsHeaders(req.headers.origin);
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+        for (const [key, value] of cors) this.appendHeader(key, value);
+        return writeHead.apply(this, args);
+      } as typeof writeHead;
+    }
     const aborter = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) aborter.abort();
@@ -79,7 +96,7 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
       error: null,
     });
     res.statusCode = response.status;
-    for (const [key, value] of response.headers) res.setHeader(key, value);
+    for (const [key, value] of response.headers) res.appendHeader(key, value);
     if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
       res.end(await response.text());
       return;
@@ -87,6 +104,11 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     const stream = response.body;
     if (!stream) return void res.end();
     res.write(reconnectHint);
+    const { openStreams } = options;
+    if (openStreams) {
+      openStreams.inc();
+      res.once('close', () => openStreams.dec());
+    }
     const reader = stream.getReader();
     const cancel = () => void reader.cancel().catch(() => {});
     res.once('close', cancel);
@@ -104,11 +126,34 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     }
   };
   // tRPC answers its own errors; this catches only a failure around it (e.g. a broken socket).
-  return (req: IncomingMessage, res: ServerResponse): Promise<void> =>
+  const answer = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else writeError(res, error, options.logger);
     });
+  const { tracer } = options;
+  if (!tracer) return answer;
+  const route = `${endpoint}/*`;
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const span = startRequestSpan(tracer, {
+      method: req.method ?? 'GET',
+      path: query < 0 ? url : url.slice(0, query),
+      header: (name) => headerValue(req, name),
+    });
+    // Named and ended when the answer is done: after its last byte, or when the client left.
+    res.once('close', () => {
+      span.answered(route, res.statusCode);
+      span.end();
+    });
+    return span.run(() => answer(req, res));
+  };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function isJson(headers: Headers): boolean {
