@@ -3,11 +3,16 @@ import { AgentMintError, type Logger } from '@agentmint/core';
 import type { Tracer } from '@opentelemetry/api';
 import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
+import { getLastEventId } from '@trpc/server/unstable-core-do-not-import';
 import { toReportedPublicError } from '../errorMapping.ts';
 import { startRequestSpan } from '../observability/requestSpans.ts';
 import { restErrorBody } from '../rest/restShapes.ts';
 import { refuseLargeBatch } from './batchLimit.ts';
 import { BufferedRequest } from './bufferedRequest.ts';
+import { planDirectCalls, runDirectCalls } from './directCalls.ts';
+import { SsePinger } from './ssePinger.ts';
+import { serveSseSubscription } from './sseSubscription.ts';
+import { writeHead } from './writeHead.ts';
 
 export interface TRPCNodeHandlerOptions {
   readonly router: AnyTRPCRouter;
@@ -31,12 +36,16 @@ export interface TRPCNodeHandlerOptions {
 
 /**
  * Serves a tRPC router straight from node:http. Unlike the fetch adapter behind a web framework,
- * it reads the body into one string (no web stream over the socket) and writes a JSON answer with
- * one `res.end`; only SSE answers go through tRPC's stream, chunk by chunk, with back-pressure.
+ * it reads the body into one string (no web stream over the socket); plain calls run without
+ * `resolveResponse` and are answered with one `res.end`, subscriptions are written to the socket
+ * frame by frame (see `serveSseSubscription`). Anything else (404, 405, JSONL, form bodies) goes
+ * through tRPC's `resolveResponse`.
  */
 export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
   const { router, endpoint, maxBodyBytes } = options;
   const reconnectHint = `retry: ${options.sseReconnectMs}\n\n`;
+  const ping = router._def._config.sse?.ping;
+  const pinger = new SsePinger(ping?.enabled ? (ping.intervalMs ?? 1_000) : undefined);
   const tooLarge = () =>
     new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes`);
 
@@ -56,7 +65,7 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     });
     const tooBig = refuseLargeBatch(req.url ?? '/', { router, max: options.maxBatchSize });
     if (tooBig) {
-      res.writeHead(tooBig.status, { 'content-type': 'application/json' });
+      writeHead(res, tooBig.status, { 'content-type': 'application/json' });
       return void res.end(await tooBig.text());
     }
     const method = req.method ?? 'GET';
@@ -73,6 +82,53 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
       else headers.set(key, value);
     }
     const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    // As tRPC's fetch adapter: the path after the endpoint, without slashes around it (tRPC decodes it).
+    const path = url
+      .slice(endpoint.length, queryAt < 0 ? undefined : queryAt)
+      .replace(/^\/+|\/+$/g, '');
+    const ctx = { headers };
+    const plan =
+      (body === undefined || isJson(headers)) && !path.includes('%')
+        ? planDirectCalls({
+            router,
+            method,
+            path,
+            query,
+            body,
+            streamAccepted: acceptsJsonl(headers),
+          })
+        : undefined;
+    if (plan?.kind === 'calls') {
+      const { status, body: answer } = await runDirectCalls({
+        router,
+        calls: plan.calls,
+        isBatch: plan.isBatch,
+        ctx,
+        signal: aborter.signal,
+        onError: options.onError,
+      });
+      writeHead(res, status, JSON_HEADERS);
+      return void res.end(answer);
+    }
+    if (plan?.kind === 'subscription') {
+      const { openStreams } = options;
+      if (openStreams) {
+        openStreams.inc();
+        res.once('close', () => openStreams.dec());
+      }
+      return serveSseSubscription(res, {
+        router,
+        call: plan.call,
+        ctx,
+        signal: aborter.signal,
+        lastEventId: getLastEventId({ headers, searchParams: query }),
+        preamble: reconnectHint,
+        pinger,
+        onError: options.onError,
+      });
+    }
     // tRPC reads only the path and query of the URL: a fixed origin keeps a bad Host header out.
     const buffered = new BufferedRequest(`http://localhost${url}`, {
       method,
@@ -82,16 +138,11 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     });
     // JSON and GET calls only read what BufferedRequest has; other bodies get a real Request.
     const request = isJson(headers) || body === undefined ? buffered : buffered.toRequest();
-    const query = url.indexOf('?');
-    // As tRPC's fetch adapter: the path after the endpoint, without slashes around it (tRPC decodes it).
-    const path = url
-      .slice(endpoint.length, query < 0 ? undefined : query)
-      .replace(/^\/+|\/+$/g, '');
     const response = await resolveResponse({
       router,
       req: request as Request,
       path,
-      createContext: async () => ({ headers }),
+      createContext: async () => ctx,
       onError: options.onError,
       error: null,
     });
@@ -154,6 +205,20 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+const JSON_HEADERS = { vary: 'trpc-accept, accept', 'content-type': 'application/json' };
+
+/** A JSONL (httpBatchStreamLink) request, as tRPC's `getAcceptHeader` sees one. */
+function acceptsJsonl(headers: Headers): boolean {
+  const trpcAccept = headers.get('trpc-accept');
+  if (trpcAccept !== null) return trpcAccept === 'application/jsonl';
+  return (
+    headers
+      .get('accept')
+      ?.split(',')
+      .some((type) => type.trim() === 'application/jsonl') ?? false
+  );
 }
 
 function isJson(headers: Headers): boolean {

@@ -1,0 +1,147 @@
+import type { AnyTRPCProcedure, AnyTRPCRouter, TRPCError } from '@trpc/server';
+import {
+  getErrorShape,
+  getHTTPStatusCode,
+  getTRPCErrorFromUnknown,
+  isAsyncIterable,
+  isObject,
+  isPromise,
+  TRPCError as TRPCErrorClass,
+  type TRPCResponse,
+  transformTRPCResponse,
+} from '@trpc/server/unstable-core-do-not-import';
+
+/** One call of a request, its procedure already looked up. */
+export interface DirectCall {
+  readonly path: string;
+  readonly procedure: AnyTRPCProcedure;
+  /** The call's input as sent (before the transformer), or undefined. */
+  readonly rawInput: unknown;
+}
+
+export interface DirectCallsOptions {
+  readonly router: AnyTRPCRouter;
+  readonly calls: readonly DirectCall[];
+  readonly isBatch: boolean;
+  readonly ctx: object;
+  readonly signal: AbortSignal;
+  readonly onError: (opts: { error: TRPCError; path: string | undefined }) => void;
+}
+
+/**
+ * Runs plain tRPC calls (queries by GET, mutations by POST, JSON in and out, batched or not) as
+ * tRPC's `resolveResponse` does, without its per-call composite abort signals, request info, or
+ * the web `Response` it builds: the answer is one JSON string. Same bodies, statuses and
+ * `onError` calls; `planDirectCalls` sends every other request to tRPC itself.
+ */
+export async function runDirectCalls(
+  options: DirectCallsOptions,
+): Promise<{ status: number; body: string }> {
+  const { router, ctx, signal } = options;
+  const config = router._def._config;
+  const answers = await Promise.all(
+    options.calls.map(async (call, batchIndex): Promise<[TRPCResponse, TRPCError | undefined]> => {
+      const type = call.procedure._def.type;
+      let input: unknown;
+      try {
+        const data: unknown = await call.procedure({
+          path: call.path,
+          getRawInput: async () => {
+            input =
+              call.rawInput === undefined
+                ? undefined
+                : config.transformer.input.deserialize(call.rawInput);
+            return input;
+          },
+          ctx,
+          type,
+          signal,
+          batchIndex,
+        });
+        if (isDataStream(data)) {
+          throw new TRPCErrorClass({
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            message:
+              'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+          });
+        }
+        return [{ result: { data } }, undefined];
+      } catch (cause) {
+        const error = getTRPCErrorFromUnknown(cause);
+        options.onError({ error, path: call.path });
+        const shape = getErrorShape({ config, ctx, error, input, path: call.path, type });
+        return [{ error: shape }, error];
+      }
+    }),
+  );
+  const json = answers.map(([answer]) => answer);
+  const status = getHTTPStatusCode(
+    json,
+    answers.map(([, error]) => error),
+  );
+  const body = options.isBatch
+    ? transformTRPCResponse(config, json)
+    : transformTRPCResponse(config, json[0] as TRPCResponse);
+  return { status, body: JSON.stringify(body) };
+}
+
+export type DirectPlan =
+  | { readonly kind: 'calls'; readonly calls: DirectCall[]; readonly isBatch: boolean }
+  | { readonly kind: 'subscription'; readonly call: DirectCall }
+  | undefined;
+
+/**
+ * What the node path can answer itself: every procedure found and called with its own method
+ * (GET queries, POST mutations, a GET subscription alone), JSON input that parses. Anything else
+ * (a 404 or 405, a lazy router, a JSONL stream, a body that is not JSON) is undefined: tRPC's
+ * `resolveResponse` answers it, errors included.
+ */
+export function planDirectCalls(options: {
+  readonly router: AnyTRPCRouter;
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** The request body (POST), or undefined. */
+  readonly body: string | undefined;
+  readonly streamAccepted: boolean;
+}): DirectPlan {
+  const { router, method, query } = options;
+  if (options.streamAccepted || router._def._config.pathSeparator !== '.') return undefined;
+  const isBatch = query.get('batch') === '1';
+  const paths = isBatch ? options.path.split(',') : [options.path];
+  const type = method === 'GET' ? 'query' : method === 'POST' ? 'mutation' : undefined;
+  if (!type) return undefined;
+  const procedures: AnyTRPCProcedure[] = [];
+  const all = router._def.procedures as Record<string, AnyTRPCProcedure>;
+  for (const path of paths) {
+    const procedure = Object.hasOwn(all, path) ? all[path] : undefined;
+    if (!procedure) return undefined;
+    procedures.push(procedure);
+  }
+  let inputs: unknown;
+  try {
+    const text = method === 'GET' ? query.get('input') : options.body;
+    inputs = text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+  if (isBatch && inputs !== undefined && !isObject(inputs)) return undefined;
+  const calls = paths.map((path, index) => ({
+    path,
+    procedure: procedures[index] as AnyTRPCProcedure,
+    rawInput: isBatch ? (inputs as Record<number, unknown> | undefined)?.[index] : inputs,
+  }));
+  const first = calls[0];
+  if (!isBatch && method === 'GET' && first?.procedure._def.type === 'subscription') {
+    return { kind: 'subscription', call: first };
+  }
+  if (calls.some((call) => call.procedure._def.type !== type)) return undefined;
+  return { kind: 'calls', calls, isBatch };
+}
+
+/** As tRPC: an async iterable, or an object with a promise or async iterable in it. */
+function isDataStream(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isAsyncIterable(value)) return true;
+  return Object.values(value).some((item) => isPromise(item) || isAsyncIterable(item));
+}
