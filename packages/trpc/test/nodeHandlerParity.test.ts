@@ -129,6 +129,17 @@ describe("serve()'s node:http tRPC path answers byte for byte as tRPC's fetch ad
     ['a mutation by GET (405)', 'add', {}],
     ['an unknown procedure (404)', 'nope', {}],
     ['a body that is not JSON', 'add', { method: 'POST', body: '{' }],
+    [
+      'input the transformer refuses (400)',
+      'add',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          json: { a: 1, b: 2 },
+          meta: { values: { '__proto__.x': ['Date'] } },
+        }),
+      },
+    ],
     ['a subscription with tracked and untracked events', `events?input=${input({ from: 1 })}`, {}],
     ['a subscription that throws', 'failing', {}],
     ['a subscription with bad input', `events?input=${input({ from: 'x' })}`, {}],

@@ -47,10 +47,7 @@ export async function runDirectCalls(
         const data: unknown = await call.procedure({
           path: call.path,
           getRawInput: async () => {
-            input =
-              call.rawInput === undefined
-                ? undefined
-                : config.transformer.input.deserialize(call.rawInput);
+            input = deserializeInput(router, call.rawInput);
             return input;
           },
           ctx,
@@ -137,6 +134,21 @@ export function planDirectCalls(options: {
   }
   if (calls.some((call) => call.procedure._def.type !== type)) return undefined;
   return { kind: 'calls', calls, isBatch };
+}
+
+/** A call's input through the router's transformer; a failure is a 400, as tRPC makes it. */
+export function deserializeInput(router: AnyTRPCRouter, raw: unknown): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return router._def._config.transformer.input.deserialize(raw);
+  } catch (cause) {
+    if (cause instanceof TRPCErrorClass) throw cause;
+    throw new TRPCErrorClass({
+      code: 'BAD_REQUEST',
+      message: cause instanceof Error ? cause.message : 'Invalid input',
+      cause,
+    });
+  }
 }
 
 /** As tRPC: an async iterable, or an object with a promise or async iterable in it. */

@@ -11,7 +11,7 @@ import {
   sseHeaders,
   TRPCError as TRPCErrorClass,
 } from '@trpc/server/unstable-core-do-not-import';
-import type { DirectCall } from './directCalls.ts';
+import { type DirectCall, deserializeInput } from './directCalls.ts';
 import type { SsePinger } from './ssePinger.ts';
 import { writeHead } from './writeHead.ts';
 
@@ -65,12 +65,7 @@ export async function serveSseSubscription(
     const data: unknown = await call.procedure({
       path: call.path,
       getRawInput: async () => {
-        input = withLastEventId(
-          call.rawInput === undefined
-            ? undefined
-            : config.transformer.input.deserialize(call.rawInput),
-          options.lastEventId,
-        );
+        input = withLastEventId(deserializeInput(router, call.rawInput), options.lastEventId);
         return input;
       },
       ctx,
