@@ -274,6 +274,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       logger: this.runtime.logger,
       onError: ({ error, path }) => reportUnexpected(error, path, this.runtime.logger),
       tracer: this.observability.tracing?.tracer,
+      tracesRecorded: () => this.observability.tracesRecorded,
       corsHeaders: this.#cors && corsResponseHeaders(this.#cors),
       openStreams: this.observability.metrics?.openStreams,
     });

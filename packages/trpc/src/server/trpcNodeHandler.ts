@@ -28,6 +28,8 @@ export interface TRPCNodeHandlerOptions {
   readonly onError: (opts: { error: TRPCError; path: string | undefined }) => void;
   /** A SERVER span per request (as the Hono app's `requestSpans`); none when tracing is off. */
   readonly tracer?: Tracer | undefined;
+  /** Whether spans are recorded now (an SDK is registered): without, no span work at all. */
+  readonly tracesRecorded?: (() => boolean) | undefined;
   /** Counts open SSE streams (the metrics gauge), as the Hono app's `countOpenStreams`. */
   readonly openStreams?: { inc(): void; dec(): void } | undefined;
   /** CORS headers for a request's `Origin` (preflights are not sent here). */
@@ -185,7 +187,9 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
   const { tracer } = options;
   if (!tracer) return answer;
   const route = `${endpoint}/*`;
+  const recorded = options.tracesRecorded ?? (() => true);
   return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!recorded()) return answer(req, res);
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const span = startRequestSpan(tracer, {
