@@ -12,6 +12,7 @@ import {
   TRPCError as TRPCErrorClass,
 } from '@trpc/server/unstable-core-do-not-import';
 import { type DirectCall, deserializeInput } from './directCalls.ts';
+import { drained } from './drained.ts';
 import type { SsePinger } from './ssePinger.ts';
 import { writeHead } from './writeHead.ts';
 
@@ -134,17 +135,5 @@ function toIterator(data: unknown, path: string, signal: AbortSignal): AsyncIter
   throw new TRPCErrorClass({
     code: 'INTERNAL_SERVER_ERROR',
     message: `Subscription ${path} did not return an observable or a AsyncGenerator`,
-  });
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
   });
 }

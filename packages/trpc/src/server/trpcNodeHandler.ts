@@ -10,6 +10,7 @@ import { restErrorBody } from '../rest/restShapes.ts';
 import { refuseLargeBatch } from './batchLimit.ts';
 import { BufferedRequest } from './bufferedRequest.ts';
 import { planDirectCalls, runDirectCalls } from './directCalls.ts';
+import { drained } from './drained.ts';
 import { SsePinger } from './ssePinger.ts';
 import { serveSseSubscription } from './sseSubscription.ts';
 import { writeHead } from './writeHead.ts';
@@ -249,18 +250,6 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string | unde
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size).toString()));
     req.once('error', reject);
-  });
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
   });
 }
 
