@@ -7,6 +7,9 @@ export function inputShape(value: unknown): string {
   return shapeOf(value, 2);
 }
 
+// Keys that JSON writes as they are (no escaping), the usual case: quoted without a stringify.
+const PLAIN_KEY = /^[\w$-]*$/;
+
 function shapeOf(value: unknown, depth: number): string {
   if (value === null) return '"null"';
   if (Array.isArray(value)) return '"array"';
@@ -17,7 +20,8 @@ function shapeOf(value: unknown, depth: number): string {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (i > 0) text += ',';
-    text += `${JSON.stringify(key)}:${shapeOf((value as Record<string, unknown>)[key], depth - 1)}`;
+    const quoted = PLAIN_KEY.test(key) ? `"${key}"` : JSON.stringify(key);
+    text += `${quoted}:${shapeOf((value as Record<string, unknown>)[key], depth - 1)}`;
   }
   return `${text}}`;
 }
