@@ -76,10 +76,13 @@ export async function runDirectCalls(
     json,
     answers.map(([, error]) => error),
   );
-  const body = options.isBatch
-    ? transformTRPCResponse(config, json)
-    : transformTRPCResponse(config, json[0] as TRPCResponse);
-  return { status, body: JSON.stringify(body) };
+  // As transformTRPCResponse, without its copies of each answer: a result is `{ result: { data } }`.
+  const transformed = json.map((answer) =>
+    'result' in answer
+      ? { result: { data: config.transformer.output.serialize(answer.result.data) } }
+      : transformTRPCResponse(config, answer),
+  );
+  return { status, body: JSON.stringify(options.isBatch ? transformed : transformed[0]) };
 }
 
 export type DirectPlan =
