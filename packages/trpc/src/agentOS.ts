@@ -73,7 +73,12 @@ export interface AgentOSOptions<TAgents extends readonly AgentEntry[]>
   maxBatchSize?: number;
   /** Concurrent runs per user before 429 TOO_MANY_RUNS. Default unlimited. */
   maxConcurrentRunsPerUser?: number;
-  /** How long a tRPC-streamed run waits for its client to reconnect before it is cancelled. */
+  /**
+   * tRPC runs are detached: by default (`Infinity`) none is ever cancelled for want of a watcher,
+   * only by `runs.cancel`. A finite value cancels a run once its last `runs.watch` subscriber on
+   * the instance executing it has been gone this long; keep it well above the client's
+   * reconnect time (30 s inactivity timeout plus its 5 s backoff cap), e.g. 120_000.
+   */
   resumeGraceMs?: number;
   /** RUNNING rows without a lease (from before leases) older than this are ended. Default 15 minutes. */
   staleRunAfterMs?: number;
@@ -183,7 +188,7 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       operations: this.operations,
       agentIds: this.runtime.agents.keys(),
       base,
-      resumeGraceMs: options.resumeGraceMs ?? 30_000,
+      resumeGraceMs: resumeGraceOption(options.resumeGraceMs),
     });
     this.#interfaces = options.interfaces ?? [];
     this.#maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -301,6 +306,13 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     await Promise.all(this.#interfaces.map((extra) => extra.close?.()));
     await this.runtime.close(options);
   }
+}
+
+/** A finite grace window in ms, or undefined for "never cancel" (the default). */
+function resumeGraceOption(value: number | undefined): number | undefined {
+  if (value === undefined || value === Number.POSITIVE_INFINITY) return undefined;
+  if (Number.isFinite(value) && value >= 0) return value;
+  throw new TypeError(`resumeGraceMs must be a number of ms from 0, or Infinity; got ${value}`);
 }
 
 function anonymousUserIdsOption(value: AnonymousUserIds | undefined): AnonymousUserIds {

@@ -5,6 +5,7 @@ import type { AgentInfo } from './agentInfo.ts';
 import { type AgentProcedures, agentProcedures } from './agentProcedures.ts';
 import type { AgentMintRequestState } from './context.ts';
 import type { AgentOperations } from './operations/agentOperations.ts';
+import { runWatchProcedure } from './runWatch.ts';
 import { type createBaseProcedure, t } from './trpc.ts';
 
 /** The id an entry is registered under, as a literal when the code gave one. */
@@ -19,15 +20,17 @@ export interface AgentOSRouterDeps {
   readonly operations: AgentOperations;
   readonly agentIds: Iterable<string>;
   readonly base: ReturnType<typeof createBaseProcedure>;
-  readonly resumeGraceMs: number;
+  /** Cancel a run once its last tRPC watcher has been gone this long; undefined never does. */
+  readonly resumeGraceMs: number | undefined;
 }
 
 // Ids are only typed here: their limits are the operations layer's, the same on every transport.
 const id = z.string();
 
 /**
- * Builds the AgentOS router: agents (list, get, per-agent run/stream), runs and sessions. Each
- * procedure translates its input to the operations layer, which does every check.
+ * Builds the AgentOS router: agents (list, get, per-agent run/start), runs (get, watch, cancel,
+ * continue) and sessions. Each procedure translates its input to the operations layer, which
+ * does every check.
  */
 export function createAgentOSRouter<const TAgents extends readonly AgentEntry[]>(
   deps: AgentOSRouterDeps,
@@ -55,6 +58,7 @@ export function createAgentOSRouter<const TAgents extends readonly AgentEntry[]>
         async ({ input, ctx }): Promise<RunOutput> =>
           toRunOutput(await ops.getRun(caller(ctx), input)),
       ),
+    watch: runWatchProcedure({ operations: ops, base, cancelAfterMs: deps.resumeGraceMs }),
     cancel: base
       .input(runRef)
       .mutation(

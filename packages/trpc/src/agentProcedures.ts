@@ -1,10 +1,8 @@
-import type { AgentEntry, RunEvent } from '@agentmint/core';
-import { tracked } from '@trpc/server';
+import type { AgentEntry } from '@agentmint/core';
 import type { AgentMintRequestState } from './context.ts';
-import { formatEventId, parseEventId } from './lastEventId.ts';
 import type { AgentOperations } from './operations/agentOperations.ts';
 import type { StartRunInput } from './operations/operationRequests.ts';
-import { type RunEnvelope, runInputParser, streamInputParser } from './runInput.ts';
+import { type RunEnvelope, runInputParser } from './runInput.ts';
 import type { AgentRunOutput } from './runOutputType.ts';
 import type { createBaseProcedure } from './trpc.ts';
 
@@ -13,11 +11,18 @@ type BaseProcedure = ReturnType<typeof createBaseProcedure>;
 export interface AgentProcedureDeps {
   readonly operations: AgentOperations;
   readonly base: BaseProcedure;
-  /** How long a streamed run survives with no subscriber before it is cancelled. */
-  readonly resumeGraceMs: number;
 }
 
-/** `run` (mutation) and `stream` (subscription) for one agent, typed by that agent's schema. */
+/** What `agents[id].start` answers: the ids to watch (`runs.watch`) or cancel the run with. */
+export interface StartedRun {
+  readonly runId: string;
+  readonly sessionId: string;
+}
+
+/**
+ * `run` (to completion) and `start` (detached; follow it with `runs.watch`) for one agent, both
+ * mutations typed by that agent's schema.
+ */
 export function agentProcedures<TEntry extends AgentEntry>(
   agentId: string,
   deps: AgentProcedureDeps,
@@ -36,25 +41,17 @@ export function agentProcedures<TEntry extends AgentEntry>(
         return (await run.outcome(signal)) as AgentRunOutput<TEntry>;
       }),
 
-    stream: base.input(streamInputParser<TEntry>()).subscription(async function* ({ input, ctx }) {
-      const caller = ctx.agentmint as AgentMintRequestState;
-      const resume = parseEventId(input.lastEventId);
-      let runId = resume?.runId ?? input.runId;
-      if (runId === undefined) {
-        const run = await ops.startRun(caller, startInput(agentId, input));
-        runId = run.ids.runId;
-      }
-      // Re-attaching builds no agent; it needs the right to run this agent and to see the run.
-      const events = await ops.watchRun(caller, {
-        runId,
-        agentId,
-        afterSeq: resume?.seq ?? 0,
-        cancelAfterMs: deps.resumeGraceMs,
-      });
-      for await (const event of events) {
-        yield tracked(formatEventId(runId, event.seq), event as RunEvent);
-      }
-    }),
+    // Starting is a POST only: no GET (query or subscription) ever starts a run.
+    start: base
+      .input(runInputParser<TEntry>())
+      .mutation(async ({ input, ctx }): Promise<StartedRun> => {
+        // Detached: the run outlives this request and every watcher; `runs.cancel` stops it.
+        const run = await ops.startRun(
+          ctx.agentmint as AgentMintRequestState,
+          startInput(agentId, input),
+        );
+        return { runId: run.ids.runId, sessionId: run.ids.sessionId };
+      }),
   };
 }
 

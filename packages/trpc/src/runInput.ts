@@ -29,13 +29,6 @@ export type RunInput<TEntry extends AgentEntry> = {
   attachments?: Attachment[];
 } & FactoryInputField<TEntry>;
 
-/** Input of `agents[id].stream`; `runId` attaches to a run already going (resume by hand). */
-export type StreamInput<TEntry extends AgentEntry> = RunInput<TEntry> & {
-  runId?: string;
-  /** Set by tRPC's SSE link on reconnect: `<runId>:<seq>` of the last event received. */
-  lastEventId?: string | null;
-};
-
 // Core's limit, so an id one transport accepts is never refused by another or by the store.
 const id = z.string().min(1).max(MAX_ID_LENGTH);
 
@@ -64,24 +57,9 @@ export const runEnvelope = z.object({
   attachments: z.array(attachment).max(100).optional(),
 });
 
-export const streamEnvelope = runEnvelope.extend({
-  message: z.string().max(1_000_000),
-  runId: id.optional(),
-  // `<runId>:<seq>`: an id, a colon and an integer.
-  lastEventId: z
-    .string()
-    .max(MAX_ID_LENGTH + 32)
-    .nullish(),
-});
-
 export type RunEnvelope = z.output<typeof runEnvelope>;
-export type StreamEnvelope = z.output<typeof streamEnvelope>;
 
 /** The envelope parser, typed with the agent's own input type so clients infer `factoryInput`. */
 export function runInputParser<TEntry extends AgentEntry>() {
   return runEnvelope as unknown as z.ZodType<RunEnvelope, RunInput<TEntry>>;
-}
-
-export function streamInputParser<TEntry extends AgentEntry>() {
-  return streamEnvelope as unknown as z.ZodType<StreamEnvelope, StreamInput<TEntry>>;
 }

@@ -28,7 +28,6 @@ function preflight(url: string, origin: string, method = 'POST') {
   });
 }
 
-const streamInput = encodeURIComponent(JSON.stringify({ json: { message: 'hi' } }));
 
 describe('CORS (AgentOSOptions.cors)', () => {
   it('is off by default: no CORS headers, a preflight is not answered as one', async () => {
@@ -67,7 +66,7 @@ describe('CORS (AgentOSOptions.cors)', () => {
     expect(list.headers.get('access-control-allow-origin')).toBe(APP);
     expect(list.headers.get('access-control-expose-headers')).toBe('Retry-After,Mcp-Session-Id');
 
-    const run = await fetch(`${url}/trpc/agents.tenant-agent.run`, {
+    const run = await fetch(`${url}/trpc/agents.tenant-agent.start`, {
       method: 'POST',
       headers: { origin: APP, 'content-type': 'application/json' },
       body: JSON.stringify({ json: { message: 'hi' } }),
@@ -75,7 +74,9 @@ describe('CORS (AgentOSOptions.cors)', () => {
     expect(run.status).toBe(200);
     expect(run.headers.get('access-control-allow-origin')).toBe(APP);
 
-    const stream = await fetch(`${url}/trpc/agents.tenant-agent.stream?input=${streamInput}`, {
+    const { runId } = (await run.json()).result.data.json as { runId: string };
+    const watchInput = encodeURIComponent(JSON.stringify({ json: { runId } }));
+    const stream = await fetch(`${url}/trpc/runs.watch?input=${watchInput}`, {
       headers: { origin: APP },
     });
     expect(stream.headers.get('content-type')).toContain('text/event-stream');

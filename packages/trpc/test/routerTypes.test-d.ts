@@ -1,6 +1,7 @@
 import type { RunEvent, RunOutput } from '@agentmint/core';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { describe, expectTypeOf, it } from 'vitest';
+import type { StartedRun, WatchInput } from '../src/index.ts';
 import type { seedOS } from './fixtures.ts';
 
 type Router = ReturnType<typeof seedOS>['os']['router'];
@@ -30,10 +31,25 @@ describe('router types', () => {
     >().toEqualTypeOf<undefined>();
   });
 
-  it('returns the run output and streams tracked run events', () => {
+  it('returns the run output, the started ids, and watches tracked run events', () => {
     expectTypeOf<Outputs['agents']['research-agent']['run']>().toEqualTypeOf<RunOutput<null>>();
-    expectTypeOf<Outputs['agents']['tenant-agent']['stream']>().toExtend<
+    expectTypeOf<Outputs['agents']['research-agent']['start']>().toEqualTypeOf<StartedRun>();
+    expectTypeOf<Outputs['runs']['watch']>().toExtend<
       AsyncIterable<{ id: string; data: RunEvent }>
     >();
+    expectTypeOf<Inputs['runs']['watch']>().toEqualTypeOf<WatchInput>();
+  });
+
+  it('types start exactly as run: the factory schema decides factoryInput', () => {
+    expectTypeOf<Inputs['agents']['research-agent']['start']>().toEqualTypeOf<
+      Inputs['agents']['research-agent']['run']
+    >();
+    expectTypeOf<Inputs['agents']['plain-agent']['start']>().toEqualTypeOf<
+      Inputs['agents']['plain-agent']['run']
+    >();
+  });
+
+  it('offers no tRPC procedure that starts a run from a GET', () => {
+    expectTypeOf<keyof Inputs['agents']['tenant-agent']>().toEqualTypeOf<'run' | 'start'>();
   });
 });

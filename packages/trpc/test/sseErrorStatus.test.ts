@@ -8,20 +8,18 @@ afterEach(async () => {
 });
 
 describe('regression: an error thrown while a stream starts kept tRPC code 500 over SSE', () => {
-  it('sends the AgentMint status and tRPC code, so tRPC clients do not retry a 403 forever', async () => {
+  it('sends the AgentMint status and tRPC code, so tRPC clients do not retry a 404 forever', async () => {
     const setup = seedOS();
     const server = await setup.os.serve({ port: 0 });
     servers.push(server);
-    const input = encodeURIComponent(JSON.stringify({ json: { message: 'hi' } }));
-    const response = await fetch(`${server.url}/trpc/agents.workspace-agent.stream?input=${input}`);
+    const input = encodeURIComponent(JSON.stringify({ json: { runId: 'no-such-run' } }));
+    const response = await fetch(`${server.url}/trpc/runs.watch?input=${input}`);
     const error = (await readSSE(response)).find((e) => e.event === 'serialized-error');
     expect(error?.data).toMatchObject({
       json: {
-        message: 'A role claim is required',
-        code: -32003,
-        data: { code: 'FORBIDDEN', httpStatus: 403, agentmintCode: 'FACTORY_FORBIDDEN' },
+        code: -32004,
+        data: { code: 'NOT_FOUND', httpStatus: 404, agentmintCode: 'RUN_NOT_FOUND' },
       },
     });
-    expect(setup.calls.workspace).toBe(1);
   });
 });

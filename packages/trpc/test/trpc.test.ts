@@ -73,6 +73,13 @@ function collect(
   });
 }
 
+/** Waits until the run has emitted event `seq` (watching in-process, as a second watcher). */
+async function nextEvent(os: ReturnType<typeof seedOS>['os'], runId: string, seq: number) {
+  for await (const event of os.runtime.lifecycle.events(runId, { afterSeq: seq - 1 })) {
+    if (event.seq >= seq) return;
+  }
+}
+
 describe('tRPC router', () => {
   it('runs an agent with typed factoryInput and returns the run output', async () => {
     const { client, seen } = await start();
@@ -127,12 +134,14 @@ describe('tRPC router', () => {
     expect(calls).toEqual({ tenant: 0, research: 0, workspace: 0, plain: 0 });
   });
 
-  it('streams typed events tracked by <runId>:<seq>', async () => {
+  it('starts a detached run and watches its typed events tracked by <runId>:<seq>', async () => {
     const setup = seedOS();
     setup.model.script({ text: 'a b c', deltas: 3 });
     const { client } = await start(setup);
+    const started = await client.agents['tenant-agent'].start.mutate({ message: 'hi' });
+    expect(Object.keys(started).sort()).toEqual(['runId', 'sessionId']);
     const { events, ids } = await collect((h) =>
-      client.agents['tenant-agent'].stream.subscribe({ message: 'hi' }, h),
+      client.runs.watch.subscribe({ runId: started.runId }, h),
     );
     expect(events.map((e) => e.event)).toEqual([
       'RunStarted',
@@ -145,31 +154,92 @@ describe('tRPC router', () => {
       'RunCompleted',
     ]);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(ids[0]).toBe(`${events[0]?.runId}:1`);
+    expect(events.every((e) => e.runId === started.runId)).toBe(true);
+    expect(ids[0]).toBe(`${started.runId}:1`);
   });
 
-  it('resumes a run from lastEventId with every event exactly once', async () => {
+  it('refuses factory input a start does not validate before anything runs', async () => {
+    const { client, calls, db } = await start();
+    const error = await client.agents['research-agent'].start
+      // @ts-expect-error depth must be a number
+      .mutate({ message: 'x', factoryInput: { depth: 'deep' } })
+      .catch((e: unknown) => e);
+    expect((error as TRPCClientError<AnyTRPCRouter>).data).toMatchObject({
+      agentmintCode: 'FACTORY_VALIDATION',
+    });
+    expect(calls.research).toBe(0);
+    expect(await db.listSessions({})).toEqual([]);
+  });
+
+  it('resumes a watch from lastEventId with every event exactly once', async () => {
     const setup = seedOS();
     setup.model.script({ text: 'a b c d e f', deltas: 6, delayMs: 30 });
     const { client } = await start(setup);
+    const { runId } = await client.agents['tenant-agent'].start.mutate({ message: 'hi' });
     const firstPart = await collect(
-      (h) => client.agents['tenant-agent'].stream.subscribe({ message: 'hi' }, h),
+      (h) => client.runs.watch.subscribe({ runId }, h),
       (events) => events.length === 3,
     );
     const last = firstPart.ids.at(-1)!;
     const secondPart = await collect((h) =>
-      client.agents['tenant-agent'].stream.subscribe({ message: 'hi', lastEventId: last }, h),
+      client.runs.watch.subscribe({ runId, lastEventId: last }, h),
     );
     const all = [...firstPart.events, ...secondPart.events];
     expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
     expect(all.at(-1)?.event).toBe('RunCompleted');
-    expect(new Set(all.map((e) => e.runId)).size).toBe(1);
+    expect(new Set(all.map((e) => e.runId))).toEqual(new Set([runId]));
   });
 
-  it('tells SSE clients to reconnect quickly (retry:) so a dropped stream resumes without the 3 s default', async () => {
-    const { server } = await start();
-    const input = encodeURIComponent(JSON.stringify({ json: { message: 'hi' } }));
-    const response = await fetch(`${server.url}/trpc/agents.tenant-agent.stream?input=${input}`);
+  it('keeps a started run going with no watcher until runs.cancel stops it', async () => {
+    const setup = seedOS();
+    setup.model.script({ text: 'a b c d e f g h', deltas: 8, delayMs: 40 });
+    const { client, os } = await start(setup);
+    const { runId } = await client.agents['tenant-agent'].start.mutate({ message: 'hi' });
+    const early = await collect(
+      (h) => client.runs.watch.subscribe({ runId }, h),
+      (events) => events.length === 2,
+    );
+    expect(early.events).toHaveLength(2);
+    // The watcher left; the run goes on regardless (no grace window by default).
+    await nextEvent(os, runId, 5);
+    expect((await client.runs.get.query({ runId })).status).toBe('RUNNING');
+    const cancelled = await client.runs.cancel.mutate({ runId });
+    expect(cancelled.status).toBe('CANCELLED');
+    const rest = await collect((h) =>
+      client.runs.watch.subscribe({ runId, lastEventId: early.ids.at(-1) }, h),
+    );
+    expect(rest.events.at(-1)?.event).toBe('RunCancelled');
+  });
+
+  it('cancels a run its last watcher left when resumeGraceMs is set', async () => {
+    const setup = seedOS({ resumeGraceMs: 0 });
+    setup.model.script({ text: 'a b c d e f g h', deltas: 8, delayMs: 40 });
+    const { client, os } = await start(setup);
+    const { runId } = await client.agents['tenant-agent'].start.mutate({ message: 'hi' });
+    await collect(
+      (h) => client.runs.watch.subscribe({ runId }, h),
+      (events) => events.length === 2,
+    );
+    const ended = await os.runtime.lifecycle.activeRun(runId, undefined)?.done;
+    expect(ended?.status).toBe('CANCELLED');
+  });
+
+  it('refuses a lastEventId of another run instead of replaying from the start', async () => {
+    const { client } = await start();
+    const { runId } = await client.agents['tenant-agent'].start.mutate({ message: 'hi' });
+    const error = await collect((h) =>
+      client.runs.watch.subscribe({ runId, lastEventId: 'other-run:3' }, h),
+    ).catch((e: unknown) => e);
+    expect((error as TRPCClientError<AnyTRPCRouter>).data).toMatchObject({
+      agentmintCode: 'BAD_REQUEST',
+    });
+  });
+
+  it('tells SSE clients to reconnect quickly (retry:) so a dropped watch resumes without the 3 s default', async () => {
+    const { server, client } = await start();
+    const { runId } = await client.agents['tenant-agent'].start.mutate({ message: 'hi' });
+    const input = encodeURIComponent(JSON.stringify({ json: { runId } }));
+    const response = await fetch(`${server.url}/trpc/runs.watch?input=${input}`);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const text = await response.text();
     expect(text.startsWith('retry: 250\n\n')).toBe(true);
@@ -235,9 +305,8 @@ describe('tRPC router', () => {
       factoryInput: { depth: 2 },
     });
     expect(run.status).toBe('COMPLETED');
-    const { events } = await collect((h) =>
-      client.ai.agents['tenant-agent'].stream.subscribe({ message: 'yo' }, h),
-    );
+    const { runId } = await client.ai.agents['tenant-agent'].start.mutate({ message: 'yo' });
+    const { events } = await collect((h) => client.ai.runs.watch.subscribe({ runId }, h));
     expect(events.at(-1)?.event).toBe('RunCompleted');
   });
 });
