@@ -18,8 +18,8 @@ export interface CallOptions {
 
 export interface StreamOptions {
   /**
-   * Aborting ends the iteration cleanly and closes the connection. The run itself keeps going (the
-   * server cancels it if no one re-attaches in time); call `runs.cancel` to stop it now.
+   * Aborting ends the iteration cleanly and closes the connection. The run itself keeps going
+   * (it is detached); call `runs.cancel` to stop it.
    */
   readonly signal?: AbortSignal | undefined;
 }
@@ -46,10 +46,10 @@ type NamespaceCalls<TRecord, TNames extends PropertyKey> = {
 
 interface AgentProcedureShape {
   readonly run: AnyTRPCMutationProcedure;
-  readonly stream: AnyTRPCSubscriptionProcedure;
+  readonly start: AnyTRPCMutationProcedure;
 }
 
-/** `client.agents[id]`: run to completion, or stream the run's events. */
+/** `client.agents[id]`: run to completion, start a detached run, or stream a run's events. */
 export interface AgentHandle<TProcedures extends AgentProcedureShape> {
   /** Runs the agent and resolves with the finished run. */
   run(
@@ -57,14 +57,42 @@ export interface AgentHandle<TProcedures extends AgentProcedureShape> {
     options?: CallOptions,
   ): Promise<inferProcedureOutput<TProcedures['run']>>;
   /**
-   * Streams the run's events, starting on the first iteration and ending after the terminal event
-   * (RunCompleted, RunError or RunCancelled). A dropped connection resumes where it left off.
+   * Starts a detached run (a POST) and resolves with `{ runId, sessionId }` once it is accepted.
+   * It runs until it ends or `runs.cancel` stops it, watched or not; follow it with `runs.watch`.
+   */
+  start(
+    input: inferProcedureInput<TProcedures['start']>,
+    options?: CallOptions,
+  ): Promise<inferProcedureOutput<TProcedures['start']>>;
+  /**
+   * `start`, then `runs.watch` of that run: its events from the first, ending after the terminal
+   * event (RunCompleted, RunError, RunCancelled) or RunPaused. A dropped connection only ever
+   * watches again, from the last event received; it never starts a second run.
    */
   stream(
-    input: Omit<inferProcedureInput<TProcedures['stream']>, 'lastEventId'>,
+    input: inferProcedureInput<TProcedures['start']>,
     options?: StreamOptions,
   ): AsyncGenerator<RunEvent, void, undefined>;
 }
+
+interface RunsWatchShape {
+  readonly watch: AnyTRPCSubscriptionProcedure;
+}
+
+/** `client.runs`: get, cancel and continue runs, and watch one's events. */
+export type RunsClient<TRuns> = NamespaceCalls<TRuns, keyof NamespaceProcedures['runs']> &
+  (TRuns extends RunsWatchShape
+    ? {
+        /**
+         * A run's events after `lastEventId` (`<runId>:<seq>`; from the first without), live
+         * until the run ends or pauses. Safe to repeat: watching never starts or stops a run.
+         */
+        readonly watch: (
+          input: inferProcedureInput<TRuns['watch']>,
+          options?: StreamOptions,
+        ) => AsyncGenerator<RunEvent, void, undefined>;
+      }
+    : unknown);
 
 type AgentsClient<TAgents> = {
   readonly [TKey in keyof TAgents]: TKey extends keyof NamespaceProcedures['agents']
@@ -80,7 +108,7 @@ type AgentsClient<TAgents> = {
 export interface AgentClientOf<TRecord extends AgentOSRecordShape> {
   /** `list()`, `get({ agentId })`, and one handle per agent id. */
   readonly agents: AgentsClient<TRecord['agents']>;
-  readonly runs: NamespaceCalls<TRecord['runs'], keyof NamespaceProcedures['runs']>;
+  readonly runs: RunsClient<TRecord['runs']>;
   readonly sessions: NamespaceCalls<TRecord['sessions'], keyof NamespaceProcedures['sessions']>;
 }
 

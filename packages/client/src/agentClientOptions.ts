@@ -1,4 +1,5 @@
 import type { EventSourceFetch } from './eventSourceFetch.ts';
+import type { ReconnectOptions } from './reconnectOptions.ts';
 import type { HeadersProvider, TokenProvider, TraceparentProvider } from './requestHeaders.ts';
 
 /** An EventSource class that takes a custom `fetch` (as the `eventsource` package's does). */
@@ -39,6 +40,11 @@ export interface AgentClientBaseOptions {
    * default `maxBatchSize` (a larger batch is refused with BATCH_TOO_LARGE).
    */
   readonly maxBatchSize?: number | undefined;
+  /**
+   * How `stream()` and `runs.watch()` reconnect after a dropped connection: 250 ms doubling up to
+   * 5 s, at most 10 times in a row without an event (then NETWORK_ERROR). Server errors never retry.
+   */
+  readonly reconnect?: ReconnectOptions | undefined;
 }
 
 /**

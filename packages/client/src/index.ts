@@ -9,6 +9,7 @@ export type {
   CallOptions,
   FactoryInput,
   ProcedureCall,
+  RunsClient,
   StreamOptions,
 } from './agentClient.ts';
 export type {
@@ -35,5 +36,6 @@ export {
   type RateLimitedClientError,
   type ValidationClientError,
 } from './errorGuards.ts';
+export { DEFAULT_RECONNECT, type ReconnectOptions } from './reconnectOptions.ts';
 export type { HeadersProvider, TokenProvider, TraceparentProvider } from './requestHeaders.ts';
 export { toClientError } from './toClientError.ts';

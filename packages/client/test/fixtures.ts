@@ -88,6 +88,7 @@ export function testAgents(db: Store = new InMemoryDb(), model = new ScriptedMod
     calls,
     inputs,
     model,
+    db,
   };
 }
 

@@ -47,10 +47,14 @@ describe('@trpc/tanstack-react-query with an AgentOS router', () => {
     void [wrong, extra, right, plain];
   });
 
-  it('types queries and subscriptions too', () => {
+  it('types queries, start and the watch subscription too', () => {
     const list = trpc.agents.list.queryOptions();
     expectTypeOf<NonNullable<typeof list.initialData>>().toExtend<unknown>();
-    const sub = trpc.agents['tenant-agent'].stream.subscriptionOptions({ message: 'hi' });
+    const start = trpc.agents['research-agent'].start.mutationOptions();
+    expectTypeOf(start.onSuccess)
+      .parameter(0)
+      .toEqualTypeOf<{ readonly runId: string; readonly sessionId: string }>();
+    const sub = trpc.runs.watch.subscriptionOptions({ runId: 'r1' });
     expectTypeOf(sub.onData).parameter(0).toExtend<{ id: string; data: RunEvent } | undefined>();
   });
 

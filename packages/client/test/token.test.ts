@@ -45,9 +45,10 @@ describe('token provider', () => {
     const events = await collect(client.agents['tenant-agent'].stream({ message: 'hi' }));
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)?.event).toBe('RunCompleted');
-    const streams = proxy.requests.filter((r) => r.path.includes('.stream'));
-    expect(streams.map((r) => jti(r.authorization))).toEqual(['t1', 't2']);
-    expect(streams[1]?.lastEventId).toBe(`${events[0]?.runId}:2`);
+    // t1 started the run; each watch connection asked for a token of its own.
+    const watches = proxy.requests.filter((r) => r.path.includes('runs.watch'));
+    expect(watches.map((r) => jti(r.authorization))).toEqual(['t2', 't3']);
+    expect(watches[1]?.lastEventId).toBe(`${events[0]?.runId}:2`);
   }, 15_000);
 
   it('sends headers from a function with the token', async () => {
@@ -66,7 +67,8 @@ describe('token provider', () => {
     });
     await client.agents.list();
     await collect(client.agents['tenant-agent'].stream({ message: 'hi' }));
-    expect(seen).toEqual(['r1', 'r2']);
+    // list, start, watch.
+    expect(seen).toEqual(['r1', 'r2', 'r3']);
     expect(proxy.requests.every((r) => r.authorization?.startsWith('Bearer '))).toBe(true);
   });
 
@@ -81,10 +83,11 @@ describe('token provider', () => {
     });
     const run = await trpc.agents['research-agent'].run.mutate({ message: 'hi' });
     expect(run.status).toBe('COMPLETED');
+    const { runId } = await trpc.agents['tenant-agent'].start.mutate({ message: 'hi' });
     const events = await new Promise<string[]>((resolve, reject) => {
       const names: string[] = [];
-      const subscription = trpc.agents['tenant-agent'].stream.subscribe(
-        { message: 'hi' },
+      const subscription = trpc.runs.watch.subscribe(
+        { runId },
         {
           onData: ({ data }) => {
             names.push(data.event);
@@ -98,6 +101,6 @@ describe('token provider', () => {
       );
     });
     expect(events.at(-1)).toBe('RunCompleted');
-    expect(proxy.requests.map((r) => jti(r.authorization))).toEqual(['t1', 't2']);
+    expect(proxy.requests.map((r) => jti(r.authorization))).toEqual(['t1', 't2', 't3']);
   });
 });

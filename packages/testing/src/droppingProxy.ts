@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 export interface ProxiedRequest {
   readonly path: string;
   readonly authorization: string | undefined;
+  /** Where the request resumes: the Last-Event-ID header, or a tRPC input's `lastEventId`. */
   readonly lastEventId: string | undefined;
 }
 
@@ -41,7 +42,8 @@ export async function startDroppingProxy(
     requests.push({
       path: req.url ?? '',
       authorization: req.headers.authorization,
-      lastEventId: req.headers['last-event-id'] as string | undefined,
+      lastEventId:
+        (req.headers['last-event-id'] as string | undefined) ?? inputLastEventId(req.url ?? ''),
     });
     const upstream = request(new URL(req.url ?? '/', target), {
       method: req.method,
@@ -100,4 +102,17 @@ export async function startDroppingProxy(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** `lastEventId` of a tRPC GET's `?input=` (superjson's `{ json }` or plain JSON), if any. */
+function inputLastEventId(path: string): string | undefined {
+  const input = new URL(path, 'http://proxy').searchParams.get('input');
+  if (input === null) return undefined;
+  try {
+    const parsed = JSON.parse(input) as { json?: { lastEventId?: unknown }; lastEventId?: unknown };
+    const value = parsed.json?.lastEventId ?? parsed.lastEventId;
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
