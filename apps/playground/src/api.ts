@@ -31,7 +31,10 @@ const options = {
 export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 export const trpcClient = createTRPCClient<AppRouter>({ links: agentLinks(options) });
 
-/** Streams through the AgentMint client: it resumes a dropped stream by itself. */
+/**
+ * Streams through the AgentMint client: `stream()` starts the run with a POST, then watches it;
+ * a dropped connection is only ever watched again (from its last event), never restarted.
+ */
 export const agentClient: AgentClient<AppRouter> = createAgentClient<AppRouter>(options);
 
 export interface StreamRequest {

@@ -1,4 +1,4 @@
-/** One SSE (re)connect that carried Last-Event-ID: the client resuming a dropped stream. */
+/** One `runs.watch` (re)connect that carried a lastEventId: the client resuming a dropped stream. */
 export interface Resume {
   /** `<runId>:<seq>` of the last event received before the drop. */
   readonly lastEventId: string;
@@ -7,7 +7,7 @@ export interface Resume {
 
 let resumes: readonly Resume[] = [];
 
-/** EventSource sends Last-Event-ID on its own reconnects; tRPC's link puts it in the input. */
+/** The client puts it in the watch's input; a bare EventSource reconnect sends the header. */
 function resumedFrom(input: RequestInfo | URL, init?: RequestInit): string | undefined {
   const header = new Headers(init?.headers).get('last-event-id');
   if (header) return header;

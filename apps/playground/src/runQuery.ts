@@ -11,7 +11,7 @@ export interface Turn {
 
 /**
  * A run as a streamed query: its data is every event so far, in order. Never refetched (that
- * would start a second run); a dropped connection is resumed inside the client's stream.
+ * would start a second run); a dropped connection is watched again inside the client's stream.
  */
 export function runQueryOptions(turn: Turn) {
   return queryOptions({

@@ -43,11 +43,13 @@ export function createAgentClient<
 /** A query or mutation as a plain async function that rejects with `AgentMintClientError`. */
 function procedureCall(untyped: Untyped, type: 'query' | 'mutation', path: string): Caller {
   return (input, callOptions) =>
-    untyped[type](path, input, callOptions?.signal ? { signal: callOptions.signal } : undefined).catch(
-      (error: unknown) => {
-        throw toClientError(error, callOptions?.signal);
-      },
-    );
+    untyped[type](
+      path,
+      input,
+      callOptions?.signal ? { signal: callOptions.signal } : undefined,
+    ).catch((error: unknown) => {
+      throw toClientError(error, callOptions?.signal);
+    });
 }
 
 type Watch = (

@@ -107,7 +107,10 @@ function connect(
   };
   const failure = (error: unknown) => {
     const clientError = toClientError(error);
-    settle({ kind: TRANSIENT_CODES.has(clientError.code) ? 'dropped' : 'failed', error: clientError });
+    settle({
+      kind: TRANSIENT_CODES.has(clientError.code) ? 'dropped' : 'failed',
+      error: clientError,
+    });
   };
   signal?.addEventListener('abort', notify);
   subscription = subscribe(lastEventId, {

@@ -76,6 +76,32 @@ describe('createAgentClient types', () => {
       .toEqualTypeOf<{ ticketId: string; priority?: 'low' | 'high' | undefined }>();
   });
 
+  it('types start() by the factory schema, exactly as run(), and resolves it with the ids', () => {
+    expectTypeOf(client.agents['ticket-agent'].start)
+      .parameter(0)
+      .toEqualTypeOf<AgentRunInput<TestRouter, 'ticket-agent'>>();
+    expectTypeOf(client.agents['research-agent'].start).returns.toEqualTypeOf<
+      Promise<{ readonly runId: string; readonly sessionId: string }>
+    >();
+    // @ts-expect-error ticketId is required by the schema
+    void client.agents['ticket-agent'].start({ message: 'x', factoryInput: {} });
+    // @ts-expect-error persona is an enum
+    void client.agents['research-agent'].start({ message: 'x', factoryInput: { persona: 'x' } });
+  });
+
+  it('watches a run: runs.watch() yields RunEvent and takes a runId and lastEventId', () => {
+    expectTypeOf(client.runs.watch({ runId: 'r1' })).toEqualTypeOf<
+      AsyncGenerator<RunEvent, void, undefined>
+    >();
+    expectTypeOf(client.runs.watch).parameter(0).toEqualTypeOf<{
+      readonly runId: string;
+      readonly agentId?: string | undefined;
+      readonly lastEventId?: string | null | undefined;
+    }>();
+    // @ts-expect-error a watch needs the run id
+    void client.runs.watch({ lastEventId: 'r1:3' });
+  });
+
   it('resolves run() with the run output and streams the RunEvent union', () => {
     expectTypeOf(client.agents['research-agent'].run).returns.toEqualTypeOf<
       Promise<RunOutput<null>>

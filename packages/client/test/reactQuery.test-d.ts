@@ -1,5 +1,5 @@
 import type { RunEvent, RunOutput } from '@agentmint/core';
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, skipToken } from '@tanstack/react-query';
 import { createTRPCClient } from '@trpc/client';
 import { createTRPCContext, createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -17,6 +17,14 @@ const trpc = createTRPCOptionsProxy<TestRouter>({
 });
 
 describe('@trpc/tanstack-react-query with an AgentOS router', () => {
+  it('types start.mutationOptions() exactly as run', () => {
+    const start = trpc.agents['research-agent'].start.mutationOptions();
+    const run = trpc.agents['research-agent'].run.mutationOptions();
+    expectTypeOf<Parameters<NonNullable<typeof start.mutationFn>>[0]>().toEqualTypeOf<
+      Parameters<NonNullable<typeof run.mutationFn>>[0]
+    >();
+  });
+
   it('types run.mutationOptions() by the agent’s factoryInput', () => {
     const options = trpc.agents['research-agent'].run.mutationOptions();
     type Variables = Parameters<NonNullable<typeof options.mutationFn>>[0];
@@ -55,6 +63,8 @@ describe('@trpc/tanstack-react-query with an AgentOS router', () => {
       .parameter(0)
       .toEqualTypeOf<{ readonly runId: string; readonly sessionId: string }>();
     const sub = trpc.runs.watch.subscriptionOptions({ runId: 'r1' });
+    // Until a start answered, the README's component skips the watch.
+    expectTypeOf(trpc.runs.watch.subscriptionOptions(skipToken)).toBeObject();
     expectTypeOf(sub.onData).parameter(0).toExtend<{ id: string; data: RunEvent } | undefined>();
   });
 

@@ -213,6 +213,14 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     return { agentmint: await this.authenticate(opts.req.headers) };
   }
 
+  /**
+   * The HTTP routes the app answers, as `{ method, path }` patterns (`ALL` for middleware and
+   * any-method routes; `/trpc/*` stands for every procedure of `router`).
+   */
+  get routes(): readonly { readonly method: string; readonly path: string }[] {
+    return this.#app.routes.map(({ method, path }) => ({ method, path }));
+  }
+
   /** Web-standard handler: tRPC at /trpc, the REST API at /agents and /sessions, /health. */
   fetch = (request: Request): Response | Promise<Response> => this.#app.fetch(request);
 

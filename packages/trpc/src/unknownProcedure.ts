@@ -2,7 +2,7 @@ import { AgentMintError, AgentNotFoundError, displayId } from '@agentmint/core';
 import type { TRPCError } from '@trpc/server';
 
 // `…agents.<id>.<procedure>`: an agent's own procedures, under any host router prefix.
-const AGENT_PROCEDURE = /(?:^|\.)agents\.([^.]+)\.(?:run|stream|start)$/;
+const AGENT_PROCEDURE = /(?:^|\.)agents\.([^.]+)\.(?:run|start)$/;
 
 /** tRPC's own "no procedure on this path"; a procedure's NOT_FOUND carries an AgentMint cause. */
 export function isUnknownProcedure(error: TRPCError): boolean {

@@ -28,7 +28,6 @@ function preflight(url: string, origin: string, method = 'POST') {
   });
 }
 
-
 describe('CORS (AgentOSOptions.cors)', () => {
   it('is off by default: no CORS headers, a preflight is not answered as one', async () => {
     const url = await start();

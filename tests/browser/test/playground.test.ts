@@ -153,6 +153,10 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
       'Answer to "Hello through a flaky network" in ten paced parts.',
     );
     expect(await page.locator('.turn .resumed').textContent()).toMatch(/connection dropped 1×/);
+    // One start (a POST), then two watches; only the second resumes (its input's lastEventId).
+    const paths = proxy.requests.map((request) => request.path.split('?')[0] ?? '');
+    expect(paths.filter((path) => path.endsWith('.start'))).toHaveLength(1);
+    expect(paths.filter((path) => path.endsWith('/runs.watch'))).toHaveLength(2);
     expect(proxy.requests.filter((request) => request.lastEventId !== undefined).length).toBe(1);
     // One model call and one run row: the reconnect re-attached, it did not start a second run.
     expect(stack.model.requests.length).toBe(modelCalls + 1);

@@ -102,7 +102,7 @@ describe('consumer project (npm install of the tarballs, outside the workspace)'
     assert.equal(result.code, 0, `${result.stdout}${result.stderr}\nblocks:\n${origins}`);
   });
 
-  test('node runs the server from the tarballs (SqliteDb, ScriptedModel) and the client gets COMPLETED', async () => {
+  test('node runs the server from the tarballs (SqliteDb, ScriptedModel) and the client gets COMPLETED (run and stream)', async () => {
     const app = await installing();
     assert.equal((await compiling()).code, 0, 'the consumer project did not compile');
     const server = await startServer(app, 'dist/serve.js', {
@@ -117,13 +117,14 @@ describe('consumer project (npm install of the tarballs, outside the workspace)'
           timeoutMs: 30_000,
         },
       );
-      const result = JSON.parse(stdout) as { status: string; content: string | null };
+      const result = JSON.parse(stdout) as {
+        status: string;
+        content: string | null;
+        streamed: string | undefined;
+      };
       assert.deepEqual(
-        { status: result.status, content: result.content },
-        {
-          status: 'COMPLETED',
-          content: 'skeptic/5',
-        },
+        { status: result.status, content: result.content, streamed: result.streamed },
+        { status: 'COMPLETED', content: 'skeptic/5', streamed: 'RunCompleted' },
       );
     } finally {
       const code = await server.stop();

@@ -6,12 +6,13 @@ import { SqliteDb } from '@agentmint/db';
 import { OpenAIResponses } from '@agentmint/openai';
 import { type FakeOpenAIServer, ScriptedModel, startFakeOpenAIServer } from '@agentmint/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, form, parseSSE, trpcSubscribe } from '../support/http.ts';
+import { eventually, form, parseSSE, trpcCall, trpcSubscribe } from '../support/http.ts';
 import { closeServers, recordingLogger, startOS } from '../support/servers.ts';
 
 // A client that goes away mid-run: the REST stream (which cannot resume) cancels its run at once,
 // the model request is aborted, and the row ends CANCELLED with RunCancelled as its last event. A
-// tRPC stream may come back: its run is cancelled only after resumeGraceMs without a subscriber.
+// tRPC run is detached: by default nothing but runs.cancel stops it; with resumeGraceMs set (as
+// here), it is cancelled once its last watcher has been gone that long.
 
 const dir = mkdtempSync(join(tmpdir(), 'agentmint-disconnect-'));
 const db = new SqliteDb({ dbFile: join(dir, 'disconnect.db') });
@@ -129,22 +130,42 @@ describe('client disconnects mid-stream', () => {
     expect((await finalRow(runId!)).status).toBe('CANCELLED');
   });
 
-  it('tRPC stream: cancelled only after resumeGraceMs without a subscriber; a resume in time keeps it', async () => {
-    // Subscribe, take a few events, go away, come back within the grace period: the run goes on.
+  it('tRPC start: a run nobody watches runs to the end (detached)', async () => {
+    const started = await trpcCall({
+      url,
+      path: 'agents.scripted-agent.start',
+      type: 'mutation',
+      input: { message: 'talk slowly', userId: 'unwatched-user' },
+    });
+    const { runId } = started.result as { runId: string };
+    expect((await finalRow(runId, 15_000)).status).toBe('COMPLETED');
+  }, 20_000);
+
+  it('tRPC watch with resumeGraceMs set: a resume in time keeps the run; gone for good cancels it', async () => {
+    const start = async () => {
+      const started = await trpcCall({
+        url,
+        path: 'agents.scripted-agent.start',
+        type: 'mutation',
+        input: { message: 'talk slowly', userId: 'drop-user' },
+      });
+      return (started.result as { runId: string }).runId;
+    };
+    // Watch, take a few events, go away, come back within the grace period: the run goes on.
+    const runId = await start();
     const first = await trpcSubscribe({
       url,
-      path: 'agents.scripted-agent.stream',
-      input: { message: 'talk slowly', userId: 'drop-user' },
+      path: 'runs.watch',
+      input: { runId },
       until: (events) => events.filter((e) => e.event === 'message').length >= 4,
     });
     const lastId = first.events.filter((e) => e.event === 'message').at(-1)?.id;
-    expect(lastId).toBeDefined();
-    const runId = lastId!.slice(0, lastId!.lastIndexOf(':'));
+    expect(lastId).toBe(`${runId}:4`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const resumed = await trpcSubscribe({
       url,
-      path: 'agents.scripted-agent.stream',
-      input: { message: '', lastEventId: lastId },
+      path: 'runs.watch',
+      input: { runId, lastEventId: lastId },
       timeoutMs: 10_000,
     });
     const names = resumed.events
@@ -153,15 +174,14 @@ describe('client disconnects mid-stream', () => {
     expect(names.at(-1)).toBe('RunCompleted');
     expect((await finalRow(runId)).status).toBe('COMPLETED');
 
-    // Subscribe and go away for good: cancelled once the grace period is over.
-    const gone = await trpcSubscribe({
+    // Watch and go away for good: cancelled once the grace period is over.
+    const goneRun = await start();
+    await trpcSubscribe({
       url,
-      path: 'agents.scripted-agent.stream',
-      input: { message: 'talk slowly', userId: 'drop-user' },
+      path: 'runs.watch',
+      input: { runId: goneRun },
       until: (events) => events.filter((e) => e.event === 'message').length >= 3,
     });
-    const goneId = gone.events.filter((e) => e.event === 'message').at(-1)?.id ?? '';
-    const goneRun = goneId.slice(0, goneId.lastIndexOf(':'));
     const row = await finalRow(goneRun, 3_000);
     expect(row.status).toBe('CANCELLED');
   });

@@ -198,14 +198,23 @@ async function expectRejectedEverywhere(
     expect(result.status, `${what}: tRPC`).toBe(401);
     expect(result.error?.data.agentmintCode, `${what}: tRPC`).toBe('UNAUTHENTICATED');
   }
-  const subscription = await trpcSubscribe({
+  const start = await trpcCall({
     url,
-    path: 'agents.raw-agent.stream',
+    path: 'agents.raw-agent.start',
+    type: 'mutation',
     input: { message: 'hi' },
     headers: authorization,
   });
+  expect(start.status, `${what}: tRPC start`).toBe(401);
+  expect(start.error?.data.agentmintCode, `${what}: tRPC start`).toBe('UNAUTHENTICATED');
+  const subscription = await trpcSubscribe({
+    url,
+    path: 'runs.watch',
+    input: { runId: 'any-run' },
+    headers: authorization,
+  });
   const runEvents = subscription.events.filter((e) => e.event === 'message');
-  expect(runEvents, `${what}: tRPC stream must not deliver run events`).toEqual([]);
+  expect(runEvents, `${what}: tRPC watch must not deliver run events`).toEqual([]);
   const refused =
     subscription.status === 401 ||
     subscription.events.some(
@@ -213,7 +222,7 @@ async function expectRejectedEverywhere(
     );
   expect(
     refused,
-    `${what}: tRPC stream ${subscription.status} ${JSON.stringify(subscription.events)}`,
+    `${what}: tRPC watch ${subscription.status} ${JSON.stringify(subscription.events)}`,
   ).toBe(true);
 }
 

@@ -221,12 +221,12 @@ const probes: Probe[] = [
     send: (_, s) => trpc('agents.raw-agent.run', 'mutation', { message: 'hi', sessionId: s })(bob),
   },
   {
-    what: 'tRPC stream attach by runId',
-    send: (r) => subscribe('agents.raw-agent.stream', { message: '', runId: r })(bob),
+    what: 'tRPC runs.watch',
+    send: (r) => subscribe('runs.watch', { runId: r })(bob),
   },
   {
-    what: 'tRPC stream resume by lastEventId',
-    send: (r) => subscribe('agents.raw-agent.stream', { message: '', lastEventId: `${r}:0` })(bob),
+    what: 'tRPC runs.watch resumed by lastEventId',
+    send: (r) => subscribe('runs.watch', { runId: r, lastEventId: `${r}:0` })(bob),
   },
 ];
 
@@ -394,8 +394,8 @@ describe('tenant isolation: Bob against Alice, on every route', () => {
     expect(parseSSE(await replay.text()).map((e) => e.event)).toEqual(events.map((e) => e.event));
     const resumed = await trpcSubscribe({
       url,
-      path: 'agents.raw-agent.stream',
-      input: { message: '', lastEventId: `${mine.activeRun}:0` },
+      path: 'runs.watch',
+      input: { runId: mine.activeRun, lastEventId: `${mine.activeRun}:0` },
       headers: bearer(alice),
     });
     expect(resumed.events.filter((e) => e.event === 'message').length).toBe(events.length);
