@@ -2,7 +2,7 @@ import { ServerSet } from './http/benchServers.ts';
 import { Checks, kib } from './http/checks.ts';
 import { asLoadGenerator, type ChildServer } from './http/childServer.ts';
 import type { ServerStats } from './http/ipc.ts';
-import { captureTRPCStream, restRunRequest } from './http/requests.ts';
+import { baselineTRPCStreamRequest, restRunRequest, trpcStreamRequest } from './http/requests.ts';
 import { readSse, type SseRequest, type SseResult } from './http/sseClient.ts';
 import { eventsPerRun, SLOW_DELAY_MS, SLOW_DELTAS } from './servers/benchModel.ts';
 import type { BenchOptions, BenchRow, BenchSuite } from './suite.ts';
@@ -45,12 +45,8 @@ async function runOpenStreamsSuite(options: BenchOptions): Promise<BenchRow[]> {
         ...(await restRunRequest({ stream: true })),
         countBlocksWith: 'id',
       };
-      const trpc: SseRequest = {
-        method: 'GET',
-        path: (await captureTRPCStream(ours.url)).path,
-        headers: {},
-        countBlocksWith: 'id',
-      };
+      // AgentOS: start (POST) then runs.watch (GET), as a client's stream(); the baseline: one GET.
+      const trpc = trpcStreamRequest();
       const baselineRest: Target = {
         label: 'baseline SSE, Agno framing',
         server: baseline,
@@ -59,7 +55,7 @@ async function runOpenStreamsSuite(options: BenchOptions): Promise<BenchRow[]> {
       const baselineTrpc: Target = {
         label: 'baseline SSE, tRPC framing',
         server: baseline,
-        request: trpc,
+        request: baselineTRPCStreamRequest(),
       };
       const targets: Target[] = [
         baselineRest,

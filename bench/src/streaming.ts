@@ -3,16 +3,24 @@ import { ServerSet } from './http/benchServers.ts';
 import { Checks, ms } from './http/checks.ts';
 import { asLoadGenerator, type ChildServer } from './http/childServer.ts';
 import { percentile } from './http/load.ts';
-import { captureTRPCStream, FACTORY_INPUT, MESSAGE, restRunRequest } from './http/requests.ts';
+import {
+  baselineTRPCStreamRequest,
+  captureTRPCStream,
+  FACTORY_INPUT,
+  MESSAGE,
+  restRunRequest,
+  trpcStreamRequest,
+} from './http/requests.ts';
 import { readSse, type SseRequest } from './http/sseClient.ts';
 import { eventsPerRun, STREAM_DELTAS } from './servers/benchModel.ts';
 import type { BenchOptions, BenchRow, BenchSuite } from './suite.ts';
 
 /**
  * Streaming over SSE with a zero-latency model that emits 200 deltas: time to the first run event
- * (p50 at one connection) and events per second, for the tRPC subscription (the URL the real
- * `eventsource`-backed httpSubscriptionLink opens) and REST `stream=true`, beside the bare
- * baseline writing the same SSE by hand. Mastra's `/stream` is the peer.
+ * (p50 at one connection) and events per second, for the tRPC subscription (a client's `stream()`:
+ * `agents[id].start`, then the `runs.watch` GET the real httpSubscriptionLink opens; both timed)
+ * and REST `stream=true`, beside the bare baseline writing the same SSE by hand in one GET.
+ * Mastra's `/stream` is the peer.
  */
 export const streamingSuite: BenchSuite = { name: 'streaming', run: runStreamingSuite };
 
@@ -66,24 +74,21 @@ async function streamTargets(
   const baseline = await servers.baseline('stream200');
   const ours = await servers.agentmint('memory', 'stream200');
   const expected = eventsPerRun(STREAM_DELTAS);
-  // One subscription through the real client: proves the events arrive whole, and gives the URL.
+  // One start + watch through the real links: proves the events arrive whole.
   const viaClient = await captureTRPCStream(ours.url);
   checks.expect(
     viaClient.events.length === expected && viaClient.events.at(-1)?.event === 'RunCompleted',
     `tRPC httpSubscriptionLink received ${viaClient.events.length} events, expected ${expected}`,
   );
-  const trpc: SseRequest = {
-    method: 'GET',
-    path: viaClient.path,
-    headers: {},
-    countBlocksWith: 'id',
-  };
+  // AgentOS: start (POST) then runs.watch (GET), as a client's stream(); the baseline: one GET.
+  const trpc = trpcStreamRequest();
+  const baselineTrpcRequest = baselineTRPCStreamRequest();
   const rest = await restRunRequest({ stream: true });
   const restSse: SseRequest = { ...rest, countBlocksWith: 'id' };
   const baselineTrpc: StreamTarget = {
     label: 'baseline SSE, tRPC framing',
     server: baseline,
-    request: trpc,
+    request: baselineTrpcRequest,
     expectEvents: expected,
   };
   const baselineRest: StreamTarget = {

@@ -3,12 +3,14 @@ import {
   createTRPCClient,
   httpBatchLink,
   httpSubscriptionLink,
+  splitLink,
   TRPCClientError,
 } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { BenchRouter } from '../servers/benchOS.ts';
 import type { LoadRequest } from './load.ts';
+import type { SseRequest } from './sseClient.ts';
 
 /** The seed's request: `curl -F message=… -F 'factory_input={"persona": "skeptic", "depth": 5}'`. */
 export const MESSAGE = 'What are the latest trends in AI?';
@@ -98,28 +100,58 @@ export async function captureTRPCRun(
   };
 }
 
+/** tRPC's GET input encoding: `?input=` of the superjson-wrapped value. */
+function trpcInput(value: unknown): string {
+  return encodeURIComponent(JSON.stringify({ json: value }));
+}
+
 /**
- * Runs `agents['research-agent'].stream` once through the real httpSubscriptionLink (the
- * `eventsource` package) and returns the URL it opened and every event it received.
+ * A tRPC stream as a client's `stream()` sends it: `agents.research-agent.start` (a POST), then
+ * `runs.watch` of the run it started (a GET).
  */
-export async function captureTRPCStream(
-  baseUrl: string,
-): Promise<{ path: string; events: RunEvent[] }> {
-  let opened: string | undefined;
-  class CapturingEventSource extends EventSource {
-    constructor(url: string | URL, init?: ConstructorParameters<typeof EventSource>[1]) {
-      super(url, init);
-      opened = String(url);
-    }
-  }
+export function trpcStreamRequest(): SseRequest {
+  return {
+    method: 'GET',
+    path: '/trpc/runs.watch',
+    headers: {},
+    countBlocksWith: 'id',
+    start: {
+      path: '/trpc/agents.research-agent.start',
+      body: JSON.stringify({ json: { message: MESSAGE, factoryInput: FACTORY_INPUT } }),
+      watchPath: (runId) => `/trpc/runs.watch?input=${trpcInput({ runId })}`,
+    },
+  };
+}
+
+/** The baseline's one-GET stream in tRPC's framing (it has no start/watch split to pay for). */
+export function baselineTRPCStreamRequest(): SseRequest {
+  const input = trpcInput({ message: MESSAGE, factoryInput: FACTORY_INPUT });
+  return {
+    method: 'GET',
+    path: `/trpc/agents.research-agent.stream?input=${input}`,
+    headers: {},
+    countBlocksWith: 'id',
+  };
+}
+
+/**
+ * Starts `agents['research-agent']` once and watches it through the real links (httpBatchLink,
+ * httpSubscriptionLink with the `eventsource` package); returns every event received.
+ */
+export async function captureTRPCStream(baseUrl: string): Promise<{ events: RunEvent[] }> {
+  const url = `${baseUrl}/trpc`;
   const client = createTRPCClient<BenchRouter>({
     links: [
-      httpSubscriptionLink({
-        url: `${baseUrl}/trpc`,
-        transformer: superjson,
-        EventSource: CapturingEventSource,
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url, transformer: superjson, EventSource }),
+        false: httpBatchLink({ url, transformer: superjson }),
       }),
     ],
+  });
+  const { runId } = await client.agents['research-agent'].start.mutate({
+    message: MESSAGE,
+    factoryInput: FACTORY_INPUT,
   });
   const events = await new Promise<RunEvent[]>((resolve, reject) => {
     const received: RunEvent[] = [];
@@ -127,8 +159,8 @@ export async function captureTRPCStream(
       subscription.unsubscribe();
       reject(new Error('tRPC subscription: no terminal event within 30 s'));
     }, 30_000);
-    const subscription = client.agents['research-agent'].stream.subscribe(
-      { message: MESSAGE, factoryInput: FACTORY_INPUT },
+    const subscription = client.runs.watch.subscribe(
+      { runId },
       {
         onData: ({ data }) => {
           received.push(data);
@@ -149,7 +181,5 @@ export async function captureTRPCStream(
       },
     );
   });
-  if (!opened) throw new Error('the subscription link opened no EventSource');
-  const url = new URL(opened);
-  return { path: `${url.pathname}${url.search}`, events };
+  return { events };
 }

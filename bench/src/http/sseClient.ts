@@ -10,6 +10,15 @@ export interface SseRequest {
    * the baseline) or `data` (every block with data: Mastra's stream, which sends no ids).
    */
   readonly countBlocksWith: 'id' | 'data';
+  /**
+   * A POST sent first (tRPC `agents[id].start`, JSON); the stream is then `watchPath` of the run
+   * id it answered. Both count in the timings, as for a client's `stream()`.
+   */
+  readonly start?: {
+    readonly path: string;
+    readonly body: string;
+    readonly watchPath: (runId: string) => string;
+  };
 }
 
 export interface SseResult {
@@ -20,15 +29,73 @@ export interface SseResult {
   readonly events: number;
 }
 
-/** Opens one SSE stream over plain node:http and reads it to the end, timing its first event. */
-export function readSse(
+interface ReadOptions {
+  readonly agent?: Agent | false;
+  readonly onFirstEvent?: () => void;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Opens one SSE stream over plain node:http (after its `start` POST, if any) and reads it to the
+ * end, timing its first event.
+ */
+export async function readSse(
   baseUrl: string,
   request: SseRequest,
-  options: { agent?: Agent | false; onFirstEvent?: () => void; timeoutMs?: number } = {},
+  options: ReadOptions = {},
 ): Promise<SseResult> {
-  const url = new URL(request.path, baseUrl);
+  const started = performance.now();
+  if (!request.start) return openSse(baseUrl, request.path, request, options, started);
+  const runId = await postStart(baseUrl, request.start, options.agent ?? false);
+  return openSse(baseUrl, request.start.watchPath(runId), request, options, started);
+}
+
+/** The tRPC start mutation: answers `{ result: { data: { json: { runId } } } }`. */
+function postStart(
+  baseUrl: string,
+  start: NonNullable<SseRequest['start']>,
+  agent: Agent | false,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      new URL(start.path, baseUrl),
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(start.body),
+        },
+        agent,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => {
+          const runId = (JSON.parse(text) as { result?: { data?: { json?: { runId?: unknown } } } })
+            .result?.data?.json?.runId;
+          if (typeof runId === 'string') resolve(runId);
+          else reject(new Error(`start ${start.path} answered ${res.statusCode}: ${text}`));
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(start.body);
+  });
+}
+
+function openSse(
+  baseUrl: string,
+  path: string,
+  request: SseRequest,
+  options: ReadOptions,
+  started: number,
+): Promise<SseResult> {
+  const url = new URL(path, baseUrl);
   return new Promise<SseResult>((resolve, reject) => {
-    const started = performance.now();
     let firstEventMs = Number.NaN;
     let events = 0;
     let carry = '';
@@ -75,7 +142,7 @@ export function readSse(
     );
     const timer = setTimeout(() => {
       req.destroy(
-        new Error(`SSE stream ${request.path} still open after ${options.timeoutMs ?? 60_000} ms`),
+        new Error(`SSE stream ${path} still open after ${options.timeoutMs ?? 60_000} ms`),
       );
     }, options.timeoutMs ?? 60_000);
     req.on('error', (error) => {
