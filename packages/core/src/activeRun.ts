@@ -2,7 +2,7 @@ import type { DistributiveOmit } from './distributiveOmit.ts';
 import type { EventWriter } from './eventWriter.ts';
 import type { RunObserver } from './instrumentation/instrumentation.ts';
 import type { RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
-import { isTerminalRunEvent } from './runEvent.ts';
+import { isSegmentEndEvent } from './runEvent.ts';
 import type { RunEventDraft } from './runLoop.ts';
 import type { RunOutput } from './runOutput.ts';
 
@@ -15,7 +15,9 @@ export interface ActiveRunIds {
 
 /**
  * A run in progress in this process: its events so far (for live subscribers and resume), the
- * controller that cancels it, and the promise of its output.
+ * controller that cancels it, and the promise of its output. A continued run is a new ActiveRun
+ * for the same run id whose events go on after `firstSeq` (the pause's RunPaused); it ends with a
+ * terminal event or with RunPaused.
  */
 export class ActiveRun {
   readonly ids: ActiveRunIds;
@@ -29,14 +31,18 @@ export class ActiveRun {
   #detachTimer: NodeJS.Timeout | undefined;
   #settle!: (output: RunOutput) => void;
   readonly #observer: RunObserver | undefined;
+  /** The seq of the last event before this segment (0 for a new run). */
+  readonly firstSeq: number;
 
   constructor(
     ids: ActiveRunIds,
     controller: AbortController,
     writer: EventWriter,
     observer?: RunObserver,
+    firstSeq = 0,
   ) {
     this.ids = ids;
+    this.firstSeq = firstSeq;
     this.controller = controller;
     this.#writer = writer;
     this.#observer = observer;
@@ -48,7 +54,7 @@ export class ActiveRun {
 
   get finished(): boolean {
     const last = this.#events.at(-1);
-    return last !== undefined && isTerminalRunEvent(last);
+    return last !== undefined && isSegmentEndEvent(last);
   }
 
   /** Stamps an event with its sequence, time and ids; records, stores and broadcasts it. */
@@ -56,15 +62,15 @@ export class ActiveRun {
     if (this.finished) throw new Error(`run ${this.ids.runId} already ended`);
     const event = {
       ...(draft as DistributiveOmit<RunEvent, keyof RunEventBase<RunEventName>>),
-      seq: this.#events.length + 1,
+      seq: this.firstSeq + this.#events.length + 1,
       createdAt: Date.now(),
       agentId: this.ids.agentId,
       runId: this.ids.runId,
       sessionId: this.ids.sessionId,
     } as RunEvent;
     this.#events.push(event);
-    // The terminal event is stored with the final row, in one write (Store.finishRun).
-    if (!isTerminalRunEvent(event)) this.#writer.push(event);
+    // The terminal (or pause) event is stored with the row, in one write (finishRun, pauseRun).
+    if (!isSegmentEndEvent(event)) this.#writer.push(event);
     this.#observer?.onEvent(event);
     const wake = this.#wake;
     this.#changed = this.#nextChange();
@@ -111,15 +117,15 @@ export class ActiveRun {
   async *subscribe(afterSeq = 0, cancelAfterMs?: number): AsyncGenerator<RunEvent> {
     this.#subscribers++;
     clearTimeout(this.#detachTimer);
-    // Events are stored at index seq - 1, so `seq > afterSeq` starts at index floor(afterSeq).
-    let index = afterSeq > 0 ? Math.floor(afterSeq) : 0;
+    // Events are stored at index seq - firstSeq - 1, so `seq > afterSeq` starts at floor(afterSeq) - firstSeq.
+    let index = Math.max(0, (afterSeq > 0 ? Math.floor(afterSeq) : 0) - this.firstSeq);
     try {
       while (true) {
         while (index < this.#events.length) {
           const event = this.#events[index++]!;
           yield event;
           // End only once the row is final, so a client that reads the run next sees its status.
-          if (isTerminalRunEvent(event)) {
+          if (isSegmentEndEvent(event)) {
             await this.done;
             return;
           }

@@ -1,4 +1,5 @@
 import type { Attachment } from './attachment.ts';
+import type { ContinueAsk } from './continuePlan.ts';
 import type { TrustedContext } from './requestContext.ts';
 import type { OwnerScope } from './store.ts';
 
@@ -25,9 +26,14 @@ export interface StartRunRequest {
   readonly streamModel?: boolean;
 }
 
-export interface ContinueRunRequest {
+/**
+ * A continue with Agno's meaning: a PAUSED run resumes once every pending tool call is decided
+ * (`tools`); a COMPLETED run goes on with `input`. `fork` continues a copy instead (a sibling run
+ * with a new id in the same session), leaving the original as it is.
+ */
+export interface ContinueRunRequest extends ContinueAsk {
   readonly runId: string;
-  readonly message: string;
+  readonly fork?: boolean | undefined;
   readonly caller: Caller;
   readonly headers?: Readonly<Record<string, string>>;
   readonly streamModel?: boolean;

@@ -8,20 +8,40 @@ import type { CallScope, Instrumentation } from './instrumentation/instrumentati
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
 import type { RequestContext } from './requestContext.ts';
-import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
+import type { PendingToolCall, RunEvent, RunPausedEvent, TerminalRunEvent } from './runEvent.ts';
 import { type FinishOutcome, RunFinisher, type UnfinishedRun } from './runFinisher.ts';
-import { runAgentLoop, userMessageOf } from './runLoop.ts';
+import { type LoopResume, type RunLoopResult, runAgentLoop, userMessageOf } from './runLoop.ts';
 import type { RunMetrics } from './runMetrics.ts';
 import { type RunOutput, toRunOutput } from './runOutput.ts';
-import type { OwnerScope, RunErrorInfo, RunResult, Store } from './store.ts';
+import type {
+  OwnerScope,
+  PausedRunResult,
+  RunErrorInfo,
+  RunLease,
+  RunRecord,
+  RunResult,
+  Store,
+} from './store.ts';
+import { fromStore } from './storeFailure.ts';
 import { errorSummary, logUnexpectedError } from './unexpectedError.ts';
+
+/** A run that goes on from a pause (or a completed answer) instead of starting afresh. */
+export interface RunContinuation {
+  /** The run as it was read when the continue was checked. */
+  readonly from: RunRecord;
+  readonly resume: LoopResume;
+  /** True: that same run goes on (its id, its seq); false: a sibling run copies it (fork). */
+  readonly inPlace: boolean;
+}
 
 export interface ExecuteRunOptions {
   readonly agent: Agent;
   readonly ctx: RequestContext;
   readonly controller: AbortController;
   readonly store: Store;
-  readonly message: string;
+  /** The user's message; a continuation may have none (then only tool results go on). */
+  readonly message: string | undefined;
+  readonly continuation?: RunContinuation | undefined;
   readonly attachments?: readonly Attachment[] | undefined;
   readonly streamModel: boolean;
   /** Load earlier runs of the session as history (false for a session minted for this run). */
@@ -48,30 +68,38 @@ export async function executeRun(given: ExecuteRunOptions): Promise<ActiveRun> {
   const observer = given.instrumentation?.observeRun({ ids, model: agent.model });
   const store = observer?.wrapStore?.(given.store) ?? given.store;
   const options = store === given.store ? given : { ...given, store };
+  const continuation = options.continuation;
+  const inPlace = continuation?.inPlace === true;
   // One timestamp for the row and the output, so `runs.get` and the run result agree.
-  const createdAt = new Date();
+  const createdAt = inPlace ? continuation.from.createdAt : new Date();
+  const now = new Date();
+  const lease = options.lease && {
+    ownerId: options.lease.ownerId,
+    expiresAt: new Date(now.getTime() + options.lease.ttlMs),
+  };
+  let firstSeq = 0;
   try {
-    await store.createRun({
-      runId: ctx.runId,
-      sessionId: ctx.sessionId,
-      agentId: ctx.agentId,
-      userId,
-      input: options.message,
-      factoryInput: options.factoryInput ?? null,
-      model: agent.model.id,
-      modelProvider: agent.model.provider,
-      createdAt,
-      ...(options.lease && {
-        lease: {
-          ownerId: options.lease.ownerId,
-          expiresAt: new Date(createdAt.getTime() + options.lease.ttlMs),
-        },
-      }),
-    });
+    if (inPlace) {
+      firstSeq = await claimRun(store, continuation.from, { lease, updatedAt: now });
+    } else {
+      await store.createRun({
+        runId: ctx.runId,
+        sessionId: ctx.sessionId,
+        agentId: ctx.agentId,
+        userId,
+        input: options.message ?? continuation?.from.input ?? '',
+        factoryInput: options.factoryInput ?? null,
+        model: agent.model.id,
+        modelProvider: agent.model.provider,
+        createdAt,
+        ...(lease && { lease }),
+      });
+    }
   } catch (error) {
     observer?.onStartFailed(error);
-    // The session is another user's (the store checks atomically): the same 404 as any such id.
-    if (error instanceof SessionNotFoundError) throw error;
+    // The session is another user's (the store checks atomically): the same 404 as any such id;
+    // another continue took the run first: 409.
+    if (error instanceof SessionNotFoundError || error instanceof AgentMintError) throw error;
     options.logger.error('could not record the run', { runId: ctx.runId, ...errorSummary(error) });
     throw new AgentMintError('STORE_UNAVAILABLE', 'The database is unavailable; retry shortly', {
       cause: error,
@@ -82,6 +110,7 @@ export async function executeRun(given: ExecuteRunOptions): Promise<ActiveRun> {
     options.controller,
     new EventWriter(store, ctx.runId, options.logger),
     observer,
+    firstSeq,
   );
   // Bound once per run: the loop calls it for every model pull and tool call.
   const within = observer?.within?.bind(observer);
@@ -99,6 +128,27 @@ const INTERNAL_ERROR: RunErrorInfo = {
   message: 'The run failed; see the server logs',
 };
 
+/**
+ * Takes the paused (or completed) run back to RUNNING with this process's lease, atomically: the
+ * loser of two concurrent continues gets RUN_NOT_PAUSED. Resolves to the seq of its last event.
+ */
+async function claimRun(
+  store: Store,
+  from: RunRecord,
+  claim: { lease: RunLease | undefined; updatedAt: Date },
+): Promise<number> {
+  const status = from.status === 'PAUSED' ? 'PAUSED' : 'COMPLETED';
+  const won = await store.resumeRun(from.runId, { from: status, ...claim });
+  if (!won) {
+    throw new AgentMintError(
+      'RUN_NOT_PAUSED',
+      `Run '${from.runId}' is no longer ${status}: another continue or a cancel came first`,
+    );
+  }
+  const events = await fromStore(store.listEvents(from.runId, 0));
+  return events.at(-1)?.seq ?? 0;
+}
+
 async function drive(
   run: ActiveRun,
   options: ExecuteRunOptions,
@@ -107,23 +157,34 @@ async function drive(
 ): Promise<void> {
   const { agent, ctx, store, logger } = options;
   const started = performance.now();
-  run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
+  const continuation = options.continuation;
+  if (continuation?.inPlace) run.emit({ event: 'RunContinued' });
+  else
+    run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
   let result: RunResult;
   let terminal: RunEvent;
-  let messages: readonly Message[] = [userMessageOf(options.message, options.attachments)];
+  let messages: readonly Message[] = [
+    ...(continuation?.resume.messages ?? []),
+    ...(options.message === undefined ? [] : [userMessageOf(options.message, options.attachments)]),
+  ];
   try {
     const history = options.loadHistory && agent.historyRuns > 0 ? await loadHistory(options) : [];
-    const loop = await runAgentLoop({
+    const loop: RunLoopResult = await runAgentLoop({
       agent,
       ctx,
       history,
       message: options.message,
       attachments: options.attachments,
+      resume: continuation?.resume,
       streamModel: options.streamModel,
       emit: (draft) => run.emit(draft),
       within,
     });
     messages = loop.messages;
+    if (loop.kind === 'paused') {
+      await pause(run, options, loop, createdAt);
+      return;
+    }
     const metrics: RunMetrics = {
       duration: (performance.now() - started) / 1000,
       timeToFirstToken: loop.timeToFirstTokenMs === null ? null : loop.timeToFirstTokenMs / 1000,
@@ -178,9 +239,11 @@ async function drive(
 async function loadHistory(options: ExecuteRunOptions): Promise<readonly Message[]> {
   const { ctx, agent } = options;
   try {
+    // A fork copies its source's messages: the source must not come again as history.
+    const excludeRunId = options.continuation?.from.runId ?? ctx.runId;
     return await options.store.loadHistory(
       ctx.sessionId,
-      { runs: agent.historyRuns, excludeRunId: ctx.runId },
+      { runs: agent.historyRuns, excludeRunId },
       options.historyScope,
     );
   } catch (error) {
@@ -202,6 +265,50 @@ function finished(
   messages: readonly Message[],
 ): RunResult {
   return { status, content, metrics, error, messages, updatedAt: new Date() };
+}
+
+/**
+ * Ends the segment with RunPaused: events first, then the PAUSED row with the pending calls and
+ * the event in one write (retried over ~3 s). A pause the store never takes leaves the run
+ * RUNNING with a lease nobody renews, so the sweep ends it RUN_INTERRUPTED: never a silent loss.
+ */
+async function pause(
+  run: ActiveRun,
+  options: ExecuteRunOptions,
+  loop: Extract<RunLoopResult, { kind: 'paused' }>,
+  createdAt: Date,
+): Promise<void> {
+  const { ctx, store, logger, agent } = options;
+  const event = run.emit({ event: 'RunPaused', tools: loop.pending }) as RunPausedEvent;
+  const result: PausedRunResult = {
+    pause: { pending: loop.pending, usage: loop.usage },
+    messages: loop.messages,
+    updatedAt: new Date(),
+  };
+  let paused: boolean | undefined;
+  for (let attempt = 1; attempt <= 5 && paused === undefined; attempt++) {
+    try {
+      await run.flush();
+      paused = await store.pauseRun(ctx.runId, result, event);
+    } catch (error) {
+      if (attempt === 5) {
+        logger.error('could not record the pause', { runId: ctx.runId, ...errorSummary(error) });
+      } else await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+  if (paused === false) {
+    // Ended elsewhere first (a cancel): the stored status is the run's outcome.
+    const record = await store.getRun(ctx.runId).catch(() => undefined);
+    if (record) {
+      run.settle(toRunOutput(record));
+      return;
+    }
+  }
+  run.settle({
+    ...toOutput(run, finished('COMPLETED', null, null, null, loop.messages), createdAt, agent),
+    status: 'PAUSED',
+    pendingTools: loop.pending satisfies readonly PendingToolCall[],
+  });
 }
 
 /** What a client may learn about a failed run: a stable code and a message without internals. */

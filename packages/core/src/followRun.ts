@@ -1,4 +1,4 @@
-import { isTerminalRunEvent, type RunEvent } from './runEvent.ts';
+import { isSegmentEndEvent, type RunEvent } from './runEvent.ts';
 import { isTerminalStatus, type OwnerScope, type Store } from './store.ts';
 import { fromStore } from './storeFailure.ts';
 
@@ -44,7 +44,7 @@ export async function* followStoredRun(
         if (event.seq <= after) continue;
         yield event;
         after = event.seq;
-        if (isTerminalRunEvent(event)) return;
+        if (isSegmentEndEvent(event)) return;
       }
       if (events.length > 0 || woken) continue;
       const timedOut = await new Promise<boolean>((resolve) => {

@@ -3,7 +3,7 @@ import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { LocalRunSignals } from './localRunSignals.ts';
 import type { Message } from './message.ts';
 import { newId } from './newId.ts';
-import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
+import type { RunEvent, RunPausedEvent, TerminalRunEvent } from './runEvent.ts';
 import { compareSessions } from './sessionOrder.ts';
 import {
   type HistoryQuery,
@@ -13,6 +13,8 @@ import {
   type NewRunRecord,
   type NewSessionRecord,
   type OwnerScope,
+  type PausedRunResult,
+  type ResumeClaim,
   type RunRecord,
   type RunResult,
   type SessionFilter,
@@ -61,6 +63,7 @@ export class InMemoryDb implements Store {
     const record: RunRecord = {
       ...run,
       status: 'RUNNING',
+      pause: null,
       content: null,
       output: null,
       metrics: null,
@@ -96,12 +99,49 @@ export class InMemoryDb implements Store {
     const stored = this.#runs.get(runId);
     if (!stored) throw new RunNotFoundError(runId);
     if (isTerminalStatus(stored.record.status)) return false;
-    stored.record = { ...stored.record, ...result, output: result.output ?? null };
+    stored.record = { ...stored.record, ...result, pause: null, output: result.output ?? null };
     this.#append(stored, [terminalEvent]);
     this.signals.eventsStored(runId, terminalEvent.seq);
-    const session = this.#sessions.get(stored.record.sessionId);
-    if (session) this.#sessions.set(session.sessionId, { ...session, updatedAt: result.updatedAt });
+    this.#touchSession(stored.record.sessionId, result.updatedAt);
     return true;
+  }
+
+  async pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
+    const stored = this.#runs.get(runId);
+    if (!stored) throw new RunNotFoundError(runId);
+    if (stored.record.status !== 'RUNNING') return false;
+    const { lease: _dropped, ...record } = stored.record;
+    stored.record = {
+      ...record,
+      status: 'PAUSED',
+      pause: result.pause,
+      messages: result.messages,
+      updatedAt: result.updatedAt,
+    };
+    this.#append(stored, [event]);
+    this.signals.eventsStored(runId, event.seq);
+    this.#touchSession(stored.record.sessionId, result.updatedAt);
+    return true;
+  }
+
+  async resumeRun(runId: string, claim: ResumeClaim): Promise<boolean> {
+    const stored = this.#runs.get(runId);
+    if (!stored) throw new RunNotFoundError(runId);
+    if (stored.record.status !== claim.from) return false;
+    const { lease: _old, ...record } = stored.record;
+    stored.record = {
+      ...record,
+      status: 'RUNNING',
+      pause: null,
+      updatedAt: claim.updatedAt,
+      ...(claim.lease && { lease: claim.lease }),
+    };
+    return true;
+  }
+
+  #touchSession(sessionId: string, updatedAt: Date): void {
+    const session = this.#sessions.get(sessionId);
+    if (session) this.#sessions.set(sessionId, { ...session, updatedAt });
   }
 
   async getRun(runId: string, scope?: OwnerScope): Promise<RunRecord | undefined> {

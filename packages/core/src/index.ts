@@ -20,6 +20,12 @@ export {
   DEFAULT_ATTACHMENT_LIMITS,
 } from './attachment.ts';
 export type { Caller, ContinueRunRequest, StartRunRequest } from './caller.ts';
+export {
+  type ContinueAsk,
+  type ContinuePlan,
+  planContinue,
+  type ToolExecutionInput,
+} from './continuePlan.ts';
 export { deepFreeze } from './deepFreeze.ts';
 export * from './errors/index.ts';
 export { parseFactoryInput } from './factoryInput.ts';
@@ -70,19 +76,24 @@ export {
   resolveAgent,
 } from './resolveAgent.ts';
 export {
+  isSegmentEndEvent,
   isTerminalRunEvent,
   type ModelRequestCompletedEvent,
   type ModelRequestStartedEvent,
+  type PendingToolCall,
   RUN_EVENT_NAMES,
   type RunCancelledEvent,
   type RunCompletedEvent,
   type RunContentCompletedEvent,
   type RunContentEvent,
+  type RunContinuedEvent,
   type RunErrorEvent,
   type RunEvent,
   type RunEventBase,
   type RunEventName,
+  type RunPausedEvent,
   type RunStartedEvent,
+  type SegmentEndEvent,
   type TerminalRunEvent,
   type ToolCallCompletedEvent,
   type ToolCallErrorEvent,
@@ -91,10 +102,13 @@ export {
 } from './runEvent.ts';
 export { type RunEventsOptions, RunLifecycle } from './runLifecycle.ts';
 export {
+  type LoopResume,
   type RunEventDraft,
   type RunLoopOptions,
   type RunLoopResult,
+  refusalOf,
   runAgentLoop,
+  type ToolDecision,
 } from './runLoop.ts';
 export type { RunMetrics } from './runMetrics.ts';
 export { type RunOutput, toRunOutput } from './runOutput.ts';
@@ -108,9 +122,12 @@ export {
   type NewRunRecord,
   type NewSessionRecord,
   type OwnerScope,
+  type PausedRunResult,
+  type ResumeClaim,
   RUN_STATUSES,
   type RunErrorInfo,
   type RunLease,
+  type RunPause,
   type RunRecord,
   type RunResult,
   type RunStatus,
@@ -128,6 +145,9 @@ export {
 export { type FoundRun, StoreReads } from './storeReads.ts';
 export type { OutputOf } from './structuredOutput.ts';
 export {
+  type ConfirmationCheck,
+  type ExecutedToolDefinition,
+  type ExternalToolDefinition,
   type Tool,
   type ToolBuilder,
   type ToolDefinition,

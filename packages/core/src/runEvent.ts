@@ -13,6 +13,8 @@ export const RUN_EVENT_NAMES = [
   'RunCompleted',
   'RunError',
   'RunCancelled',
+  'RunPaused',
+  'RunContinued',
 ] as const;
 
 export type RunEventName = (typeof RUN_EVENT_NAMES)[number];
@@ -32,6 +34,14 @@ export interface ToolCallInfo {
   readonly toolCallId: string;
   readonly toolName: string;
   readonly toolArgs: unknown;
+}
+
+/** A tool call a paused run waits on, with what it needs (Agno's ToolExecution flags). */
+export interface PendingToolCall extends ToolCallInfo {
+  /** A human approves or rejects the call (`confirmed: true | false` in the continue). */
+  readonly requiresConfirmation: boolean;
+  /** The caller runs the tool and sends its `result` in the continue. */
+  readonly externalExecutionRequired: boolean;
 }
 
 export interface RunStartedEvent extends RunEventBase<'RunStarted'> {
@@ -73,6 +83,13 @@ export interface RunCancelledEvent extends RunEventBase<'RunCancelled'> {
   readonly reason: string;
 }
 
+/** The run stopped after a model step to wait for decisions or results on `tools`; it is PAUSED. */
+export interface RunPausedEvent extends RunEventBase<'RunPaused'> {
+  readonly tools: readonly PendingToolCall[];
+}
+/** A paused (or completed) run resumed on the same run id; its seq goes on from the pause. */
+export type RunContinuedEvent = RunEventBase<'RunContinued'>;
+
 /** Everything a run emits, discriminated on `event`. */
 export type RunEvent =
   | RunStartedEvent
@@ -85,7 +102,9 @@ export type RunEvent =
   | RunContentCompletedEvent
   | RunCompletedEvent
   | RunErrorEvent
-  | RunCancelledEvent;
+  | RunCancelledEvent
+  | RunPausedEvent
+  | RunContinuedEvent;
 
 /** The events that end a run; exactly one is emitted, last. */
 export type TerminalRunEvent = RunCompletedEvent | RunErrorEvent | RunCancelledEvent;
@@ -94,4 +113,11 @@ export function isTerminalRunEvent(event: RunEvent): event is TerminalRunEvent {
   return (
     event.event === 'RunCompleted' || event.event === 'RunError' || event.event === 'RunCancelled'
   );
+}
+
+/** The events after which a stream of the run ends: a terminal event, or RunPaused (it waits). */
+export type SegmentEndEvent = TerminalRunEvent | RunPausedEvent;
+
+export function isSegmentEndEvent(event: RunEvent): event is SegmentEndEvent {
+  return isTerminalRunEvent(event) || event.event === 'RunPaused';
 }

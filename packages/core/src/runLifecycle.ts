@@ -2,10 +2,12 @@ import { type ActiveRun, RunCancelledSignal } from './activeRun.ts';
 import type { AgentRegistry } from './agentRegistry.ts';
 import { assertAttachments } from './attachment.ts';
 import type { Caller, ContinueRunRequest, StartRunRequest } from './caller.ts';
+import { planContinue } from './continuePlan.ts';
 import { AgentMintError } from './errors/agentMintError.ts';
+import { RunNotFoundError } from './errors/runNotFoundError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { TooManyRunsError } from './errors/tooManyRunsError.ts';
-import { executeRun } from './executeRun.ts';
+import { executeRun, type RunContinuation } from './executeRun.ts';
 import { followStoredRun } from './followRun.ts';
 import type { Instrumentation } from './instrumentation/instrumentation.ts';
 import type { Logger } from './logger.ts';
@@ -119,22 +121,45 @@ export class RunLifecycle {
     return this.#start(entry, request, undefined);
   }
 
-  /** Runs a follow-up in the same session, rebuilding the agent with the run's stored factory input. */
+  /**
+   * Continues a run with Agno's meaning (see `planContinue`): the agent is rebuilt from the run's
+   * stored factory input with this request's verified context, then the same run goes on (or a
+   * sibling copy, with `fork`). Another user's run is not found; the status moves atomically, so of
+   * two concurrent continues one wins and the other gets RUN_NOT_PAUSED.
+   */
   async continueRun(request: ContinueRunRequest): Promise<ActiveRun> {
-    const previous = await this.#deps.reads.getRun(request.runId, request.caller.scope);
-    const entry = this.#deps.registry.entry(previous.agentId);
-    request.caller.authorizeRun?.(previous.agentId);
+    const { caller } = request;
+    const from = await this.#deps.reads.getRun(request.runId, caller.scope);
+    // Only its own user continues a run, even where isolation does not filter reads.
+    if (
+      caller.scope === undefined &&
+      caller.userId !== undefined &&
+      from.userId !== caller.userId
+    ) {
+      throw new RunNotFoundError(request.runId);
+    }
+    const entry = this.#deps.registry.entry(from.agentId);
+    caller.authorizeRun?.(from.agentId);
+    const plan = planContinue(from, request);
+    if (plan.input !== undefined) assertStorableText(plan.input, 'input');
+    const resume = {
+      messages: from.messages,
+      pending: plan.pending,
+      decisions: plan.decisions,
+      usage: from.pause?.usage ?? { inputTokens: 0, outputTokens: 0 },
+    };
     return this.#start(
       entry,
       {
-        agentId: previous.agentId,
-        message: request.message,
-        caller: request.caller,
-        sessionId: previous.sessionId,
+        agentId: from.agentId,
+        message: plan.input ?? '',
+        caller: { ...caller, userId: from.userId ?? undefined },
+        sessionId: from.sessionId,
         ...(request.headers && { headers: request.headers }),
         ...(request.streamModel !== undefined && { streamModel: request.streamModel }),
       },
-      { value: previous.factoryInput ?? undefined },
+      { value: from.factoryInput ?? undefined },
+      { from, resume, inPlace: request.fork !== true, message: plan.input },
     );
   }
 
@@ -187,14 +212,16 @@ export class RunLifecycle {
    */
   async *events(runId: string, options: RunEventsOptions = {}): AsyncGenerator<RunEvent> {
     const active = this.activeRun(runId, options.scope);
-    if (active) {
-      yield* active.subscribe(options.afterSeq ?? 0, options.cancelAfterMs);
+    const afterSeq = options.afterSeq ?? 0;
+    if (active && afterSeq >= active.firstSeq) {
+      yield* active.subscribe(afterSeq, options.cancelAfterMs);
       return;
     }
-    // Live in another process, or ended: stored events, then live ones as they are written.
+    // Live in another process, ended, or a watch from before a pause of a run continued here:
+    // stored events, then live ones as they are written (the watch ends at the pause).
     const { store } = await this.#deps.reads.findRun(runId, options.scope);
     yield* followStoredRun(store, runId, {
-      afterSeq: options.afterSeq ?? 0,
+      afterSeq,
       scope: options.scope,
       ...(options.signal && { signal: options.signal }),
     });
@@ -214,12 +241,15 @@ export class RunLifecycle {
     entry: AgentEntry,
     request: StartRunRequest,
     validatedInput: { value: unknown } | undefined,
+    continuation?: Continuation,
   ): Promise<ActiveRun> {
     this.#assertOpen();
-    if (typeof request.message !== 'string' || request.message.length === 0) {
-      throw new AgentMintError('BAD_REQUEST', '`message` must be a non-empty string');
+    if (!continuation) {
+      if (typeof request.message !== 'string' || request.message.length === 0) {
+        throw new AgentMintError('BAD_REQUEST', '`message` must be a non-empty string');
+      }
+      assertStorableText(request.message, 'message');
     }
-    assertStorableText(request.message, 'message');
     if (request.attachments) assertAttachments(request.attachments);
     assertStorableId(request.sessionId, 'sessionId');
     assertStorableId(request.caller.userId, 'userId');
@@ -228,13 +258,16 @@ export class RunLifecycle {
     if (running >= this.#deps.maxRunsPerUser) throw new TooManyRunsError(this.#deps.maxRunsPerUser);
     this.#runsPerUser.set(userKey, running + 1);
     const controller = new AbortController();
-    const launching = this.#launch(entry, request, validatedInput, controller);
+    const launching = this.#launch(entry, request, validatedInput, controller, continuation);
     this.#starting.set(controller, launching);
     try {
       const run = await launching;
       void run.done.then(() => {
-        this.#active.delete(run.ids.runId);
-        this.#storeOf.delete(run.ids.runId);
+        // A continue may have registered the run's next segment under the same id already.
+        if (this.#active.get(run.ids.runId) === run) {
+          this.#active.delete(run.ids.runId);
+          this.#storeOf.delete(run.ids.runId);
+        }
         this.#release(userKey);
       });
       return run;
@@ -254,6 +287,7 @@ export class RunLifecycle {
     request: StartRunRequest,
     validatedInput: { value: unknown } | undefined,
     controller: AbortController,
+    continuation: Continuation | undefined,
   ): Promise<ActiveRun> {
     const { registry, logger, finisher, instrumentation } = this.#deps;
     const { caller, sessionId } = request;
@@ -262,7 +296,7 @@ export class RunLifecycle {
     const { agent, ctx } = await resolveAgent(entry, {
       userId: caller.userId,
       sessionId,
-      runId: newId(),
+      runId: continuation?.inPlace ? continuation.from.runId : newId(),
       factoryInput: request.factoryInput,
       validatedInput,
       trusted: caller.trusted,
@@ -283,8 +317,9 @@ export class RunLifecycle {
       ctx,
       controller,
       store: runStore,
-      message: request.message,
+      message: continuation ? continuation.message : request.message,
       attachments: request.attachments,
+      continuation,
       streamModel: request.streamModel ?? true,
       loadHistory: sessionId !== undefined,
       historyScope: caller.scope,
@@ -308,6 +343,11 @@ export class RunLifecycle {
     if (left <= 0) this.#runsPerUser.delete(userKey);
     else this.#runsPerUser.set(userKey, left);
   }
+}
+
+/** A continue's run: where it goes on from, and its optional new user message. */
+interface Continuation extends RunContinuation {
+  readonly message: string | undefined;
 }
 
 /** The run's row once it has ended, or undefined after `timeoutMs`; woken by the store's signals. */

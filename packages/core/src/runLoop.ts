@@ -6,7 +6,7 @@ import type { CallScope, ObservedCall } from './instrumentation/instrumentation.
 import type { AssistantMessage, Message, ToolCall, ToolMessage } from './message.ts';
 import type { ModelResponse, ModelUsage } from './model.ts';
 import type { RequestContext } from './requestContext.ts';
-import type { RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
+import type { PendingToolCall, RunEvent, RunEventBase, RunEventName } from './runEvent.ts';
 import { parseStructuredOutput } from './structuredOutput.ts';
 import type { Tool } from './tool.ts';
 import { untilAborted } from './untilAborted.ts';
@@ -16,13 +16,31 @@ export type RunEventDraft = DistributiveOmit<RunEvent, keyof RunEventBase<RunEve
   readonly event: RunEventName;
 };
 
+/** What a continue decided for one pending tool call (Agno's ToolExecution fields). */
+export type ToolDecision =
+  | { readonly kind: 'confirmed' }
+  | { readonly kind: 'rejected'; readonly note?: string | undefined }
+  | { readonly kind: 'result'; readonly result: string };
+
+/** Where a continued run picks up: its messages so far and the decisions on its pending calls. */
+export interface LoopResume {
+  readonly messages: readonly Message[];
+  readonly pending: readonly PendingToolCall[];
+  readonly decisions: ReadonlyMap<string, ToolDecision>;
+  /** Tokens used before the pause, counted into the run's totals. */
+  readonly usage: ModelUsage;
+}
+
 export interface RunLoopOptions {
   readonly agent: Agent;
   readonly ctx: RequestContext;
   readonly history: readonly Message[];
-  readonly message: string;
+  /** The user's message; optional for a resumed run (then appended after the tool results). */
+  readonly message?: string | undefined;
   /** Images and files sent with the message, already checked against the limits. */
   readonly attachments?: readonly Attachment[] | undefined;
+  /** A paused or completed run going on: the loop starts from its messages. */
+  readonly resume?: LoopResume | undefined;
   /** Stream model deltas (true) or ask for the whole answer at once. */
   readonly streamModel: boolean;
   readonly emit: (event: RunEventDraft) => void;
@@ -32,37 +50,71 @@ export interface RunLoopOptions {
 
 const MODEL_CALL: ObservedCall = { kind: 'model' };
 
-export interface RunLoopResult {
-  readonly content: string;
-  /** The validated structured answer when the agent has an `outputSchema`, else null. */
-  readonly output: unknown;
-  /** Messages this run added: the user message, assistant turns and tool results. */
+interface LoopOutcome {
+  /** Messages of this run: the user message, assistant turns and tool results (all segments). */
   readonly messages: readonly Message[];
   readonly usage: ModelUsage;
   /** Milliseconds from the loop start to the first content delta, or null when none came. */
   readonly timeToFirstTokenMs: number | null;
 }
 
+export type RunLoopResult =
+  | (LoopOutcome & {
+      readonly kind: 'completed';
+      readonly content: string;
+      /** The validated structured answer when the agent has an `outputSchema`, else null. */
+      readonly output: unknown;
+    })
+  | (LoopOutcome & {
+      /** A tool call needs a human decision or an external result: the run waits for a continue. */
+      readonly kind: 'paused';
+      readonly pending: readonly PendingToolCall[];
+    });
+
+/** The refusal a rejected tool call answers the model with. */
+export function refusalOf(toolName: string, note?: string): string {
+  const reason = note === undefined || note === '' ? '' : ` Reason: ${note}`;
+  return `The user rejected this call of '${toolName}'; it did not run.${reason}`;
+}
+
 /**
  * Calls the model, runs the tool calls it asks for (in parallel), feeds results back, and repeats
  * until the model answers without tools or `maxSteps` is reached. Emits every step as an event.
+ * A step whose calls include one that needs confirmation or external execution runs its ordinary
+ * calls, then pauses: the gated calls wait for a continue, which resumes with `resume`.
  */
 export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResult> {
   const { agent, ctx, emit, within } = options;
   const started = performance.now();
   let timeToFirstTokenMs: number | null = null;
   const system = agent.systemPrompt();
-  const userMessage = userMessageOf(options.message, options.attachments);
-  const added: Message[] = [userMessage];
+  const toolsByName = new Map(agent.tools.map((t) => [t.name, t]));
+  const added: Message[] = [...(options.resume?.messages ?? [])];
+  const resume = options.resume;
+  if (resume) {
+    const results = await Promise.all(
+      resume.pending.map((call) =>
+        applyDecision(call, resume.decisions.get(call.toolCallId), toolsByName, ctx, emit, within),
+      ),
+    );
+    added.push(...results);
+  }
+  if (options.message !== undefined) {
+    added.push(userMessageOf(options.message, options.attachments));
+  }
   const conversation: Message[] = [
     ...(system === undefined ? [] : [{ role: 'system', content: system } as const]),
     ...options.history,
-    userMessage,
+    ...added,
   ];
-  const toolsByName = new Map(agent.tools.map((t) => [t.name, t]));
   const specs = agent.tools.map((t) => t.spec);
-  let inputTokens = 0;
-  let outputTokens = 0;
+  let inputTokens = resume?.usage.inputTokens ?? 0;
+  let outputTokens = resume?.usage.outputTokens ?? 0;
+  const outcome = (): LoopOutcome => ({
+    messages: added,
+    usage: { inputTokens, outputTokens },
+    timeToFirstTokenMs,
+  });
 
   for (let step = 0; step < agent.maxSteps; step++) {
     ctx.signal.throwIfAborted();
@@ -142,21 +194,20 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
         ? parseStructuredOutput(agent.outputSchema, content, agent.id ?? '')
         : null;
       emit({ event: 'RunContentCompleted' });
-      return {
-        content,
-        output,
-        messages: added,
-        usage: { inputTokens, outputTokens },
-        timeToFirstTokenMs,
-      };
+      return { kind: 'completed', content, output, ...outcome() };
     }
+    const gates = await Promise.all(
+      response.toolCalls.map((call) => gateOf(call, toolsByName.get(call.name), ctx)),
+    );
     const results = await Promise.all(
-      response.toolCalls.map((call) =>
-        runToolCall(call, toolsByName.get(call.name), ctx, emit, within),
-      ),
+      response.toolCalls
+        .filter((_, index) => gates[index] === undefined)
+        .map((call) => runToolCall(call, toolsByName.get(call.name), ctx, emit, within)),
     );
     conversation.push(...results);
     added.push(...results);
+    const pending = gates.filter((gate) => gate !== undefined);
+    if (pending.length > 0) return { kind: 'paused', pending, ...outcome() };
   }
   throw new AgentMintError(
     'MAX_STEPS',
@@ -190,6 +241,7 @@ async function runToolCall(
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     return fail(`Invalid arguments for '${call.name}': ${detail.join('; ')}`);
   }
+  if (tool.externalExecution === true) return fail(`'${call.name}' runs outside this server`);
   try {
     const execute = () =>
       tool.execute(parsed.data, { ctx, signal: ctx.signal, toolCallId: call.id });
@@ -204,6 +256,68 @@ async function runToolCall(
     ctx.signal.throwIfAborted();
     return fail(error instanceof Error ? error.message : String(error));
   }
+}
+
+/**
+ * What a call must wait for before it runs, or undefined for an ordinary call. Calls with invalid
+ * arguments are not gated: they fail as usual and the model sees why.
+ */
+async function gateOf(
+  call: ToolCall,
+  tool: Tool | undefined,
+  ctx: RequestContext,
+): Promise<PendingToolCall | undefined> {
+  if (!tool) return undefined;
+  const args = parseArguments(call.arguments);
+  const pending = (requirement: 'confirmation' | 'external'): PendingToolCall => ({
+    toolCallId: call.id,
+    toolName: call.name,
+    toolArgs: args,
+    requiresConfirmation: requirement === 'confirmation',
+    externalExecutionRequired: requirement === 'external',
+  });
+  if (tool.externalExecution === true) return pending('external');
+  const rule = tool.requiresConfirmation;
+  if (rule === undefined || rule === false) return undefined;
+  if (rule === true) return pending('confirmation');
+  const parsed = tool.parameters.safeParse(args);
+  if (!parsed.success) return undefined;
+  try {
+    return (await rule(parsed.data, ctx)) ? pending('confirmation') : undefined;
+  } catch {
+    // Fail closed: a check that cannot decide asks the human.
+    return pending('confirmation');
+  }
+}
+
+/** The tool result a continue's decision produces: the tool's own, a refusal, or the caller's. */
+async function applyDecision(
+  call: PendingToolCall,
+  decision: ToolDecision | undefined,
+  toolsByName: ReadonlyMap<string, Tool>,
+  ctx: RequestContext,
+  emit: (event: RunEventDraft) => void,
+  within: CallScope | undefined,
+): Promise<ToolMessage> {
+  const info = { toolCallId: call.toolCallId, toolName: call.toolName, toolArgs: call.toolArgs };
+  if (decision?.kind === 'confirmed') {
+    const toolCall = {
+      id: call.toolCallId,
+      name: call.toolName,
+      arguments: JSON.stringify(call.toolArgs ?? {}),
+    };
+    return runToolCall(toolCall, toolsByName.get(call.toolName), ctx, emit, within);
+  }
+  const base = { role: 'tool', toolCallId: call.toolCallId, toolName: call.toolName } as const;
+  emit({ event: 'ToolCallStarted', tool: info });
+  if (decision?.kind === 'result') {
+    emit({ event: 'ToolCallCompleted', tool: { ...info, result: decision.result } });
+    return { ...base, content: decision.result };
+  }
+  const note = decision?.kind === 'rejected' ? decision.note : undefined;
+  const refusal = refusalOf(call.toolName, note);
+  emit({ event: 'ToolCallError', tool: info, error: refusal });
+  return { ...base, content: refusal, isError: true };
 }
 
 function parseArguments(text: string): unknown {

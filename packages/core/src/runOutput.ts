@@ -1,4 +1,5 @@
 import type { Message } from './message.ts';
+import type { PendingToolCall } from './runEvent.ts';
 import type { RunMetrics } from './runMetrics.ts';
 import type { RunErrorInfo, RunRecord, RunStatus } from './store.ts';
 
@@ -23,6 +24,8 @@ export interface RunOutput<TOutput = unknown> {
   readonly error: RunErrorInfo | null;
   readonly messages: readonly Message[];
   readonly createdAt: Date;
+  /** Present while PAUSED: the tool calls waiting for a decision or an external result. */
+  readonly pendingTools?: readonly PendingToolCall[];
 }
 
 export function toRunOutput(record: RunRecord): RunOutput {
@@ -41,5 +44,6 @@ export function toRunOutput(record: RunRecord): RunOutput {
     error: record.error,
     messages: record.messages,
     createdAt: record.createdAt,
+    ...(record.status === 'PAUSED' && record.pause && { pendingTools: record.pause.pending }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Message } from './message.ts';
-import type { RunEvent, TerminalRunEvent } from './runEvent.ts';
+import type { ModelUsage } from './model.ts';
+import type { PendingToolCall, RunEvent, RunPausedEvent, TerminalRunEvent } from './runEvent.ts';
 import type { RunMetrics } from './runMetrics.ts';
 import type { RunSignals } from './runSignals.ts';
 
@@ -76,8 +77,32 @@ export interface RunResult {
   readonly updatedAt: Date;
 }
 
+/** What a PAUSED run waits for, kept with its row so any process can continue it. */
+export interface RunPause {
+  readonly pending: readonly PendingToolCall[];
+  /** Tokens the run used before it paused; the continue adds to them. */
+  readonly usage: ModelUsage;
+}
+
+/** How a run paused; written once per pause, after its events, with the RunPaused event. */
+export interface PausedRunResult {
+  readonly pause: RunPause;
+  /** Every message of the run so far (user, assistant with the pending calls, tool results). */
+  readonly messages: readonly Message[];
+  readonly updatedAt: Date;
+}
+
+/** A continue taking a run back to RUNNING: conditional on `from`, with this process's lease. */
+export interface ResumeClaim {
+  readonly from: 'PAUSED' | 'COMPLETED';
+  readonly lease?: RunLease | undefined;
+  readonly updatedAt: Date;
+}
+
 export interface RunRecord extends NewRunRecord {
   readonly status: RunStatus;
+  /** What the run waits for while PAUSED; null in any other status. */
+  readonly pause: RunPause | null;
   readonly content: string | null;
   /** The validated structured answer (agents with an `outputSchema`), else null. */
   readonly output: unknown;
@@ -184,6 +209,18 @@ export interface Store {
    * first terminal status wins). Rejects for an unknown run.
    */
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean>;
+  /**
+   * Pauses a RUNNING run: in one atomic write the row becomes PAUSED with `result` (its pending
+   * tool calls and messages), its lease is dropped (nothing executes a paused run) and `event` is
+   * appended. False when the run was no longer RUNNING (a cancel ended it first).
+   */
+  pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean>;
+  /**
+   * Takes a run from `claim.from` back to RUNNING with the claimant's lease, in one conditional
+   * write: of two concurrent continues exactly one gets true. False when the status was not
+   * `claim.from` any more.
+   */
+  resumeRun(runId: string, claim: ResumeClaim): Promise<boolean>;
   /**
    * True when writes are committed in the order they are issued, even while earlier ones are in
    * flight (e.g. one group commit). The runtime then issues a run's last events and its final row

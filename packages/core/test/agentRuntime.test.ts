@@ -348,7 +348,7 @@ describe('AgentRuntime.continueRun', () => {
     await run.done;
     const next = await runtime.continueRun({
       runId: run.ids.runId,
-      message: 'second question',
+      input: 'second question',
       caller: alice,
     });
     const output = await next.done;
@@ -357,15 +357,18 @@ describe('AgentRuntime.continueRun', () => {
       { persona: 'skeptic', depth: 5 },
       { persona: 'skeptic', depth: 5 },
     ]);
+    // Agno's meaning: a completed run goes on with the new input, on the same run id.
     expect(next.ids.sessionId).toBe(run.ids.sessionId);
-    expect(next.ids.runId).not.toBe(run.ids.runId);
+    expect(next.ids.runId).toBe(run.ids.runId);
     expect(model.requests[1]?.messages).toEqual([
       { role: 'system', content: 'persona skeptic' },
       { role: 'user', content: 'first question' },
       { role: 'assistant', content: 'first answer' },
       { role: 'user', content: 'second question' },
     ]);
-    expect((await runtime.getRun(next.ids.runId)).factoryInput).toEqual({
+    const stored = await runtime.getRun(next.ids.runId);
+    expect(stored.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(stored.factoryInput).toEqual({
       persona: 'skeptic',
       depth: 5,
     });
@@ -376,7 +379,7 @@ describe('AgentRuntime.continueRun', () => {
     const run = await runtime.startRun({ agentId: 'research-agent', message: 'hi', caller: alice });
     await run.done;
     await expect(
-      runtime.continueRun({ runId: run.ids.runId, message: 'mine now', caller: bob }),
+      runtime.continueRun({ runId: run.ids.runId, input: 'mine now', caller: bob }),
     ).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
     expect(seen).toHaveLength(1);
   });

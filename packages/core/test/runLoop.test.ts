@@ -45,7 +45,7 @@ describe('runAgentLoop: a text answer', () => {
       streamModel: true,
       emit,
     });
-    expect(result.content).toBe('Hello');
+    expect(result.kind === 'completed' && result.content).toBe('Hello');
     expect(result.usage).toEqual({ inputTokens: 10, outputTokens: 2 });
     expect(result.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(result.messages).toEqual([
@@ -75,7 +75,7 @@ describe('runAgentLoop: a text answer', () => {
       streamModel: false,
       emit,
     });
-    expect(result.content).toBe('Whole answer');
+    expect(result.kind === 'completed' && result.content).toBe('Whole answer');
     expect(events.map((e) => e.event)).toEqual([
       'ModelRequestStarted',
       'RunContent',
@@ -141,7 +141,7 @@ describe('runAgentLoop: tools', () => {
       emit,
     });
     expect(log.slice(0, 2).sort()).toEqual(['a started', 'b started']);
-    expect(result.content).toBe('done');
+    expect(result.kind === 'completed' && result.content).toBe('done');
     expect(events.map((e) => e.event)).toEqual([
       'ModelRequestStarted',
       'ModelRequestCompleted',
@@ -214,7 +214,7 @@ describe('runAgentLoop: tools', () => {
       streamModel: true,
       emit,
     });
-    expect(result.content).toBe('recovered');
+    expect(result.kind === 'completed' && result.content).toBe('recovered');
     expect(events).toContainEqual({
       event: 'ToolCallError',
       tool: { toolCallId: 'c1', toolName: 'failing', toolArgs: {} },
@@ -297,7 +297,7 @@ describe('runAgentLoop: tools', () => {
       streamModel: false,
       emit,
     });
-    expect(result.content).toBe('ok');
+    expect(result.kind === 'completed' && result.content).toBe('ok');
     expect(events).toContainEqual({
       event: 'ToolCallError',
       tool: { toolCallId: 'c1', toolName: 'nonexistent', toolArgs: {} },

@@ -1,8 +1,10 @@
 import {
   type Message,
   type NewRunRecord,
+  type PausedRunResult,
   type RunEvent,
   RunNotFoundError,
+  type RunPausedEvent,
   type RunResult,
   SessionNotFoundError,
   type TerminalRunEvent,
@@ -216,20 +218,53 @@ export class PostgresRunWriter implements RunWriter {
     result: RunResult,
     terminalEvent: TerminalRunEvent,
   ): Promise<boolean> {
-    // Upsert then trim rather than delete then insert: one statement cannot do both to one key.
     // A concurrent finish holds the row lock; once it commits, the status check sees its status.
-    const { rows } = await sql<{ won: string; known: boolean }>`
-      with run as (
-        update ${this.#runs}
+    return this.#endSegment(
+      runId,
+      sql`update ${this.#runs}
         set status = ${result.status}, content = ${pgText(result.content)},
           output = ${pgJson(result.output ?? null)}::jsonb, metrics = ${pgJson(result.metrics)}::jsonb,
           error = ${pgJson(result.error)}::jsonb,
           updated_at = ${result.updatedAt}
         where id = ${runId} and status ${NOT_ENDED}
-        returning id, session_id
-      ), terminal as (
+        returning id, session_id`,
+      result.messages,
+      terminalEvent,
+      result.updatedAt,
+    );
+  }
+
+  /** RUNNING → PAUSED with the pending calls, the lease dropped; not group-committed (rare). */
+  pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
+    return this.#endSegment(
+      runId,
+      sql`update ${this.#runs}
+        set status = 'PAUSED', pause = ${pgJson(result.pause)}::jsonb, owner_id = null,
+          lease_expires_at = null, updated_at = ${result.updatedAt}
+        where id = ${runId} and status = 'RUNNING'
+        returning id, session_id`,
+      result.messages,
+      event,
+      result.updatedAt,
+    );
+  }
+
+  /**
+   * One statement that ends a run's segment: `update` (a CTE returning the run's id and session
+   * when it applies) decides; then the event, the run's messages and the session's activity.
+   */
+  async #endSegment(
+    runId: string,
+    update: RawBuilder<unknown>,
+    messages: readonly Message[],
+    event: RunEvent,
+    updatedAt: Date,
+  ): Promise<boolean> {
+    // Upsert then trim rather than delete then insert: one statement cannot do both to one key.
+    const { rows } = await sql<{ won: string; known: boolean }>`
+      with run as (${update}), terminal as (
         insert into ${this.#events} (run_id, seq, name, payload)
-        select run.id, ${terminalEvent.seq}::int, ${terminalEvent.event}, ${pgJson(terminalEvent)}::jsonb
+        select run.id, ${event.seq}::int, ${event.event}, ${pgJson(event)}::jsonb
         from run
         on conflict (run_id, seq) do nothing
         returning run_id, seq
@@ -238,7 +273,7 @@ export class PostgresRunWriter implements RunWriter {
           tool_call_id, tool_name, is_error, attachments)
         select run.id, m.seq, run.session_id, m.role, m.content, m.tool_calls, m.tool_call_id,
           m.tool_name, m.is_error, m.attachments
-        from run cross join jsonb_to_recordset(${pgJson(result.messages.map(toRecord))}::jsonb)
+        from run cross join jsonb_to_recordset(${pgJson(messages.map(toRecord))}::jsonb)
           as m(seq int, role text, content text, tool_calls jsonb, tool_call_id text,
             tool_name text, is_error boolean, attachments jsonb)
         on conflict (run_id, seq) do update set session_id = excluded.session_id,
@@ -247,9 +282,9 @@ export class PostgresRunWriter implements RunWriter {
           is_error = excluded.is_error, attachments = excluded.attachments
       ), trimmed as (
         delete from ${this.#messages}
-        where run_id = (select id from run) and seq > ${result.messages.length}
+        where run_id = (select id from run) and seq > ${messages.length}
       ), session as (
-        update ${this.#sessions} set updated_at = ${result.updatedAt}
+        update ${this.#sessions} set updated_at = ${updatedAt}
         where id = (select session_id from run)
       )
       select (select count(*) from run) as won,

@@ -1,4 +1,11 @@
-import type { NewRunRecord, RunEvent, RunResult, TerminalRunEvent } from '@agentmint/core';
+import type {
+  NewRunRecord,
+  PausedRunResult,
+  RunEvent,
+  RunPausedEvent,
+  RunResult,
+  TerminalRunEvent,
+} from '@agentmint/core';
 
 /**
  * The three writes the runtime makes on every run, each tuned per dialect: the store's hot path.
@@ -10,4 +17,6 @@ export interface RunWriter {
   createRun(run: NewRunRecord): Promise<void>;
   appendEvents(runId: string, events: readonly RunEvent[]): Promise<void>;
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean>;
+  /** Like finishRun, but RUNNING → PAUSED with the pending calls, dropping the lease (rare path). */
+  pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean>;
 }

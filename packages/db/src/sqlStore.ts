@@ -7,7 +7,11 @@ import {
   type NewRunRecord,
   type NewSessionRecord,
   type OwnerScope,
+  type PausedRunResult,
+  type ResumeClaim,
   type RunEvent,
+  RunNotFoundError,
+  type RunPausedEvent,
   type RunRecord,
   type RunResult,
   type RunSignals,
@@ -202,6 +206,45 @@ export abstract class SqlStore implements Store {
     return written.then((won) => {
       if (won) stored(runId, terminalEvent.seq);
       return won;
+    });
+  }
+
+  pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
+    const written = this.#write((writer) => writer.pauseRun(runId, result, event));
+    const stored = this.#eventsStored;
+    if (!stored) return written;
+    return written.then((won) => {
+      if (won) stored(runId, event.seq);
+      return won;
+    });
+  }
+
+  resumeRun(runId: string, claim: ResumeClaim): Promise<boolean> {
+    const updatedAt = this.#codec.date(claim.updatedAt);
+    const expiresAt = claim.lease ? this.#codec.date(claim.lease.expiresAt) : null;
+    return this.#run(async (db) => {
+      // One conditional statement: of two concurrent continues exactly one matches the status.
+      const row = await db
+        .updateTable('agentmint_runs')
+        .set({
+          status: 'RUNNING',
+          pause: null,
+          owner_id: claim.lease?.ownerId ?? null,
+          lease_expires_at: expiresAt,
+          updated_at: updatedAt,
+        })
+        .where('id', '=', runId)
+        .where('status', '=', claim.from)
+        .returning('id')
+        .executeTakeFirst();
+      if (row) return true;
+      const known = await db
+        .selectFrom('agentmint_runs')
+        .select('id')
+        .where('id', '=', runId)
+        .executeTakeFirst();
+      if (!known) throw new RunNotFoundError(runId);
+      return false;
     });
   }
 

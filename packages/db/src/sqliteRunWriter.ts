@@ -1,7 +1,10 @@
 import {
+  type Message,
   type NewRunRecord,
+  type PausedRunResult,
   type RunEvent,
   RunNotFoundError,
+  type RunPausedEvent,
   type RunResult,
   SessionNotFoundError,
   type TerminalRunEvent,
@@ -53,6 +56,10 @@ export class SqliteRunWriter implements RunWriter {
     return this.#group.submit(() => this.#prepared().finishRun(runId, result, terminalEvent));
   }
 
+  pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
+    return this.#group.submit(() => this.#prepared().pauseRun(runId, result, event));
+  }
+
   /** Prepared on first use, so a store opened with `migrate: false` fails on its first write, not on open. */
   #prepared(): Writes {
     this.#writes ??= prepareWrites(this.#db);
@@ -64,6 +71,7 @@ interface Writes {
   createRun(run: NewRunRecord): void;
   appendEvents(runId: string, events: readonly RunEvent[]): void;
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): boolean;
+  pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): boolean;
 }
 
 function prepareWrites(db: NativeSqlite): Writes {
@@ -90,6 +98,11 @@ function prepareWrites(db: NativeSqlite): Writes {
   const updateRun = db.prepare(
     `update agentmint_runs set status = ?, content = ?, output = ?, metrics = ?, error = ?, updated_at = ?
      where id = ? and status not in ${TERMINAL_LIST} returning session_id`,
+  );
+  const pauseRunRow = db.prepare(
+    `update agentmint_runs set status = 'PAUSED', pause = ?, owner_id = null,
+       lease_expires_at = null, updated_at = ?
+     where id = ? and status = 'RUNNING' returning session_id`,
   );
   const runExists = db.prepare('select 1 as found from agentmint_runs where id = ?');
   const deleteMessages = db.prepare('delete from agentmint_messages where run_id = ?');
@@ -147,14 +160,33 @@ function prepareWrites(db: NativeSqlite): Writes {
       if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
       return false;
     }
-    insertEvent.run(runId, terminalEvent.seq, terminalEvent.event, JSON.stringify(terminalEvent));
+    endSegment(runId, run.session_id, result.messages, terminalEvent, at);
+    return true;
+  };
+  const pauseRun = (runId: string, result: PausedRunResult, event: RunPausedEvent): boolean => {
+    const at = result.updatedAt.getTime();
+    const run = pauseRunRow.get(writeJson(result.pause), at, runId) as
+      | { session_id: string }
+      | undefined;
+    if (!run) {
+      if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
+      return false;
+    }
+    endSegment(runId, run.session_id, result.messages, event, at);
+    return true;
+  };
+  /** What a finish and a pause both store: the event, the run's messages, the session's activity. */
+  const endSegment = (
+    runId: string,
+    sessionId: string,
+    messages: readonly Message[],
+    event: RunEvent,
+    at: number,
+  ) => {
+    insertEvent.run(runId, event.seq, event.event, JSON.stringify(event));
     deleteMessages.run(runId);
-    for (const [index, message] of result.messages.entries()) {
-      const row = toMessageRow(
-        message,
-        { runId, sessionId: run.session_id, seq: index + 1 },
-        sqliteCodec,
-      );
+    for (const [index, message] of messages.entries()) {
+      const row = toMessageRow(message, { runId, sessionId, seq: index + 1 }, sqliteCodec);
       insertMessage.run(
         row.run_id,
         row.seq,
@@ -168,8 +200,7 @@ function prepareWrites(db: NativeSqlite): Writes {
         row.attachments,
       );
     }
-    touchSession.run(at, run.session_id);
-    return true;
+    touchSession.run(at, sessionId);
   };
-  return { createRun, appendEvents, finishRun };
+  return { createRun, appendEvents, finishRun, pauseRun };
 }

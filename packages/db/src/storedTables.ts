@@ -22,6 +22,8 @@ export interface RunsTable {
   agent_id: string;
   user_id: string | null;
   status: string;
+  /** What a PAUSED run waits for (RunPause as JSON); null otherwise. */
+  pause: StoredJson;
   input: string;
   factory_input: StoredJson;
   content: string | null;

@@ -1,4 +1,5 @@
 import { InMemoryDb } from '@agentmint/core';
+import { describeHumanInTheLoopConformance } from './humanInTheLoopConformance.ts';
 import { describeRunInstancesConformance } from './runInstancesConformance.ts';
 import { describeStoreConformance, type StoreHarness } from './storeConformance.ts';
 
@@ -11,4 +12,5 @@ const harness: StoreHarness = {
   },
 };
 describeStoreConformance(harness);
+describeHumanInTheLoopConformance(harness);
 describeRunInstancesConformance({ ...harness, multiProcess: false });

@@ -2,6 +2,7 @@ import { AgentMintError } from '@agentmint/core';
 import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDb, postgresMigrations } from '../src/index.ts';
+import { describeHumanInTheLoopConformance } from './humanInTheLoopConformance.ts';
 import { postgresAvailability } from './postgresAvailability.ts';
 import { describeRunInstancesConformance } from './runInstancesConformance.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
@@ -56,6 +57,7 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
     },
   };
   describeStoreConformance(harness);
+  describeHumanInTheLoopConformance(harness);
   // Two PostgresDb on one schema: own pools, own LISTEN connections, as two processes have.
   describeRunInstancesConformance({ ...harness, multiProcess: true });
 

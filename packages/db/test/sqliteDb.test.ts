@@ -6,6 +6,7 @@ import { AgentMintError } from '@agentmint/core';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDb, sqliteMigrations } from '../src/index.ts';
+import { describeHumanInTheLoopConformance } from './humanInTheLoopConformance.ts';
 import { describeRunInstancesConformance } from './runInstancesConformance.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
 import {
@@ -44,6 +45,7 @@ const fileHarness: StoreHarness = {
   },
 };
 describeStoreConformance(fileHarness);
+describeHumanInTheLoopConformance(fileHarness);
 // One process per file: both instances share the store object.
 describeRunInstancesConformance({ ...fileHarness, multiProcess: false });
 

@@ -2,6 +2,10 @@
 export const ERROR_HTTP_STATUS = {
   BAD_REQUEST: 400,
   FACTORY_VALIDATION: 400,
+  /** A continue's `tools` is not a JSON array of tool executions, or misses a decision. */
+  INVALID_TOOLS: 400,
+  /** A continue names a tool call the paused run is not waiting for. */
+  UNKNOWN_TOOL_CALL: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   FACTORY_FORBIDDEN: 403,
@@ -12,6 +16,10 @@ export const ERROR_HTTP_STATUS = {
   PROCEDURE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   RUN_NOT_ACTIVE: 409,
+  /** `tools` were sent for a run that is not PAUSED (or another continue took it first). */
+  RUN_NOT_PAUSED: 409,
+  /** The run's status allows no continue (running, failed, cancelled). */
+  RUN_NOT_CONTINUABLE: 409,
   SESSION_EXISTS: 409,
   PAYLOAD_TOO_LARGE: 413,
   BATCH_TOO_LARGE: 413,

@@ -1,4 +1,4 @@
-import type { RunErrorInfo, RunMetrics } from '@agentmint/core';
+import type { RunErrorInfo, RunMetrics, RunPause } from '@agentmint/core';
 import { defineEntity, p } from '@mikro-orm/core';
 import { SessionEntity } from './sessionEntity.ts';
 
@@ -15,6 +15,8 @@ export const RunEntity = defineEntity({
     agentId: p.string(),
     userId: p.string().nullable(),
     status: p.string().length(16),
+    /** What a PAUSED run waits for: its pending tool calls and the tokens used so far. */
+    pause: p.json<RunPause>().nullable(),
     input: p.text(),
     factoryInput: p.json<unknown>().nullable(),
     content: p.text().nullable(),

@@ -5,6 +5,7 @@ import { Migration20261124002613_Initial } from './migration20261124002613Initia
 import { Migration20261202003547_RunOutput } from './migration20261202003547RunOutput.ts';
 import { Migration20261202010825_RunLeases } from './migration20261202010825RunLeases.ts';
 import { Migration20261202015750_MessageAttachments } from './migration20261202015750MessageAttachments.ts';
+import { Migration20261202034510_RunPause } from './migration20261202034510RunPause.ts';
 
 /** The PostgreSQL migrations, oldest first. */
 export const postgresMigrations: Constructor<Migration>[] = [
@@ -12,4 +13,5 @@ export const postgresMigrations: Constructor<Migration>[] = [
   Migration20261202003547_RunOutput,
   Migration20261202010825_RunLeases,
   Migration20261202015750_MessageAttachments,
+  Migration20261202034510_RunPause,
 ];

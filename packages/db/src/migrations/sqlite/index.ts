@@ -5,6 +5,7 @@ import { Migration20261124002611_Initial } from './migration20261124002611Initia
 import { Migration20261202003538_RunOutput } from './migration20261202003538RunOutput.ts';
 import { Migration20261202010809_RunLeases } from './migration20261202010809RunLeases.ts';
 import { Migration20261202015729_MessageAttachments } from './migration20261202015729MessageAttachments.ts';
+import { Migration20261202034500_RunPause } from './migration20261202034500RunPause.ts';
 
 /** The SQLite migrations, oldest first. */
 export const sqliteMigrations: Constructor<Migration>[] = [
@@ -12,4 +13,5 @@ export const sqliteMigrations: Constructor<Migration>[] = [
   Migration20261202003538_RunOutput,
   Migration20261202010809_RunLeases,
   Migration20261202015729_MessageAttachments,
+  Migration20261202034500_RunPause,
 ];
