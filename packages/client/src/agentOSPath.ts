@@ -12,6 +12,7 @@ export interface AgentOSRecordShape {
     readonly get: AnyTRPCQueryProcedure;
     readonly cancel: AnyTRPCMutationProcedure;
     readonly continue: AnyTRPCMutationProcedure;
+    readonly continueStart: AnyTRPCMutationProcedure;
   };
   readonly sessions: {
     readonly list: AnyTRPCQueryProcedure;

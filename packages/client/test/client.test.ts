@@ -110,7 +110,7 @@ describe('createAgentClient against a real AgentOS', () => {
     });
     expect((await client.runs.get({ runId: first.runId })).status).toBe('COMPLETED');
     expect((await client.runs.cancel({ runId: first.runId })).status).toBe('COMPLETED');
-    const next = await client.runs.continue({ runId: first.runId, message: 'two' });
+    const next = await client.runs.continue({ runId: first.runId, input: 'two' });
     expect(next.sessionId).toBe(first.sessionId);
     expect(inputs).toEqual([
       { persona: 'advisor', depth: 7 },

@@ -118,9 +118,24 @@ describe('createAgentClient types', () => {
     expectTypeOf(client.agents.list).returns.toEqualTypeOf<Promise<AgentInfo[]>>();
     expectTypeOf(client.agents.get).parameter(0).toEqualTypeOf<{ agentId: string }>();
     expectTypeOf(client.runs.get).returns.toEqualTypeOf<Promise<RunOutput>>();
-    expectTypeOf(client.runs.continue)
-      .parameter(0)
-      .toEqualTypeOf<{ runId: string; message: string }>();
+    expectTypeOf(client.runs.continue).parameter(0).toEqualTypeOf<{
+      runId: string;
+      agentId?: string | undefined;
+      tools?:
+        | {
+            toolCallId: string;
+            confirmed?: boolean | undefined;
+            confirmationNote?: string | undefined;
+            result?: string | undefined;
+          }[]
+        | undefined;
+      input?: string | undefined;
+      fork?: boolean | undefined;
+    }>();
+    expectTypeOf(client.runs.continue).returns.toEqualTypeOf<Promise<RunOutput>>();
+    expectTypeOf(client.runs.continueStart).returns.toEqualTypeOf<
+      Promise<{ runId: string; sessionId: string }>
+    >();
     expectTypeOf(client.sessions.list).returns.toEqualTypeOf<Promise<SessionRecord[]>>();
     expectTypeOf(client.sessions.delete).returns.toEqualTypeOf<Promise<{ deleted: true }>>();
     expectTypeOf(client.sessions.get).returns.resolves.toEqualTypeOf<{

@@ -50,6 +50,23 @@ export function createAgentOSRouter<const TAgents extends readonly AgentEntry[]>
   });
 
   const runRef = z.object({ runId: id, agentId: id.optional() });
+  const continueInput = runRef.extend({
+    /** Decisions for a PAUSED run's pending calls: `confirmed`, or `result` for external tools. */
+    tools: z
+      .array(
+        z.object({
+          toolCallId: id,
+          confirmed: z.boolean().optional(),
+          confirmationNote: z.string().optional(),
+          result: z.string().optional(),
+        }),
+      )
+      .optional(),
+    /** A new user message: required for a COMPLETED run. */
+    input: z.string().max(1_000_000).optional(),
+    /** Go on in a sibling run (new id, same session) and leave this one as it is. */
+    fork: z.boolean().optional(),
+  });
 
   const runs = t.router({
     get: base
@@ -65,11 +82,19 @@ export function createAgentOSRouter<const TAgents extends readonly AgentEntry[]>
         async ({ input, ctx }): Promise<RunOutput> =>
           toRunOutput(await ops.cancelRun(caller(ctx), input)),
       ),
+    // Agno's continue (HITL): resolves with the run's outcome, which may be PAUSED again.
     continue: base
-      .input(z.object({ runId: id, message: z.string().min(1).max(1_000_000) }))
+      .input(continueInput)
       .mutation(async ({ input, ctx, signal }): Promise<RunOutput> => {
         const run = await ops.continueRun(caller(ctx), { ...input, streamModel: false });
         return run.outcome(signal);
+      }),
+    // The same, detached: the ids at once, to pair with `runs.watch`; the run goes on regardless.
+    continueStart: base
+      .input(continueInput)
+      .mutation(async ({ input, ctx }): Promise<{ runId: string; sessionId: string }> => {
+        const run = await ops.continueRun(caller(ctx), input);
+        return { runId: run.ids.runId, sessionId: run.ids.sessionId };
       }),
   });
 

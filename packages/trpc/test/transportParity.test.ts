@@ -69,7 +69,7 @@ const ROUTES: Route[] = [
     trpc: (i) => ({
       type: 'mutation',
       path: 'runs.continue',
-      input: { runId: i.runId, message: 'and then?' },
+      input: { runId: i.runId, input: 'and then?' },
     }),
   },
   {

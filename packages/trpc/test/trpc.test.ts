@@ -246,13 +246,13 @@ describe('tRPC router', () => {
     expect(text).toContain('RunCompleted');
   });
 
-  it('continues a run with the stored factoryInput', async () => {
+  it('continues a completed run with new input, rebuilt from the stored factoryInput', async () => {
     const { client, seen } = await start();
     const first = await client.agents['research-agent'].run.mutate({
       message: 'one',
       factoryInput: { persona: 'skeptic', depth: 7 },
     });
-    const next = await client.runs.continue.mutate({ runId: first.runId, message: 'two' });
+    const next = await client.runs.continue.mutate({ runId: first.runId, input: 'two' });
     expect(next.sessionId).toBe(first.sessionId);
     expect(seen.inputs).toEqual([
       { persona: 'skeptic', depth: 7 },

@@ -202,7 +202,7 @@ const probes: Probe[] = [
   { what: 'tRPC runs.cancel', send: (r) => trpc('runs.cancel', 'mutation', { runId: r })(bob) },
   {
     what: 'tRPC runs.continue',
-    send: (r) => trpc('runs.continue', 'mutation', { runId: r, message: 'mine now' })(bob),
+    send: (r) => trpc('runs.continue', 'mutation', { runId: r, input: 'mine now' })(bob),
   },
   {
     what: 'tRPC sessions.get',

@@ -21,6 +21,8 @@ const writeDocs = tool({
   name: 'write_docs',
   description: 'Write a document of the workspace.',
   parameters: z.object({ title: z.string(), body: z.string() }),
+  // The run pauses (PAUSED, RunPaused) until a human approves or rejects the write (continue).
+  requiresConfirmation: true,
   execute: ({ title }) => `Saved '${title}'`,
 });
 

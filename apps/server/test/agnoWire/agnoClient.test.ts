@@ -15,8 +15,8 @@ import { ErrorResponse, RUN_EVENT_SCHEMAS } from './agnoSchemas.ts';
 const SECRET = 'agno-wire-compat-secret-of-32-bytes!';
 const ALL_SCOPES = 'agents:read agents:run sessions:read sessions:write sessions:delete';
 
-function token(sub: string, scope = ALL_SCOPES): Promise<string> {
-  return new SignJWT({ scope })
+function token(sub: string, scope = ALL_SCOPES, claims: Record<string, string> = {}) {
+  return new SignJWT({ scope, ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuedAt()
@@ -186,6 +186,55 @@ describe.each([
         .join('');
       expect(text).toContain('stream me');
     });
+
+    it('continue_agent_run on a run that is not paused: 409 RUN_NOT_PAUSED, Agno error shape', async () => {
+      const run = await client.runAgent('tenant-agent', 'done already', { userId: owner });
+      const error = await agnoError(
+        client.continueAgentRun('tenant-agent', run.run_id!, [
+          { tool_call_id: 'call_1', confirmed: true },
+        ]),
+      );
+      expect(error.status).toBe(409);
+      expect((error.body as { code: string }).code).toBe('RUN_NOT_PAUSED');
+    });
+
+    it.runIf(auth)(
+      'continue_agent_run: a paused write_docs approved, then one rejected (streamed)',
+      async () => {
+        const editor = new AgnoOSClient(client.baseUrl, {
+          authorization: `Bearer ${await token('alice', ALL_SCOPES, { role: 'editor' })}`,
+        });
+        const call = '/call write_docs {"title":"notes","body":"hello"}';
+        const paused = await editor.runAgent('workspace-agent', call);
+        expect(paused.status).toBe('PAUSED');
+        const [pending] = paused.tools ?? [];
+        expect(pending).toMatchObject({
+          tool_name: 'write_docs',
+          tool_args: { title: 'notes', body: 'hello' },
+          requires_confirmation: true,
+        });
+        const done = await editor.continueAgentRun(
+          'workspace-agent',
+          paused.run_id!,
+          [{ ...pending!, tool_call_id: pending!.tool_call_id!, confirmed: true }],
+          { sessionId: paused.session_id! },
+        );
+        expect(done).toMatchObject({ run_id: paused.run_id, status: 'COMPLETED' });
+        expect(String(done.content)).toContain("Saved 'notes'");
+
+        const again = await editor.runAgent('workspace-agent', call);
+        const events = [];
+        for await (const event of editor.continueAgentRunStream('workspace-agent', again.run_id!, [
+          { tool_call_id: again.tools![0]!.tool_call_id!, confirmed: false },
+        ])) {
+          RUN_EVENT_SCHEMAS[event.event].parse(event.data);
+          events.push(event.event);
+        }
+        expect(events[0]).toBe('RunContinued');
+        expect(events).toContain('ToolCallError');
+        expect(events.at(-1)).toBe('RunCompleted');
+      },
+    );
 
     it('cancel_agent_run: 200 for a run of the caller, 404 for an unknown run', async () => {
       const run = await client.runAgent('tenant-agent', 'to cancel', { userId: owner });

@@ -132,6 +132,39 @@ export class AgnoOSClient {
     yield* parseSseEvents(response);
   }
 
+  /**
+   * `continue_agent_run`: form data with `tools` = json.dumps([tool.to_dict() …]) (every
+   * ToolExecution field, None included), stream "false", then session/user ids and kwargs.
+   */
+  async continueAgentRun(
+    agentId: string,
+    runId: string,
+    tools: readonly AgnoToolExecution[],
+    options: { sessionId?: string; userId?: string; kwargs?: Record<string, unknown> } = {},
+  ): Promise<z.output<typeof RunOutput>> {
+    const data = continueForm(tools, 'false', options);
+    const endpoint = `/agents/${agentId}/runs/${runId}/continue`;
+    return RunOutput.parse(await this.request('POST', endpoint, { form: data }));
+  }
+
+  /** `continue_agent_run_stream`: the same form with stream "true", parsed by `_parse_sse_events`. */
+  async *continueAgentRunStream(
+    agentId: string,
+    runId: string,
+    tools: readonly AgnoToolExecution[],
+    options: { sessionId?: string; userId?: string } = {},
+  ): AsyncGenerator<AgnoEvent> {
+    const response = await fetch(`${this.baseUrl}/agents/${agentId}/runs/${runId}/continue`, {
+      method: 'POST',
+      headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(continueForm(tools, 'true', options)).toString(),
+    });
+    if (!response.ok) {
+      throw new AgnoHttpError(response.status, await response.json(), response.headers);
+    }
+    yield* parseSseEvents(response);
+  }
+
   /** `cancel_agent_run`: POST /agents/{id}/runs/{run_id}/cancel, no body. */
   async cancelAgentRun(agentId: string, runId: string): Promise<void> {
     await this.request('POST', `/agents/${agentId}/runs/${runId}/cancel`);
@@ -274,6 +307,60 @@ export class AgnoOSClient {
     >;
     return pickSessionSchema(sessionId, data, undefined);
   }
+}
+
+/** What a caller sets on a ToolExecution before sending it back (the rest are the dataclass defaults). */
+export interface AgnoToolExecution {
+  readonly tool_call_id: string;
+  readonly tool_name?: string;
+  readonly tool_args?: Record<string, unknown>;
+  readonly requires_confirmation?: boolean | null;
+  readonly confirmed?: boolean | null;
+  readonly confirmation_note?: string | null;
+  readonly external_execution_required?: boolean | null;
+  readonly result?: string | null;
+}
+
+/** `ToolExecution.to_dict()`: `asdict`, so every field is present, None as null. */
+function toolExecutionDict(tool: AgnoToolExecution): Record<string, unknown> {
+  return {
+    tool_call_id: tool.tool_call_id,
+    tool_name: tool.tool_name ?? null,
+    tool_args: tool.tool_args ?? null,
+    tool_call_error: null,
+    result: tool.result ?? null,
+    metrics: {},
+    child_run_id: null,
+    stop_after_tool_call: false,
+    created_at: Math.floor(Date.now() / 1000),
+    requires_confirmation: tool.requires_confirmation ?? null,
+    confirmed: tool.confirmed ?? null,
+    confirmation_note: tool.confirmation_note ?? null,
+    requires_user_input: null,
+    user_input_schema: null,
+    answered: null,
+    external_execution_required: tool.external_execution_required ?? null,
+    external_execution_silent: null,
+  };
+}
+
+/** The form of `continue_agent_run[_stream]`: tools (JSON), stream, ids, then kwargs. */
+function continueForm(
+  tools: readonly AgnoToolExecution[],
+  stream: 'true' | 'false',
+  options: { sessionId?: string; userId?: string; kwargs?: Record<string, unknown> },
+): Record<string, string> {
+  const data: Record<string, string> = {
+    tools: JSON.stringify(tools.map(toolExecutionDict)),
+    stream,
+  };
+  if (options.sessionId !== undefined) data.session_id = options.sessionId;
+  if (options.userId !== undefined) data.user_id = options.userId;
+  for (const [key, value] of Object.entries(options.kwargs ?? {})) {
+    if (value === undefined || value === null) continue;
+    data[key] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  return data;
 }
 
 /** The form of `run_agent` / `run_agent_stream`: message, stream, ids, then kwargs (dicts as JSON). */

@@ -202,6 +202,15 @@ const Message = z.looseObject({
 // run/agent.py: class RunInput (dataclass) — `RunOutput.input`, rebuilt with RunInput.from_dict.
 const RunInput = z.object({ input_content: z.unknown() });
 
+// models/response.py: class ToolExecution (dataclass), as events and paused runs carry it.
+const ToolExecution = z.looseObject({
+  tool_call_id: optional(z.string()),
+  tool_name: optional(z.string()),
+  tool_args: optional(pyDict),
+  requires_confirmation: optional(z.boolean()),
+  external_execution_required: optional(z.boolean()),
+});
+
 // run/agent.py: class RunOutput (dataclass) — `run_agent()` returns RunOutput.from_dict(body).
 export const RunOutput = z.object({
   run_id: optional(z.string()),
@@ -219,6 +228,8 @@ export const RunOutput = z.object({
   metrics: optional(pyDict),
   created_at: z.number().int().optional(),
   status: RunStatus.optional(),
+  // RunOutput.tools: the ToolExecutions of the run (a paused run's pending ones).
+  tools: optional(z.array(ToolExecution)),
 });
 
 // run/agent.py: class BaseAgentRunEvent(BaseRunOutputEvent) — fields every agent event carries.
@@ -231,12 +242,6 @@ const BaseAgentRunEvent = z.object({
   parent_run_id: optional(z.string()),
   session_id: optional(z.string()),
   content: z.unknown().optional(),
-});
-// models/response.py: class ToolExecution (dataclass), as events carry it.
-const ToolExecution = z.looseObject({
-  tool_call_id: optional(z.string()),
-  tool_name: optional(z.string()),
-  tool_args: optional(pyDict),
 });
 
 // run/agent.py: RUN_EVENT_TYPE_REGISTRY — the events `run_output_event_from_dict` knows (others

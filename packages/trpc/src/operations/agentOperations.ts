@@ -101,14 +101,23 @@ export class AgentOperations {
     return this.#runtime.lifecycle.cancelRun(record.runId, caller.access.scope, record.agentId);
   }
 
-  /** A follow-up run in the run's session, built from the run's stored factory input. */
+  /**
+   * Continues a run the caller may see and run, with Agno's meaning (core's `planContinue`): the
+   * agent is rebuilt from the run's stored factory input with this caller's verified context.
+   */
   async continueRun(caller: AgentMintRequestState, request: ContinueRunInput): Promise<ActiveRun> {
     const record = await this.#findRun(caller, request);
+    // A session named by the client must be the run's; otherwise the run is not found there.
+    if (request.sessionId !== undefined && request.sessionId !== record.sessionId) {
+      throw new RunNotFoundError(request.runId);
+    }
     caller.access.assertCanRun(record.agentId);
     return this.#runtime.lifecycle.continueRun({
       runId: record.runId,
-      message: request.message,
-      caller: caller.access.callerFor(),
+      tools: request.tools,
+      input: request.input,
+      fork: request.fork,
+      caller: caller.access.callerFor(request.userId),
       headers: caller.headers,
       ...(request.streamModel !== undefined && { streamModel: request.streamModel }),
     });

@@ -1,4 +1,4 @@
-import type { Attachment, SessionSortField, SortOrder } from '@agentmint/core';
+import type { Attachment, SessionSortField, SortOrder, ToolExecutionInput } from '@agentmint/core';
 
 /** What a transport passes to the operations layer, already translated from its wire names. */
 
@@ -26,8 +26,18 @@ export interface StartRunInput {
   readonly streamModel?: boolean | undefined;
 }
 
+/**
+ * A continue with Agno's meaning: decisions for a PAUSED run's pending tool calls, and/or `input`
+ * (required for a COMPLETED run). `fork` goes on in a sibling run instead of the run itself.
+ */
 export interface ContinueRunInput extends RunRef {
-  readonly message: string;
+  readonly tools?: readonly ToolExecutionInput[] | undefined;
+  readonly input?: string | undefined;
+  readonly fork?: boolean | undefined;
+  /** When sent (Agno sends it), it must be the run's session. */
+  readonly sessionId?: string | undefined;
+  /** Client-sent; counts only where no verified subject overrides it. */
+  readonly userId?: string | undefined;
   readonly streamModel?: boolean | undefined;
 }
 

@@ -7,8 +7,15 @@ import { toReportedPublicError, type WireNames } from '../errorMapping.ts';
 import { registerConfigRoutes } from './configRoutes.ts';
 import { registerNotServedRoutes } from './notServedRoutes.ts';
 import type { RestAppDeps, RestEnv } from './restEnv.ts';
-import { restAgent, restErrorBody, restEvent, restRun, unixSeconds } from './restShapes.ts';
-import { readRunRequest } from './runRequestBody.ts';
+import {
+  type RestRunExtras,
+  restAgent,
+  restErrorBody,
+  restEvent,
+  restRun,
+  unixSeconds,
+} from './restShapes.ts';
+import { readContinueRequest, readRunRequest } from './runRequestBody.ts';
 import { registerSessionRoutes } from './sessionRoutes.ts';
 
 export type { RestAppDeps } from './restEnv.ts';
@@ -58,21 +65,8 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
       attachments: fields.attachments,
       streamModel: fields.stream,
     });
-    if (fields.background) {
-      // Agno's background run: nothing but an explicit cancel stops it.
-      if (!fields.stream) {
-        const { runId, sessionId } = run.ids;
-        return c.json({ run_id: runId, session_id: sessionId, status: 'RUNNING' }, 202);
-      }
-      const { runId, sessionId } = run.ids;
-      const ids = { runId, agentId, sessionId, agentName: agentName(agentId) };
-      return writeSSE(c, run.subscribe(0), ids, logger, () => {});
-    }
-    if (!fields.stream) {
-      const output = await run.outcome(c.req.raw.signal);
-      return c.json(restRun(output, { input: fields.message, agentName: agentName(agentId) }));
-    }
-    return streamRun(c, run, agentName(agentId), logger);
+    const extras = { input: fields.message, agentName: agentName(agentId) };
+    return answerRun(c, run, fields, extras, logger);
   });
 
   app.get('/agents/:agentId/runs/:runId', async (c) => {
@@ -87,18 +81,21 @@ export function createRestApp(deps: RestAppDeps): Hono<RestEnv> {
     return c.json({});
   });
 
+  // Agno's continue: decisions for a PAUSED run's tool calls (`tools`), or `input` for a
+  // COMPLETED one; `fork` goes on in a sibling run. Answers as a run does (stream, background).
   app.post('/agents/:agentId/runs/:runId/continue', async (c) => {
     const caller = c.get('agentmint');
-    const fields = await readRunRequest(c);
+    const fields = await readContinueRequest(c);
     const run = await ops.continueRun(caller, {
       ...runRef(c),
-      message: fields.message,
+      tools: fields.tools,
+      input: fields.input,
+      fork: fields.fork,
+      sessionId: fields.sessionId,
+      userId: fields.userId,
       streamModel: fields.stream,
     });
-    const name = agentName(run.ids.agentId);
-    if (fields.stream) return streamRun(c, run, name, logger);
-    const output = await run.outcome(c.req.raw.signal);
-    return c.json(restRun(output, { input: fields.message, agentName: name }));
+    return answerRun(c, run, fields, { agentName: agentName(run.ids.agentId) }, logger);
   });
 
   // Replays a run's events (SSE) after `Last-Event-ID` / `?after=`; live while the run goes on.
@@ -142,11 +139,38 @@ function runRef(c: Context): { runId: string; agentId: string } {
 
 const startedAt = Math.floor(Date.now() / 1000);
 
+/**
+ * A started or continued run as Agno answers it: `background` → 202 with the ids (or an SSE that
+ * outlives the client), `stream` → SSE that the client's leaving cancels, else the run's outcome.
+ */
+async function answerRun(
+  c: Context<RestEnv>,
+  run: ActiveRun,
+  fields: { readonly stream: boolean; readonly background: boolean },
+  extras: RestRunExtras & { readonly agentName: string | null },
+  logger: Logger,
+): Promise<Response> {
+  const { runId, sessionId, agentId } = run.ids;
+  if (fields.background) {
+    // Agno's background run: nothing but an explicit cancel stops it.
+    if (!fields.stream)
+      return c.json({ run_id: runId, session_id: sessionId, status: 'RUNNING' }, 202);
+    const ids = { runId, agentId, sessionId, agentName: extras.agentName };
+    return writeSSE(c, run.subscribe(run.firstSeq), ids, logger, () => {});
+  }
+  if (!fields.stream) return c.json(restRun(await run.outcome(c.req.raw.signal), extras));
+  return streamRun(c, run, extras.agentName, logger);
+}
+
 /** A run's events as Agno SSE; the client going away cancels the run (this stream cannot resume). */
 function streamRun(c: Context, run: ActiveRun, agentName: string | null, logger: Logger): Response {
   const { runId, agentId, sessionId } = run.ids;
-  return writeSSE(c, run.subscribe(0), { runId, agentId, sessionId, agentName }, logger, () =>
-    run.cancel('client disconnected'),
+  return writeSSE(
+    c,
+    run.subscribe(run.firstSeq),
+    { runId, agentId, sessionId, agentName },
+    logger,
+    () => run.cancel('client disconnected'),
   );
 }
 

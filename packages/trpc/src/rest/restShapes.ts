@@ -1,4 +1,4 @@
-import type { Message, RunEvent, RunMetrics, RunOutput } from '@agentmint/core';
+import type { Message, PendingToolCall, RunEvent, RunMetrics, RunOutput } from '@agentmint/core';
 import type { AgentInfo } from '../agentInfo.ts';
 import type { PublicError } from '../errorMapping.ts';
 
@@ -87,6 +87,19 @@ export function restRun(run: RunOutput, extras: RestRunExtras = {}) {
     metrics: restMetrics(run.metrics),
     messages: run.messages.map(restMessage),
     ...(run.error && { error: run.error }),
+    // Agno's paused RunOutput lists the tool executions it waits on.
+    ...(run.pendingTools && { tools: run.pendingTools.map(restToolExecution) }),
+  };
+}
+
+/** A pending tool call as Agno's ToolExecution (`to_dict()` names), flags included. */
+export function restToolExecution(call: PendingToolCall) {
+  return {
+    tool_call_id: call.toolCallId,
+    tool_name: call.toolName,
+    tool_args: call.toolArgs,
+    requires_confirmation: call.requiresConfirmation,
+    external_execution_required: call.externalExecutionRequired,
   };
 }
 
@@ -135,6 +148,10 @@ export function restEvent(event: RunEvent, agentName?: string | null): Record<st
       return { ...base, content: event.error.message, error_type: event.error.code };
     case 'RunCancelled':
       return { ...base, reason: event.reason };
+    case 'RunPaused':
+      return { ...base, tools: event.tools.map(restToolExecution) };
+    case 'RunContinued':
+      return base;
   }
 }
 

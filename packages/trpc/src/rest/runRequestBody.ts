@@ -1,8 +1,14 @@
-import { AgentMintError, type Attachment, MAX_ID_LENGTH } from '@agentmint/core';
+import {
+  AgentMintError,
+  type Attachment,
+  MAX_ID_LENGTH,
+  type ToolExecutionInput,
+} from '@agentmint/core';
 import type { Context } from 'hono';
 import { readTextMultipart } from './formFields.ts';
 import { readJsonObject } from './jsonBody.ts';
 import { jsonAttachments, multipartAttachments } from './restAttachments.ts';
+import { restToolExecutions } from './restToolExecutions.ts';
 
 /** The fields of `POST /agents/{id}/runs`, whatever the body's encoding. */
 export interface RunRequestFields {
@@ -20,6 +26,63 @@ export interface RunRequestFields {
 
 /** Reads multipart, urlencoded or JSON bodies (Agno's clients send all three). */
 export async function readRunRequest(c: Context): Promise<RunRequestFields> {
+  const { body, attachments } = await readRequestBody(c);
+  const message = body.message;
+  if (typeof message !== 'string' || message.length === 0) {
+    throw new AgentMintError('BAD_REQUEST', '`message` is required');
+  }
+  return {
+    message,
+    ...commonFields(body),
+    userId: optionalString(body.user_id, 'user_id'),
+    factoryInput: body.factory_input,
+    attachments,
+  };
+}
+
+/** The fields of `POST /agents/{id}/runs/{run_id}/continue` (Agno's names), whatever the encoding. */
+export interface ContinueRequestFields {
+  /** Agno's `tools`: a JSON array (a JSON string in forms), snake_case ToolExecutions. */
+  readonly tools: readonly ToolExecutionInput[] | undefined;
+  /** Agno's `input` (`message` is accepted too). */
+  readonly input: string | undefined;
+  readonly fork: boolean;
+  readonly stream: boolean;
+  readonly background: boolean;
+  readonly sessionId: string | undefined;
+  readonly userId: string | undefined;
+}
+
+export async function readContinueRequest(c: Context): Promise<ContinueRequestFields> {
+  const { body, attachments } = await readRequestBody(c);
+  if (attachments && attachments.length > 0) {
+    // Refused rather than dropped: a continue carries decisions and text only.
+    throw new AgentMintError('BAD_REQUEST', 'A continue takes no `images` or `files`');
+  }
+  const input = body.input ?? body.message;
+  if (input !== undefined && input !== null && typeof input !== 'string') {
+    throw new AgentMintError('BAD_REQUEST', '`input` must be a string');
+  }
+  return {
+    tools: restToolExecutions(body.tools),
+    input: input === null || input === '' ? undefined : input,
+    fork: readBoolean(body.fork, false, 'fork'),
+    ...commonFields(body),
+    userId: optionalString(body.user_id, 'user_id'),
+  };
+}
+
+function commonFields(body: Record<string, unknown>) {
+  return {
+    stream: readBoolean(body.stream, true, 'stream'),
+    background: readBoolean(body.background, false, 'background'),
+    sessionId: optionalString(body.session_id, 'session_id'),
+  };
+}
+
+async function readRequestBody(
+  c: Context,
+): Promise<{ body: Record<string, unknown>; attachments: readonly Attachment[] | undefined }> {
   const type = c.req.header('content-type') ?? '';
   let body: Record<string, unknown>;
   let attachments: readonly Attachment[] | undefined;
@@ -44,19 +107,7 @@ export async function readRunRequest(c: Context): Promise<RunRequestFields> {
       'Send multipart/form-data, application/x-www-form-urlencoded or application/json',
     );
   }
-  const message = body.message;
-  if (typeof message !== 'string' || message.length === 0) {
-    throw new AgentMintError('BAD_REQUEST', '`message` is required');
-  }
-  return {
-    message,
-    stream: readBoolean(body.stream, true, 'stream'),
-    background: readBoolean(body.background, false, 'background'),
-    sessionId: optionalString(body.session_id, 'session_id'),
-    userId: optionalString(body.user_id, 'user_id'),
-    factoryInput: body.factory_input,
-    attachments,
-  };
+  return { body, attachments };
 }
 
 const utf8 = new TextDecoder();
