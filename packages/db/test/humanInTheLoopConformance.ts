@@ -132,9 +132,8 @@ export function describeHumanInTheLoopConformance(harness: StoreHarness): void {
         toolName: 'delete_file',
         content: 'deleted /etc/hosts',
       });
-      const events = await second.reads
-        .findRun(paused.runId)
-        .then(({ store: db }) => db.listEvents(paused.runId, 0));
+      const { store: db } = await second.reads.findRun(paused.runId, undefined);
+      const events = await db.listEvents(paused.runId, 0);
       const names = events.map((event) => event.event);
       expect(names.slice(names.indexOf('RunPaused'))).toEqual([
         'RunPaused',

@@ -65,6 +65,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect(await store.getRun(run.runId)).toEqual({
           ...run,
           status: 'RUNNING',
+          pause: null,
           content: null,
           output: null,
           metrics: null,
@@ -104,7 +105,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         await finish(store, run, result);
 
         const stored = await store.getRun(run.runId);
-        expect(stored).toEqual({ ...run, ...result });
+        expect(stored).toEqual({ ...run, pause: null, ...result });
         expect(stored?.messages).toStrictEqual(result.messages);
         expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(result.updatedAt);
       });
@@ -149,7 +150,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect(again).toEqual(runs.map(() => false));
         for (const [i, run] of runs.entries()) {
           const stored = await store.getRun(run.runId);
-          expect(stored).toEqual({ ...run, ...results[i] });
+          expect(stored).toEqual({ ...run, pause: null, ...results[i] });
           expect(stored?.messages).toStrictEqual(results[i]!.messages);
           expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(results[i]!.updatedAt);
           expect(await store.listEvents(run.runId, 0)).toEqual([
@@ -193,7 +194,7 @@ export function describeStoreConformance(harness: StoreHarness): void {
         const cancelled = { ...completed([]), status: 'CANCELLED' as const };
         expect(await finish(store, run, cancelled, 2)).toBe(false);
 
-        expect(await store.getRun(run.runId)).toEqual({ ...run, ...first });
+        expect(await store.getRun(run.runId)).toEqual({ ...run, pause: null, ...first });
         expect(await store.listEvents(run.runId, 0)).toEqual([terminalEventFor(run, first, 1)]);
       });
 

@@ -312,13 +312,13 @@ export class AgnoOSClient {
 /** What a caller sets on a ToolExecution before sending it back (the rest are the dataclass defaults). */
 export interface AgnoToolExecution {
   readonly tool_call_id: string;
-  readonly tool_name?: string;
-  readonly tool_args?: Record<string, unknown>;
-  readonly requires_confirmation?: boolean | null;
-  readonly confirmed?: boolean | null;
-  readonly confirmation_note?: string | null;
-  readonly external_execution_required?: boolean | null;
-  readonly result?: string | null;
+  readonly tool_name?: string | null | undefined;
+  readonly tool_args?: Record<string, unknown> | null | undefined;
+  readonly requires_confirmation?: boolean | null | undefined;
+  readonly confirmed?: boolean | null | undefined;
+  readonly confirmation_note?: string | null | undefined;
+  readonly external_execution_required?: boolean | null | undefined;
+  readonly result?: string | null | undefined;
 }
 
 /** `ToolExecution.to_dict()`: `asdict`, so every field is present, None as null. */
