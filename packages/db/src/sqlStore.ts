@@ -201,20 +201,20 @@ export abstract class SqlStore implements Store {
 
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean> {
     const written = this.#write((writer) => writer.finishRun(runId, result, terminalEvent));
-    const stored = this.#eventsStored;
-    if (!stored) return written;
-    return written.then((won) => {
-      if (won) stored(runId, terminalEvent.seq);
-      return won;
-    });
+    return this.#signalWon(written, runId, terminalEvent.seq);
   }
 
   pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
     const written = this.#write((writer) => writer.pauseRun(runId, result, event));
+    return this.#signalWon(written, runId, event.seq);
+  }
+
+  /** A conditional write that stored its event (`won`) wakes the run's watchers. */
+  #signalWon(written: Promise<boolean>, runId: string, seq: number): Promise<boolean> {
     const stored = this.#eventsStored;
     if (!stored) return written;
     return written.then((won) => {
-      if (won) stored(runId, event.seq);
+      if (won) stored(runId, seq);
       return won;
     });
   }

@@ -121,10 +121,15 @@ export class AgnoOSClient {
     message: string,
     options: { sessionId?: string; userId?: string; kwargs?: Record<string, unknown> } = {},
   ): AsyncGenerator<AgnoEvent> {
-    const response = await fetch(`${this.baseUrl}/agents/${agentId}/runs`, {
+    yield* this.#streamForm(`/agents/${agentId}/runs`, runForm(message, 'true', options));
+  }
+
+  // os.py `_astream_post_form_data`: a form POST whose answer is SSE, raising on non-2xx.
+  async *#streamForm(endpoint: string, form: Record<string, string>): AsyncGenerator<AgnoEvent> {
+    const response = await fetch(`${this.baseUrl}${endpoint}`, {
       method: 'POST',
       headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(runForm(message, 'true', options)).toString(),
+      body: new URLSearchParams(form).toString(),
     });
     if (!response.ok) {
       throw new AgnoHttpError(response.status, await response.json(), response.headers);
@@ -154,15 +159,8 @@ export class AgnoOSClient {
     tools: readonly AgnoToolExecution[],
     options: { sessionId?: string; userId?: string } = {},
   ): AsyncGenerator<AgnoEvent> {
-    const response = await fetch(`${this.baseUrl}/agents/${agentId}/runs/${runId}/continue`, {
-      method: 'POST',
-      headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(continueForm(tools, 'true', options)).toString(),
-    });
-    if (!response.ok) {
-      throw new AgnoHttpError(response.status, await response.json(), response.headers);
-    }
-    yield* parseSseEvents(response);
+    const endpoint = `/agents/${agentId}/runs/${runId}/continue`;
+    yield* this.#streamForm(endpoint, continueForm(tools, 'true', options));
   }
 
   /** `cancel_agent_run`: POST /agents/{id}/runs/{run_id}/cancel, no body. */
@@ -344,32 +342,35 @@ function toolExecutionDict(tool: AgnoToolExecution): Record<string, unknown> {
   };
 }
 
+/** The ids and kwargs Agno's client sends: what `runForm` and `continueForm` share. */
+interface FormOptions {
+  sessionId?: string;
+  userId?: string;
+  kwargs?: Record<string, unknown>;
+}
+
 /** The form of `continue_agent_run[_stream]`: tools (JSON), stream, ids, then kwargs. */
 function continueForm(
   tools: readonly AgnoToolExecution[],
   stream: 'true' | 'false',
-  options: { sessionId?: string; userId?: string; kwargs?: Record<string, unknown> },
+  options: FormOptions,
 ): Record<string, string> {
-  const data: Record<string, string> = {
-    tools: JSON.stringify(tools.map(toolExecutionDict)),
-    stream,
-  };
-  if (options.sessionId !== undefined) data.session_id = options.sessionId;
-  if (options.userId !== undefined) data.user_id = options.userId;
-  for (const [key, value] of Object.entries(options.kwargs ?? {})) {
-    if (value === undefined || value === null) continue;
-    data[key] = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  }
-  return data;
+  return withIdsAndKwargs({ tools: JSON.stringify(tools.map(toolExecutionDict)), stream }, options);
 }
 
 /** The form of `run_agent` / `run_agent_stream`: message, stream, ids, then kwargs (dicts as JSON). */
 function runForm(
   message: string,
   stream: 'true' | 'false',
-  options: { sessionId?: string; userId?: string; kwargs?: Record<string, unknown> },
+  options: FormOptions,
 ): Record<string, string> {
-  const data: Record<string, string> = { message, stream };
+  return withIdsAndKwargs({ message, stream }, options);
+}
+
+function withIdsAndKwargs(
+  data: Record<string, string>,
+  options: FormOptions,
+): Record<string, string> {
   if (options.sessionId !== undefined) data.session_id = options.sessionId;
   if (options.userId !== undefined) data.user_id = options.userId;
   for (const [key, value] of Object.entries(options.kwargs ?? {})) {
