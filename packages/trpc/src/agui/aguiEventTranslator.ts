@@ -1,5 +1,6 @@
 import { type AGUIEvent, EventType, type RunFinishedEvent } from '@ag-ui/core';
 import type { RunEvent } from '@agentmint/core';
+import { interruptsOf } from './aguiInterrupts.ts';
 
 /** The AG-UI ids of one run: the client's thread and run ids, echoed in every run-scoped event. */
 export interface AgUiRunIds {
@@ -14,12 +15,16 @@ export interface AgUiRunIds {
  */
 export class AgUiEventTranslator {
   readonly #ids: AgUiRunIds;
+  /** Tool calls the client already has (announced with the interrupt this run resumes from). */
+  readonly #announced: ReadonlySet<string>;
   #openMessageId: string | undefined;
   #messageCount = 0;
+  #started = false;
   #ended = false;
 
-  constructor(ids: AgUiRunIds) {
+  constructor(ids: AgUiRunIds, resumedToolCallIds: Iterable<string> = []) {
     this.#ids = ids;
+    this.#announced = new Set(resumedToolCallIds);
   }
 
   /** True once RUN_FINISHED or RUN_ERROR went out: nothing may follow it. */
@@ -32,6 +37,10 @@ export class AgUiEventTranslator {
     const timestamp = event.createdAt;
     switch (event.event) {
       case 'RunStarted':
+      // A resumed run is a new AG-UI run (AG-UI's interrupt model): it starts again.
+      case 'RunContinued': {
+        if (this.#started) return [];
+        this.#started = true;
         return [
           {
             type: EventType.RUN_STARTED,
@@ -41,6 +50,7 @@ export class AgUiEventTranslator {
             metadata: { agentmint: { runId: event.runId, sessionId: event.sessionId } },
           },
         ];
+      }
       case 'RunContent': {
         if (event.content.length === 0) return [];
         const opened = this.#openMessage(event.runId, timestamp);
@@ -50,22 +60,15 @@ export class AgUiEventTranslator {
           { type: EventType.TEXT_MESSAGE_CONTENT, timestamp, messageId, delta: event.content },
         ];
       }
-      case 'ToolCallStarted': {
-        const { toolCallId, toolName, toolArgs } = event.tool;
-        const parentMessageId = this.#openMessageId;
-        return [
-          ...this.#closeMessage(timestamp),
-          {
-            type: EventType.TOOL_CALL_START,
-            timestamp,
-            toolCallId,
-            toolCallName: toolName,
-            ...(parentMessageId !== undefined && { parentMessageId }),
-          },
-          { type: EventType.TOOL_CALL_ARGS, timestamp, toolCallId, delta: argsText(toolArgs) },
-          { type: EventType.TOOL_CALL_END, timestamp, toolCallId },
-        ];
-      }
+      case 'ToolCallStarted':
+        // A call decided on resume was announced before the interrupt: only its result is new.
+        if (this.#announced.has(event.tool.toolCallId)) return [];
+        return this.#toolCall(
+          event.tool.toolCallId,
+          event.tool.toolName,
+          event.tool.toolArgs,
+          timestamp,
+        );
       case 'ToolCallCompleted':
         return [this.#toolResult(event.tool.toolCallId, event.tool.result, timestamp)];
       case 'ToolCallError':
@@ -88,6 +91,16 @@ export class AgUiEventTranslator {
         });
       case 'RunCancelled':
         return this.#finish(timestamp, { outcome: { type: 'cancelled' } });
+      case 'RunPaused': {
+        // The waiting calls are announced (the model asked for them), then the run ends asking.
+        const calls = event.tools.flatMap((call) =>
+          this.#toolCall(call.toolCallId, call.toolName, call.toolArgs, timestamp),
+        );
+        const finish = this.#finish(timestamp, {
+          outcome: { type: 'interrupt', interrupts: interruptsOf(event) },
+        });
+        return [...calls, ...finish];
+      }
       case 'RunError':
         this.#ended = true;
         return [
@@ -120,6 +133,22 @@ export class AgUiEventTranslator {
     return [
       ...this.#closeMessage(timestamp),
       { type: EventType.RUN_FINISHED, timestamp, ...this.#ids, ...extra },
+    ];
+  }
+
+  #toolCall(toolCallId: string, toolName: string, args: unknown, timestamp: number): AGUIEvent[] {
+    const parentMessageId = this.#openMessageId;
+    return [
+      ...this.#closeMessage(timestamp),
+      {
+        type: EventType.TOOL_CALL_START,
+        timestamp,
+        toolCallId,
+        toolCallName: toolName,
+        ...(parentMessageId !== undefined && { parentMessageId }),
+      },
+      { type: EventType.TOOL_CALL_ARGS, timestamp, toolCallId, delta: argsText(args) },
+      { type: EventType.TOOL_CALL_END, timestamp, toolCallId },
     ];
   }
 

@@ -1,6 +1,7 @@
 import { AgentMintError } from '@agentmint/core';
 import type { AgentOSInterface } from '../agentOSInterface.ts';
 import { restError } from '../rest/restApp.ts';
+import { continueFromResume } from './aguiInterrupts.ts';
 import { parseRunAgentInput, toStartRequest } from './runAgentInputToStart.ts';
 import { streamAgUiRun } from './streamAgUiRun.ts';
 
@@ -14,6 +15,8 @@ export interface AgUiOptions {
  * `RunAgentInput` and answers its event stream. The thread is the AgentMint session;
  * `forwardedProps.factoryInput` is the factory input, checked by the agent's schema before the
  * factory runs. Refusals (401, 403, 404, 400 with issues) come back as HTTP errors before any event.
+ * A run that pauses for a human ends with AG-UI's interrupt outcome (one interrupt per waiting tool
+ * call); the next request's `resume` entries answer them and that same run goes on.
  */
 export function agui(options: AgUiOptions = {}): AgentOSInterface {
   const path = options.path ?? '/agui';
@@ -32,6 +35,19 @@ export function agui(options: AgUiOptions = {}): AgentOSInterface {
             );
           });
           const input = parseRunAgentInput(body);
+          const ids = { threadId: input.threadId, runId: input.runId };
+          if (input.resume !== undefined && input.resume.length > 0) {
+            // Answers to a paused run's interrupts: that run goes on, as a new AG-UI run.
+            const { runId, tools } = continueFromResume(input.resume);
+            const run = await host.operations.continueRun(state, {
+              agentId,
+              runId,
+              tools,
+              sessionId: input.threadId,
+            });
+            const decided = tools.map((tool) => tool.toolCallId);
+            return streamAgUiRun(run, ids, c.req.raw, host.logger, decided);
+          }
           const start = toStartRequest(input);
           if (input.tools.length > 0 && !warnedTools) {
             warnedTools = true;
@@ -40,12 +56,7 @@ export function agui(options: AgUiOptions = {}): AgentOSInterface {
             );
           }
           const run = await host.operations.startRun(state, { agentId, ...start });
-          return streamAgUiRun(
-            run,
-            { threadId: input.threadId, runId: input.runId },
-            c.req.raw,
-            host.logger,
-          );
+          return streamAgUiRun(run, ids, c.req.raw, host.logger);
         } catch (error) {
           return restError(c, error, host.logger);
         }

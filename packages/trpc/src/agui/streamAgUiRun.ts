@@ -7,17 +7,20 @@ import { AgUiEventTranslator, type AgUiRunIds } from './aguiEventTranslator.ts';
 /**
  * A started run as an AG-UI event stream (SSE, or AG-UI's protobuf framing when the client's
  * Accept asks for it). Pulled by the client, so a slow reader slows the reads, not the run's
- * memory; the client going away (abort, disconnect) cancels the run.
+ * memory; the client going away (abort, disconnect) cancels the run. `resumedToolCallIds` are the
+ * calls a resume decided: the client has them from the interrupt, so only their results are sent.
  */
 export function streamAgUiRun(
   run: ActiveRun,
   ids: AgUiRunIds,
   request: Request,
   logger: Logger,
+  resumedToolCallIds: Iterable<string> = [],
 ): Response {
   const encoder = new EventEncoder({ accept: request.headers.get('accept') ?? '' });
-  const translator = new AgUiEventTranslator(ids);
-  const events = run.subscribe(0);
+  const translator = new AgUiEventTranslator(ids, resumedToolCallIds);
+  // A resumed run's events go on after its pause; only the new ones make this AG-UI run.
+  const events = run.subscribe(run.firstSeq);
   const stop = () => {
     run.cancel('client disconnected');
     void events.return(undefined);
