@@ -13,6 +13,7 @@ import type { AgentOSInterfaceHost } from '../agentOSInterface.ts';
 import type { AgentMintRequestState } from '../context.ts';
 import { toReportedPublicError } from '../errorMapping.ts';
 import { agentTool } from './agentTools.ts';
+import { elicitDecisions } from './mcpApprovals.ts';
 import { callerOf } from './mcpCaller.ts';
 import { publicErrorToolResult, runToolResult } from './toolResults.ts';
 
@@ -47,7 +48,7 @@ export function createAgentMcpServer(host: AgentOSInterfaceHost, info: McpServer
     try {
       const args = ToolArguments.safeParse(request.params.arguments ?? {});
       if (!args.success) return invalidArguments(args.error);
-      return await callAgent(host, callerOf(extra), {
+      return await callAgent(host, server, callerOf(extra), {
         agentId: request.params.name,
         ...args.data,
         progressToken: request.params._meta?.progressToken,
@@ -72,23 +73,36 @@ interface AgentCall {
 
 async function callAgent(
   host: AgentOSInterfaceHost,
+  server: Server,
   state: AgentMintRequestState,
   call: AgentCall,
 ): Promise<CallToolResult> {
-  const run = await host.operations.startRun(state, {
+  let run = await host.operations.startRun(state, {
     agentId: call.agentId,
     message: call.message,
     sessionId: call.sessionId,
     factoryInput: call.factoryInput,
   });
-  const progress =
-    call.progressToken === undefined
-      ? undefined
-      : reportProgress(run.subscribe(0), call.progressToken, call.extra);
-  // The MCP client cancelling the request (notifications/cancelled) aborts extra.signal.
-  const output = await run.outcome(call.extra.signal);
-  await progress;
-  return runToolResult(output);
+  for (;;) {
+    const progress =
+      call.progressToken === undefined
+        ? undefined
+        : reportProgress(run.subscribe(run.firstSeq), call.progressToken, call.extra);
+    // The MCP client cancelling the request (notifications/cancelled) aborts extra.signal.
+    const output = await run.outcome(call.extra.signal);
+    await progress;
+    // A run waiting for a human asks the client's user, when the client can be asked.
+    const canAsk = server.getClientCapabilities()?.elicitation !== undefined;
+    if (output.status !== 'PAUSED' || !output.pendingTools || !canAsk) {
+      return runToolResult(output);
+    }
+    const tools = await elicitDecisions(output.pendingTools, call.extra);
+    run = await host.operations.continueRun(state, {
+      agentId: call.agentId,
+      runId: output.runId,
+      tools,
+    });
+  }
 }
 
 /** Streams the run as progress notifications: each text delta, and each tool the agent calls. */

@@ -13,12 +13,29 @@ export function runToolResult(output: RunOutput): CallToolResult {
       _meta: { agentmint: { runId: output.runId, sessionId: output.sessionId } },
     };
   }
+  if (output.status === 'PAUSED') return pausedToolResult(output);
   const detail = output.error?.message ?? `The run ended ${output.status}`;
   return errorToolResult({
     code: output.error?.code ?? output.status,
     detail,
     runId: output.runId,
     sessionId: output.sessionId,
+  });
+}
+
+/**
+ * A run waiting for decisions the client could not be asked for (no elicitation): a tool error
+ * naming the calls, so the run can be continued over REST or tRPC.
+ */
+function pausedToolResult(output: RunOutput): CallToolResult {
+  const pending = output.pendingTools ?? [];
+  const names = pending.map((call) => `${call.toolName} (${call.toolCallId})`).join(', ');
+  return errorToolResult({
+    code: 'RUN_PAUSED',
+    detail: `The run waits for a human on ${names}; this client cannot be asked (no elicitation). Continue run ${output.runId} over REST (/continue) or tRPC (runs.continue).`,
+    runId: output.runId,
+    sessionId: output.sessionId,
+    pendingTools: pending,
   });
 }
 
