@@ -34,13 +34,13 @@ export class AgentOSMetrics implements Instrumentation {
     const registers = [this.registry];
     this.runsStarted = new Counter({
       name: 'agentmint_runs_started_total',
-      help: 'Runs started, by agent.',
+      help: 'Runs started (and continued after a pause), by agent.',
       labelNames: ['agent_id'],
       registers,
     });
     this.runsFinished = new Counter({
       name: 'agentmint_runs_finished_total',
-      help: 'Runs ended, by agent and final status (COMPLETED, ERROR, CANCELLED).',
+      help: 'Runs ended, by agent and status (COMPLETED, ERROR, CANCELLED; PAUSED until continued).',
       labelNames: ['agent_id', 'status'],
       registers,
     });
@@ -135,7 +135,12 @@ class RunMetrics implements RunObserver {
     const agent_id = this.#agentId;
     switch (event.event) {
       case 'RunStarted':
+      // A continue goes on with the same run: counted as started again, as its pause was finished.
+      case 'RunContinued':
         metrics.runsStarted.inc({ agent_id });
+        return;
+      case 'RunPaused':
+        metrics.runsFinished.inc({ agent_id, status: 'PAUSED' });
         return;
       case 'ModelRequestStarted':
         this.#model = event.model;

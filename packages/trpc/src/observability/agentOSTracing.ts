@@ -15,6 +15,7 @@ import {
 } from '@opentelemetry/api';
 import { ATTR } from './attributes.ts';
 import { inputShape } from './inputShape.ts';
+import { PausedSpans } from './pausedSpans.ts';
 import { RunSpans, runAttributes } from './runSpans.ts';
 import { errorCodeOf, failSpan } from './spanErrors.ts';
 import { tracerLive } from './tracerLive.ts';
@@ -32,6 +33,7 @@ export class AgentOSTracing implements Instrumentation {
   readonly #provider: TracerProvider;
   readonly #recordFactoryInput: boolean;
   readonly #storeSpanMinMs: number;
+  readonly #paused = new PausedSpans();
 
   constructor(options: TracingOptions = {}) {
     this.#provider = options.tracerProvider ?? trace.getTracerProvider();
@@ -79,14 +81,23 @@ export class AgentOSTracing implements Instrumentation {
   observeRun(observation: RunObservation): RunObserver | undefined {
     if (!this.live) return undefined;
     const parent = context.active();
+    // A continue of a run paused in this process: its span links to the paused one.
+    const pausedAt = this.#paused.take(observation.ids.runId);
     const run = this.tracer.startSpan(
       `invoke_agent ${observation.ids.agentId}`,
-      { kind: SpanKind.INTERNAL, attributes: runAttributes(observation) },
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: runAttributes(observation),
+        ...(pausedAt && { links: [{ context: pausedAt }] }),
+      },
       parent,
     );
     // Not sampled (or no SDK): no per-event work at all for this run.
     if (!run.isRecording()) return undefined;
-    return new RunSpans(this.tracer, run, parent, observation, this.#storeSpanMinMs);
+    return new RunSpans(this.tracer, run, parent, observation, {
+      storeSpanMinMs: this.#storeSpanMinMs,
+      paused: this.#paused,
+    });
   }
 
   /** An active span around `work` (children nest under it), failed with the thrown error's code. */

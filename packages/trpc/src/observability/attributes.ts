@@ -27,6 +27,10 @@ export const ATTR = {
   runId: 'agentmint.run.id',
   sessionId: 'agentmint.session.id',
   runStatus: 'agentmint.run.status',
+  /** On a run span that ended PAUSED: how many tool calls wait for a decision or a result. */
+  pendingToolCalls: 'agentmint.run.pending_tool_calls',
+  /** On the span of a run's continue (same run id, after a pause). */
+  runContinued: 'agentmint.run.continued',
   errorCode: 'agentmint.error.code',
   isFactory: 'agentmint.factory',
   factoryInputShape: 'agentmint.factory.input_shape',

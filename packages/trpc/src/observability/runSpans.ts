@@ -1,6 +1,7 @@
 import type { ObservedCall, RunEvent, RunObservation, RunObserver, Store } from '@agentmint/core';
 import { type Context, context, type Span, SpanKind, type Tracer, trace } from '@opentelemetry/api';
 import { ATTR } from './attributes.ts';
+import type { PausedSpans } from './pausedSpans.ts';
 import { errorCodeOf, failSpan } from './spanErrors.ts';
 import { tracedStore } from './tracedStore.ts';
 
@@ -21,16 +22,20 @@ export class RunSpans implements RunObserver {
   #modelContext: Context | undefined;
   readonly #toolCalls = new Map<string, Span>();
   readonly #storeSpanMinMs: number;
+  readonly #paused: PausedSpans;
+  readonly #runId: string;
 
   constructor(
     tracer: Tracer,
     run: Span,
     parent: Context,
     observation: RunObservation,
-    storeSpanMinMs: number,
+    options: { readonly storeSpanMinMs: number; readonly paused: PausedSpans },
   ) {
     this.#tracer = tracer;
-    this.#storeSpanMinMs = storeSpanMinMs;
+    this.#storeSpanMinMs = options.storeSpanMinMs;
+    this.#paused = options.paused;
+    this.#runId = observation.ids.runId;
     this.#run = run;
     this.#context = trace.setSpan(parent, run);
     this.#provider = providerName(observation.model.provider);
@@ -103,6 +108,16 @@ export class RunSpans implements RunObserver {
         return;
       case 'RunCancelled':
         this.#end('CANCELLED', undefined);
+        return;
+      case 'RunPaused':
+        // The run waits for decisions on its tool calls: this part of it ends here, and the span
+        // of its continue links back to this one.
+        this.#run.setAttribute(ATTR.pendingToolCalls, event.tools.length);
+        this.#paused.remember(this.#runId, this.#run.spanContext());
+        this.#end('PAUSED', undefined);
+        return;
+      case 'RunContinued':
+        this.#run.setAttribute(ATTR.runContinued, true);
         return;
       default:
         return;
