@@ -4,25 +4,20 @@ import { OpenAIResponses } from '@agentmint/openai';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '@agentmint/testing';
 import { context, SpanKind } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentOS, type ServerHandle } from '../../src/index.ts';
 import { form } from '../fixtures.ts';
+import { MemoryTracing } from './memoryTracing.ts';
 import { spanTree } from './spanTree.ts';
 
 // Model and tool calls run inside their spans: what the openai SDK's HTTP request starts (here a
 // host's fetch instrumentation, on undici's diagnostics channel as @opentelemetry/instrumentation-
 // undici does) nests under `chat`, and a tool's own spans nest under `execute_tool`.
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-const host = provider.getTracer('host-instrumentation');
+const tracing = new MemoryTracing();
+const host = tracing.provider.getTracer('host-instrumentation');
 let fake: FakeOpenAIServer;
 let server: ServerHandle;
 
@@ -64,17 +59,17 @@ beforeAll(async () => {
         tools: [lookup],
       }),
   });
-  const os = new AgentOS({ agents: [factory], tracing: { tracerProvider: provider } });
+  const os = new AgentOS({ agents: [factory], tracing: { tracerProvider: tracing.provider } });
   server = await os.serve({ port: 0 });
 });
 
-afterEach(() => exporter.reset());
+afterEach(() => tracing.exporter.reset());
 
 afterAll(async () => {
   unsubscribe('undici:request:create', onRequestCreated);
   await server?.close({ graceMs: 100 });
   await fake?.close();
-  await provider.shutdown();
+  await tracing.provider.shutdown();
   context.disable();
 });
 
@@ -89,11 +84,7 @@ async function run(stream: boolean): Promise<ReadableSpan[]> {
   });
   expect(response.status).toBe(200);
   await response.text();
-  const spans = await vi.waitFor(() => {
-    const finished = exporter.getFinishedSpans();
-    expect(finished.some((s) => s.kind === SpanKind.SERVER)).toBe(true);
-    return finished;
-  });
+  const spans = await tracing.spans();
   return spans.filter((s) => !s.name.startsWith('agentmint.store '));
 }
 

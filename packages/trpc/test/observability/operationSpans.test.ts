@@ -2,23 +2,18 @@ import { Agent, AgentFactory, InMemoryDb, type NewRunRecord, silentLogger } from
 import { ScriptedModel } from '@agentmint/testing';
 import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentOS, type ServerHandle } from '../../src/index.ts';
 import { form } from '../fixtures.ts';
+import { MemoryTracing } from './memoryTracing.ts';
 import { spanTree } from './spanTree.ts';
 
 // Reads and session changes get an `agentmint.<operation>` span under the request's span; a
 // run's store calls get a span only when they are slow (here: over 50 ms) or fail.
 
 const SLOW_MS = 200;
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const tracing = new MemoryTracing();
 let server: ServerHandle;
 let createRunFault: 'slow' | 'fail' | undefined;
 
@@ -42,19 +37,19 @@ beforeAll(async () => {
   const os = new AgentOS({
     agents: [agent],
     logger: silentLogger,
-    tracing: { tracerProvider: provider, storeSpanMinMs: SLOW_MS / 4 },
+    tracing: { tracerProvider: tracing.provider, storeSpanMinMs: SLOW_MS / 4 },
   });
   server = await os.serve({ port: 0 });
 });
 
 afterEach(() => {
   createRunFault = undefined;
-  exporter.reset();
+  tracing.exporter.reset();
 });
 
 afterAll(async () => {
   await server?.close({ graceMs: 100 });
-  await provider.shutdown();
+  await tracing.provider.shutdown();
   context.disable();
 });
 
@@ -70,15 +65,6 @@ async function call(method: string, path: string, body?: BodyInit): Promise<Resp
 
 function runForm(): FormData {
   return form({ message: 'hello', stream: 'false' });
-}
-
-/** The spans of the requests so far, once every request span has ended. */
-async function spansOf(requests: number): Promise<ReadableSpan[]> {
-  return vi.waitFor(() => {
-    const spans = exporter.getFinishedSpans();
-    expect(spans.filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(requests);
-    return spans;
-  });
 }
 
 function named(spans: readonly ReadableSpan[], name: string): ReadableSpan {
@@ -115,7 +101,7 @@ describe('spans of reads and session changes', () => {
     expect((await call('DELETE', '/sessions/ses_traced')).status).toBe(204);
     expect((await call('GET', '/sessions/ses_traced')).status).toBe(404);
 
-    const spans = await spansOf(8);
+    const spans = await tracing.spans(8);
     const requests = spans.filter(
       (s) => s.kind === SpanKind.SERVER && !s.name.includes('/agents/'),
     );
@@ -157,7 +143,7 @@ describe('spans of reads and session changes', () => {
   it('gives a slow store call a span with its own duration, and a fast one none', async () => {
     createRunFault = 'slow';
     expect((await call('POST', '/agents/plain-agent/runs', runForm())).status).toBe(200);
-    const spans = await spansOf(1);
+    const spans = await tracing.spans(1);
     const stores = spans.filter((s) => s.name.startsWith('agentmint.store '));
     expect(stores.map((s) => s.name)).toEqual(['agentmint.store createRun']);
     const [createRun] = stores;
@@ -170,7 +156,7 @@ describe('spans of reads and session changes', () => {
   it('gives a failed store call a span with the stable code, however fast', async () => {
     createRunFault = 'fail';
     expect((await call('POST', '/agents/plain-agent/runs', runForm())).status).toBe(503);
-    const spans = await spansOf(1);
+    const spans = await tracing.spans(1);
     const createRun = named(spans, 'agentmint.store createRun');
     expect(createRun.status).toEqual({ code: SpanStatusCode.ERROR, message: 'STORE_UNAVAILABLE' });
     expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('ECONNREFUSED');

@@ -3,23 +3,17 @@ import { OpenAIResponses } from '@agentmint/openai';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '@agentmint/testing';
 import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-  TracerProvider,
-} from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentOS, type ServerHandle } from '../../src/index.ts';
 import { form } from '../fixtures.ts';
+import { MemoryTracing } from './memoryTracing.ts';
 
 // A run that pauses for a human ends its `invoke_agent` span as PAUSED; its continue (same run id)
 // gets a new span, in the continue request's trace, linked to the paused one. The metrics count
 // the pause as a finish (PAUSED) and the continue as a start, so started − finished stays live.
 
-const exporter = new InMemorySpanExporter();
-const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+const tracing = new MemoryTracing();
 let fake: FakeOpenAIServer;
 let server: ServerHandle;
 const deleted: string[] = [];
@@ -47,7 +41,7 @@ beforeAll(async () => {
   const os = new AgentOS({
     agents: [agent],
     logger: silentLogger,
-    tracing: { tracerProvider: provider },
+    tracing: { tracerProvider: tracing.provider },
     metrics: true,
   });
   server = await os.serve({ port: 0 });
@@ -56,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close({ graceMs: 100 });
   await fake?.close();
-  await provider.shutdown();
+  await tracing.provider.shutdown();
   context.disable();
 });
 
@@ -67,15 +61,6 @@ async function post(
   const response = await fetch(`${server.url}${path}`, { method: 'POST', body: form(fields) });
   expect(response.status).toBe(200);
   return (await response.json()) as Record<string, unknown>;
-}
-
-/** The finished spans once `count` request spans have ended. */
-async function spansAfter(count: number): Promise<ReadableSpan[]> {
-  return vi.waitFor(() => {
-    const spans = exporter.getFinishedSpans();
-    expect(spans.filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(count);
-    return spans;
-  });
 }
 
 describe('a paused and continued run', () => {
@@ -94,7 +79,7 @@ describe('a paused and continued run', () => {
     expect(continued).toMatchObject({ run_id: paused.run_id, status: 'COMPLETED' });
     expect(deleted).toEqual(['/tmp/old']);
 
-    const spans = await spansAfter(2);
+    const spans = await tracing.spans(2);
     const runs = spans.filter((s) => s.name === 'invoke_agent files-agent');
     expect(runs).toHaveLength(2);
     const [first, second] = runs.sort(
