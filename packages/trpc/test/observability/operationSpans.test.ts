@@ -135,6 +135,8 @@ describe('spans of reads and session changes', () => {
       'agentmint.session.id': 'ses_traced',
       'agentmint.run.id': runId,
     });
+    // Ids only: a session's name is the user's words.
+    expect(JSON.stringify(spans.map((s) => s.attributes))).not.toContain('Renamed');
     // The unknown session after the delete: the read span carries the code, as a 4xx (not failed).
     const missing = spans.filter((s) => s.name === 'agentmint.getSession').at(-1)!;
     expect(missing.attributes['agentmint.error.code']).toBe('SESSION_NOT_FOUND');
