@@ -71,6 +71,9 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
       expect.stringContaining('profile-agent'),
       expect.stringContaining('triage-agent'),
     ]);
+    // Every GET the page made (its files, the agents, the sessions) started nothing.
+    await openAgent(page, 'research-agent');
+    expect(await stack.db.listRuns({})).toEqual([]);
     await screenshot(page, '1-agents');
     await page.context().close();
   });
@@ -96,6 +99,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
     expect(await page.getByLabel('depth').getAttribute('aria-invalid')).toBe('false');
     expect(await runStatus(page).textContent()).toMatch(/^failed: FACTORY_VALIDATION/);
     expect(stack.model.requests.length).toBe(runsBefore); // the factory never ran
+    expect(await stack.db.listRuns({})).toEqual([]); // and no run was recorded
     await screenshot(page, '2-bad-enum');
     await page.context().close();
   });
