@@ -17,6 +17,9 @@ export function TurnView(props: { turn: Turn }) {
     (resume) => runId !== undefined && resume.lastEventId.includes(runId),
   );
   const terminal = events.find(isTerminal);
+  // The stream ends at RunPaused too: the run waits for runs.continue on the same run id.
+  const last = events.at(-1);
+  const paused = last?.event === 'RunPaused' ? last : undefined;
   const status = run.error
     ? `failed: ${errorText(run.error)}`
     : terminal?.event === 'RunCompleted'
@@ -27,7 +30,9 @@ export function TurnView(props: { turn: Turn }) {
           ? `error ${terminal.error.code}: ${terminal.error.message}`
           : run.isFetching
             ? 'running…'
-            : 'stream ended';
+            : paused
+              ? `paused: waiting for ${paused.tools.map((t) => t.toolName).join(', ')}`
+              : 'stream ended';
   return (
     <article className="turn" aria-label="run" data-run-id={runId}>
       <p className="user">{props.turn.request.message}</p>
