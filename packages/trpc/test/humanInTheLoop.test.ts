@@ -296,6 +296,36 @@ describe.each(DATABASES)('human in the loop on $name', ({ create, skip }) => {
     expect(deleted).toEqual(['/etc/hosts']);
   });
 
+  it.skipIf(skip)(
+    'a watch ends at RunPaused; one after its seq follows the continued run',
+    async () => {
+      const url = await serve();
+      const paused = await pauseOverRest(url);
+      const headers = await as('alice');
+      const events = `${url}/agents/files-agent/runs/${paused.run_id}/events`;
+      const before = await readSSE(await fetch(events, { headers }));
+      expect(before.at(-1)?.event).toBe('RunPaused');
+      const pausedSeq = (before.at(-1)?.data as { seq: number }).seq;
+      openai.script({ text: 'Deleted.' });
+      const started = await fetch(`${url}/agents/files-agent/runs/${paused.run_id}/continue`, {
+        method: 'POST',
+        headers,
+        body: new URLSearchParams({
+          tools: JSON.stringify([{ tool_call_id: 'call_1', confirmed: true }]),
+          stream: 'false',
+          background: 'true',
+        }),
+      });
+      expect(started.status).toBe(202);
+      expect(await started.json()).toMatchObject({ run_id: paused.run_id, status: 'RUNNING' });
+      const after = await readSSE(
+        await fetch(events, { headers: { ...headers, 'last-event-id': String(pausedSeq) } }),
+      );
+      expect(after[0]).toMatchObject({ event: 'RunContinued', data: { seq: pausedSeq + 1 } });
+      expect(after.at(-1)?.event).toBe('RunCompleted');
+    },
+  );
+
   it.skipIf(skip)('pause then cancel → CANCELLED, over tRPC', async () => {
     const url = await serve();
     const paused = await pauseOverRest(url);
