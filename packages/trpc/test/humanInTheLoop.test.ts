@@ -304,8 +304,9 @@ describe.each(DATABASES)('human in the loop on $name', ({ create, skip }) => {
       const headers = await as('alice');
       const events = `${url}/agents/files-agent/runs/${paused.run_id}/events`;
       const before = await readSSE(await fetch(events, { headers }));
-      expect(before.at(-1)?.event).toBe('RunPaused');
-      const pausedSeq = (before.at(-1)?.data as { seq: number }).seq;
+      const pausedEvent = before.at(-1);
+      expect(pausedEvent?.event).toBe('RunPaused');
+      const pausedSeq = (pausedEvent?.data as { seq: number } | undefined)?.seq ?? 0;
       openai.script({ text: 'Deleted.' });
       const started = await fetch(`${url}/agents/files-agent/runs/${paused.run_id}/continue`, {
         method: 'POST',
