@@ -190,6 +190,54 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
     await page.context().close();
   });
 
+  it('a tool that needs approval pauses the run: Approve runs it, Reject tells the model', async () => {
+    const page = await openPlayground(`${stack.url}/playground/`);
+    await openAgent(page, 'workspace-agent');
+    await page.getByLabel('message').fill('Please save the plan');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('paused: waiting for write_docs');
+    const pending = page.getByRole('region', { name: 'pending write_docs' });
+    expect(JSON.parse((await pending.locator('.tool-arguments').textContent()) ?? '')).toEqual({
+      title: 'Plan',
+      body: 'Please save the plan',
+    });
+    await screenshot(page, '8-approval');
+    await pending.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('completed');
+    const approved = page.locator('.turn').last();
+    expect(await approved.locator('.tool-result').textContent()).toBe("Saved 'Plan'");
+    const runId = (await approved.getAttribute('data-run-id')) ?? '';
+    // Continued in place: the same run went PAUSED → COMPLETED, and only one run was made.
+    expect(await stack.db.getRun(runId)).toMatchObject({ status: 'COMPLETED' });
+
+    await page.getByLabel('message').fill('Now save it again');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('paused: waiting for write_docs');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('completed');
+    const rejected = page.locator('.turn').last();
+    expect(await rejected.getByRole('alert').textContent()).toContain('write_docs');
+    expect(await rejected.locator('.assistant').last().textContent()).toContain('The docs say:');
+    await screenshot(page, '9-rejected');
+    await page.context().close();
+  });
+
+  it("shows an output-schema agent's typed answer as structured output", async () => {
+    const page = await openPlayground(`${stack.url}/playground/`);
+    await openAgent(page, 'triage-agent');
+    await page.getByLabel('message').fill('It crashes on save');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('completed');
+    const output = page.getByRole('figure', { name: 'structured output' }).last();
+    expect(JSON.parse((await output.locator('pre').textContent()) ?? '')).toEqual({
+      label: 'bug',
+      priority: 2,
+      summary: 'It crashes on save',
+    });
+    await screenshot(page, '10-structured-output');
+    await page.context().close();
+  });
+
   it("sessions: the user's own, opened, renamed and deleted; another user sees none of them", async () => {
     const page = await openPlayground(`${stack.url}/playground/`);
     await openAgent(page, 'tenant-agent');

@@ -1,42 +1,66 @@
 import type { RunEvent, RunOutput } from '@agentmint/client';
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useSyncExternalStore } from 'react';
+import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
+import { useState, useSyncExternalStore } from 'react';
 import { useTRPC } from '../api.ts';
 import { connectionLog } from '../connectionLog.ts';
 import { errorText } from '../errorText.ts';
-import { runQueryOptions, type Turn } from '../runQuery.ts';
+import {
+  type Continuation,
+  continuationQueryOptions,
+  runQueryOptions,
+  type Turn,
+} from '../runQuery.ts';
+import { PendingTools } from './PendingTools.tsx';
 
-/** A message sent from this page and its run, streaming. */
+/** A message sent from this page and its run, streaming; a paused run is continued in place. */
 export function TurnView(props: { turn: Turn }) {
   const trpc = useTRPC();
-  const run = useQuery(runQueryOptions(props.turn));
+  const first = useQuery(runQueryOptions(props.turn));
+  const [continuations, setContinuations] = useState<readonly Continuation[]>([]);
+  const segments = useQueries({ queries: continuations.map(continuationQueryOptions) });
   const cancel = useMutation(trpc.runs.cancel.mutationOptions());
-  const events = run.data ?? [];
+  const events = [...(first.data ?? []), ...segments.flatMap((segment) => segment.data ?? [])];
+  // The newest segment says how the run stands: streaming, failed, paused or ended.
+  const run = segments.at(-1) ?? first;
   const runId = events[0]?.runId;
   const resumes = useSyncExternalStore(connectionLog.subscribe, connectionLog.resumes).filter(
     (resume) => runId !== undefined && resume.lastEventId.includes(runId),
   );
   const terminal = events.find(isTerminal);
-  // The stream ends at RunPaused too: the run waits for runs.continue on the same run id.
   const last = events.at(-1);
-  const paused = last?.event === 'RunPaused' ? last : undefined;
+  const paused = !run.isFetching && last?.event === 'RunPaused' ? last : undefined;
+  const output = terminal?.event === 'RunCompleted' ? terminal.output : undefined;
   const status = run.error
     ? `failed: ${errorText(run.error)}`
-    : terminal?.event === 'RunCompleted'
-      ? 'completed'
-      : terminal?.event === 'RunCancelled'
-        ? `cancelled: ${terminal.reason}`
-        : terminal?.event === 'RunError'
-          ? `error ${terminal.error.code}: ${terminal.error.message}`
-          : run.isFetching
-            ? 'running…'
-            : paused
-              ? `paused: waiting for ${paused.tools.map((t) => t.toolName).join(', ')}`
+    : paused
+      ? `paused: waiting for ${paused.tools.map((t) => t.toolName).join(', ')}`
+      : terminal?.event === 'RunCompleted'
+        ? 'completed'
+        : terminal?.event === 'RunCancelled'
+          ? `cancelled: ${terminal.reason}`
+          : terminal?.event === 'RunError'
+            ? `error ${terminal.error.code}: ${terminal.error.message}`
+            : run.isFetching
+              ? 'running…'
               : 'stream ended';
   return (
     <article className="turn" aria-label="run" data-run-id={runId}>
       <p className="user">{props.turn.request.message}</p>
       <Answer events={events} />
+      {output !== undefined && output !== null && <StructuredOutput output={output} />}
+      {paused && runId && (
+        <PendingTools
+          key={paused.seq}
+          paused={paused}
+          disabled={run.isFetching}
+          onDecided={(tools) =>
+            setContinuations([
+              ...continuations,
+              { key: crypto.randomUUID(), runId, pausedSeq: paused.seq, tools },
+            ])
+          }
+        />
+      )}
       {resumes.length > 0 && (
         <p className="resumed" role="status">
           connection dropped {resumes.length}× — resumed after event{' '}
@@ -55,7 +79,6 @@ export function TurnView(props: { turn: Turn }) {
           </button>
         )}
         {cancel.error && <span role="alert">{errorText(cancel.error)}</span>}
-        {/* #13 (human in the loop): a paused run's Approve / Reject buttons go here. */}
       </p>
     </article>
   );
@@ -68,7 +91,8 @@ export function PastRunView(props: { run: RunOutput }) {
   return (
     <article className="turn past" aria-label="run" data-run-id={run.runId}>
       {asked && <p className="user">{asked}</p>}
-      {run.content && <p className="assistant">{run.content}</p>}
+      {run.content && run.output == null && <p className="assistant">{run.content}</p>}
+      {run.output != null && <StructuredOutput output={run.output} />}
       <p className="status">
         <output aria-label="run status">
           {run.status.toLowerCase()}
@@ -76,6 +100,16 @@ export function PastRunView(props: { run: RunOutput }) {
         </output>
       </p>
     </article>
+  );
+}
+
+/** An agent's typed answer (its `outputSchema`), as the validated JSON it is. */
+function StructuredOutput(props: { output: unknown }) {
+  return (
+    <figure className="structured-output" aria-label="structured output">
+      <figcaption>structured output</figcaption>
+      <pre>{JSON.stringify(props.output, null, 2)}</pre>
+    </figure>
   );
 }
 

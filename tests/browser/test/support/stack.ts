@@ -17,7 +17,8 @@ const serverDir = fileURLToPath(new URL('../../../../apps/server/', import.meta.
 
 /**
  * A slow model, so a browser can watch deltas arrive, press Stop mid-stream, and lose the
- * connection mid-run: "slow" asks for a long answer, "docs" for the read_docs tool, anything else
+ * connection mid-run: "slow" asks for a long answer, "docs" for the read_docs tool, "save" for
+ * write_docs (which waits for approval), a structured output request gets a ticket, anything else
  * gets ten paced deltas.
  */
 function pacedAnswer(request: TurnRequest): TextTurn | ToolCallsTurn {
@@ -25,6 +26,12 @@ function pacedAnswer(request: TurnRequest): TextTurn | ToolCallsTurn {
   if (last?.role === 'tool')
     return { text: `The docs say: ${last.content}`, deltas: 4, delayMs: 100 };
   const asked = request.messages.findLast((message) => message.role === 'user')?.content ?? '';
+  if (request.responseFormat) {
+    return { text: JSON.stringify({ label: 'bug', priority: 2, summary: asked }) };
+  }
+  if (asked.includes('save')) {
+    return { toolCalls: [{ name: 'write_docs', arguments: { title: 'Plan', body: asked } }] };
+  }
   if (asked.includes('docs')) {
     return { toolCalls: [{ name: 'read_docs', arguments: { title: 'Roadmap' } }] };
   }
