@@ -195,7 +195,9 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
     await openAgent(page, 'workspace-agent');
     await page.getByLabel('message').fill('Please save the plan');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('paused: waiting for write_docs');
+    await expect
+      .poll(() => runStatus(page).textContent(), WAIT)
+      .toBe('paused: waiting for write_docs');
     const pending = page.getByRole('region', { name: 'pending write_docs' });
     expect(JSON.parse((await pending.locator('.tool-arguments').textContent()) ?? '')).toEqual({
       title: 'Plan',
@@ -212,7 +214,9 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
 
     await page.getByLabel('message').fill('Now save it again');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('paused: waiting for write_docs');
+    await expect
+      .poll(() => runStatus(page).textContent(), WAIT)
+      .toBe('paused: waiting for write_docs');
     await page.getByRole('button', { name: 'Reject' }).click();
     await expect.poll(() => runStatus(page).textContent(), WAIT).toBe('completed');
     const rejected = page.locator('.turn').last();
