@@ -1,4 +1,5 @@
 import { RunNotFoundError } from './errors/runNotFoundError.ts';
+import { SessionExistsError } from './errors/sessionExistsError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import { LocalRunSignals } from './localRunSignals.ts';
 import type { Message } from './message.ts';
@@ -17,7 +18,9 @@ import {
   type ResumeClaim,
   type RunRecord,
   type RunResult,
+  type RunStatus,
   type SessionFilter,
+  type SessionFork,
   type SessionPatch,
   type SessionRecord,
   type StaleRunsQuery,
@@ -264,6 +267,34 @@ export class InMemoryDb implements Store {
     return updated;
   }
 
+  async forkSession(fork: SessionFork, scope?: OwnerScope): Promise<SessionRecord | undefined> {
+    const source = this.#sessions.get(fork.fromSessionId);
+    if (!source || !inScope(source, scope)) return undefined;
+    if (this.#sessions.has(fork.sessionId)) throw new SessionExistsError(fork.sessionId);
+    const session: SessionRecord = {
+      sessionId: fork.sessionId,
+      agentId: source.agentId,
+      userId: source.userId,
+      name: fork.name ?? source.name,
+      state: source.state,
+      createdAt: fork.createdAt,
+      updatedAt: fork.createdAt,
+      forkedFromSessionId: source.sessionId,
+    };
+    this.#sessions.set(fork.sessionId, session);
+    // A snapshot, oldest first: the copies go to the end of the map, in the same order.
+    for (const { record, events } of [...this.#runs.values()]) {
+      if (record.sessionId !== source.sessionId || isExecuting(record.status)) continue;
+      const ids = { runId: newId(), sessionId: fork.sessionId };
+      const { lease: _lease, ...copied } = record;
+      this.#runs.set(ids.runId, {
+        record: { ...copied, ...ids },
+        events: events.map((event) => ({ ...event, ...ids })),
+      });
+    }
+    return session;
+  }
+
   async deleteSession(sessionId: string, scope?: OwnerScope): Promise<boolean> {
     const session = this.#sessions.get(sessionId);
     if (!session || !inScope(session, scope)) return false;
@@ -281,6 +312,11 @@ export class InMemoryDb implements Store {
   ): Promise<SessionRecord | undefined> {
     return this.updateSession(sessionId, { name }, scope);
   }
+}
+
+/** A run some process is still executing: a copy would have nobody to finish it. */
+function isExecuting(status: RunStatus): boolean {
+  return status === 'PENDING' || status === 'RUNNING';
 }
 
 function inScope(row: { readonly userId: string | null }, scope: OwnerScope): boolean {

@@ -133,6 +133,7 @@ export {
   type RunStatus,
   SESSION_SORT_FIELDS,
   type SessionFilter,
+  type SessionFork,
   type SessionPatch,
   type SessionRecord,
   type SessionSortField,

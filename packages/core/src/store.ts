@@ -124,6 +124,19 @@ export interface NewSessionRecord {
 
 export interface SessionRecord extends NewSessionRecord {
   readonly updatedAt: Date;
+  /** Set on a session made by `forkSession`: the session it was copied from. */
+  readonly forkedFromSessionId?: string;
+}
+
+/** What `forkSession` makes: a new session holding copies of another session's runs. */
+export interface SessionFork {
+  /** The session to copy. */
+  readonly fromSessionId: string;
+  /** The new session's id. */
+  readonly sessionId: string;
+  /** The new session's name; null keeps the source's. */
+  readonly name: string | null;
+  readonly createdAt: Date;
 }
 
 /**
@@ -258,6 +271,15 @@ export interface Store {
     patch: SessionPatch,
     scope?: OwnerScope,
   ): Promise<SessionRecord | undefined>;
+  /**
+   * Copies a session `scope` may see into a new session `fork.sessionId` (same agent, owner and
+   * state; `forkedFromSessionId` set), with every run that is not executing (PENDING and RUNNING
+   * runs are left out: their outcome is not known yet) under a new run id, in the same order, with
+   * its factory input, events and messages, so history and run reads work in the fork. One write:
+   * all of it or nothing. Undefined when the source is absent or not in scope; throws
+   * SESSION_EXISTS when `fork.sessionId` is taken.
+   */
+  forkSession(fork: SessionFork, scope?: OwnerScope): Promise<SessionRecord | undefined>;
   /** Deletes the session with its runs, events and messages; false when absent or not in scope. */
   deleteSession(sessionId: string, scope?: OwnerScope): Promise<boolean>;
   renameSession(

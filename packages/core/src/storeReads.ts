@@ -1,6 +1,6 @@
 import type { AgentRegistry } from './agentRegistry.ts';
-import { AgentMintError } from './errors/agentMintError.ts';
 import { RunNotFoundError } from './errors/runNotFoundError.ts';
+import { SessionExistsError } from './errors/sessionExistsError.ts';
 import { SessionNotFoundError } from './errors/sessionNotFoundError.ts';
 import type { RunEvent } from './runEvent.ts';
 import { compareSessions } from './sessionOrder.ts';
@@ -11,6 +11,7 @@ import type {
   OwnerScope,
   RunRecord,
   SessionFilter,
+  SessionFork,
   SessionPatch,
   SessionRecord,
   Store,
@@ -95,12 +96,24 @@ export class StoreReads {
     assertStorableId(session.sessionId, 'session_id');
     if (session.name !== null) assertStorableText(session.name, 'session_name');
     if (!(await fromStore(store.createSession(session)))) {
-      throw new AgentMintError(
-        'SESSION_EXISTS',
-        `A session '${session.sessionId}' already exists; pick another id`,
-      );
+      throw new SessionExistsError(session.sessionId);
     }
     return { ...session, updatedAt: session.createdAt };
+  }
+
+  /**
+   * Copies a session the scope sees, with its finished and paused runs, into a new session of the
+   * same store; SESSION_NOT_FOUND when absent or not visible, SESSION_EXISTS when the new id is taken.
+   */
+  async forkSession(fork: SessionFork, scope: OwnerScope): Promise<SessionRecord> {
+    if (!isStorableText(fork.fromSessionId)) throw new SessionNotFoundError(fork.fromSessionId);
+    assertStorableId(fork.sessionId, 'session_id');
+    if (fork.name !== null) assertStorableText(fork.name, 'session_name');
+    for (const store of this.#registry.stores) {
+      const forked = await fromStore(store.forkSession(fork, scope));
+      if (forked) return forked;
+    }
+    throw new SessionNotFoundError(fork.fromSessionId);
   }
 
   /** Changes a session's name and/or state wherever it is stored. */

@@ -13,6 +13,12 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PostgresGroupCommit } from './postgresGroupCommit.ts';
 import { pgJson, pgText } from './postgresText.ts';
 import type { RunWriter } from './runWriter.ts';
+import {
+  type ForkDialect,
+  type ForkWrite,
+  forkStatements,
+  postgresForkDialect,
+} from './sessionFork.ts';
 import type { StoredTables } from './storedTables.ts';
 import { TERMINAL_LIST } from './terminalStatuses.ts';
 
@@ -66,6 +72,7 @@ export class PostgresRunWriter implements RunWriter {
   readonly #messages: RawBuilder<unknown>;
   readonly #asyncEventCommit: boolean;
   readonly #channel: string | undefined;
+  readonly #fork: ForkDialect;
 
   constructor(
     db: Kysely<StoredTables>,
@@ -91,6 +98,18 @@ export class PostgresRunWriter implements RunWriter {
     this.#runs = table('agentmint_runs');
     this.#events = table('agentmint_run_events');
     this.#messages = table('agentmint_messages');
+    this.#fork = postgresForkDialect(schema);
+  }
+
+  /** Off the group commit: a transaction of its own on a pooled connection. */
+  forkSession(fork: ForkWrite): Promise<boolean> {
+    const [session, ...copies] = forkStatements(fork, this.#fork);
+    return this.#db.transaction().execute(async (trx) => {
+      const inserted = await session!.execute(trx);
+      if ((inserted.numAffectedRows ?? 0n) === 0n) return false;
+      for (const statement of copies) await statement.execute(trx);
+      return true;
+    });
   }
 
   async createRun(run: NewRunRecord): Promise<void> {

@@ -22,6 +22,7 @@ export function toSessionRecord(row: SessionsTable, codec: ValueCodec): SessionR
     state: codec.readJson<Record<string, unknown>>(row.state) ?? {},
     createdAt: codec.readDate(row.created_at),
     updatedAt: codec.readDate(row.updated_at),
+    ...(row.forked_from_session_id !== null && { forkedFromSessionId: row.forked_from_session_id }),
   };
 }
 

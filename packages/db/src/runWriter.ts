@@ -6,6 +6,7 @@ import type {
   RunResult,
   TerminalRunEvent,
 } from '@agentmint/core';
+import type { ForkWrite } from './sessionFork.ts';
 
 /**
  * The three writes the runtime makes on every run, each tuned per dialect: the store's hot path.
@@ -19,4 +20,9 @@ export interface RunWriter {
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): Promise<boolean>;
   /** Like finishRun, but RUNNING → PAUSED with the pending calls, dropping the lease (rare path). */
   pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean>;
+  /**
+   * A session fork: the new session and copies of the runs, events and messages, all in one
+   * transaction that nothing else interleaves with. False (nothing written) when the id is taken.
+   */
+  forkSession(fork: ForkWrite): Promise<boolean>;
 }

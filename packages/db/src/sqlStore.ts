@@ -6,6 +6,7 @@ import {
   type Message,
   type NewRunRecord,
   type NewSessionRecord,
+  newId,
   type OwnerScope,
   type PausedRunResult,
   type ResumeClaim,
@@ -15,7 +16,9 @@ import {
   type RunRecord,
   type RunResult,
   type RunSignals,
+  SessionExistsError,
   type SessionFilter,
+  type SessionFork,
   type SessionPatch,
   type SessionRecord,
   type StaleRunsQuery,
@@ -484,6 +487,51 @@ export abstract class SqlStore implements Store {
         .returningAll()
         .executeTakeFirst();
       return row && toSessionRecord(row, this.#codec);
+    });
+  }
+
+  forkSession(fork: SessionFork, scope?: OwnerScope): Promise<SessionRecord | undefined> {
+    return this.#track(async ({ db, writer }) => {
+      const source = await db
+        .selectFrom('agentmint_sessions')
+        .selectAll()
+        .where('id', '=', fork.fromSessionId)
+        .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
+        .executeTakeFirst();
+      if (!source) return undefined;
+      // Runs still executing stay behind: nobody would finish their copies.
+      const runs = await db
+        .selectFrom('agentmint_runs')
+        .select('id')
+        .where('session_id', '=', source.id)
+        .where('status', 'not in', ['PENDING', 'RUNNING'])
+        .orderBy('seq')
+        .execute();
+      const forked = toSessionRecord(
+        {
+          ...source,
+          id: fork.sessionId,
+          name: fork.name ?? source.name,
+          created_at: this.#codec.date(fork.createdAt),
+          updated_at: this.#codec.date(fork.createdAt),
+          forked_from_session_id: source.id,
+        },
+        this.#codec,
+      );
+      const written = await writer.forkSession({
+        session: {
+          id: forked.sessionId,
+          agentId: forked.agentId,
+          userId: forked.userId,
+          name: forked.name,
+          state: writeJson(forked.state) ?? '{}',
+          createdAt: this.#codec.date(fork.createdAt),
+          forkedFromSessionId: source.id,
+        },
+        runIds: runs.map((run) => [run.id, newId()] as const),
+      });
+      if (!written) throw new SessionExistsError(fork.sessionId);
+      return forked;
     });
   }
 

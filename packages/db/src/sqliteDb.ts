@@ -94,11 +94,8 @@ export class SqliteDb extends SqlStore {
       throw error;
     }
     const native = (await orm.em.getConnection().getNativeClient()) as unknown as NativeSqlite;
-    return {
-      orm: orm as unknown as SqlOrm,
-      db: orm.em.getKysely<StoredTables>(),
-      writer: new SqliteRunWriter(native),
-    };
+    const db = orm.em.getKysely<StoredTables>();
+    return { orm: orm as unknown as SqlOrm, db, writer: new SqliteRunWriter(native, db) };
   }
 
   protected async withMigrationLock(

@@ -9,9 +9,12 @@ import {
   SessionNotFoundError,
   type TerminalRunEvent,
 } from '@agentmint/core';
+import type { Kysely } from 'kysely';
 import { GroupCommit } from './groupCommit.ts';
 import { toMessageRow } from './rowMapping.ts';
 import type { RunWriter } from './runWriter.ts';
+import { type ForkWrite, forkStatements, sqliteForkDialect } from './sessionFork.ts';
+import type { StoredTables } from './storedTables.ts';
 import { TERMINAL_LIST } from './terminalStatuses.ts';
 import { sqliteCodec, writeJson } from './valueCodec.ts';
 
@@ -35,11 +38,14 @@ interface NativeStatement {
  */
 export class SqliteRunWriter implements RunWriter {
   readonly #db: NativeSqlite;
+  /** Only compiles statements (a fork's) to SQL text; they run here, on the native handle. */
+  readonly #compiler: Kysely<StoredTables>;
   readonly #group: GroupCommit;
   #writes: Writes | undefined;
 
-  constructor(db: NativeSqlite) {
+  constructor(db: NativeSqlite, compiler: Kysely<StoredTables>) {
     this.#db = db;
+    this.#compiler = compiler;
     this.#group = new GroupCommit((fn) => db.transaction(fn));
   }
 
@@ -58,6 +64,20 @@ export class SqliteRunWriter implements RunWriter {
 
   pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
     return this.#group.submit(() => this.#prepared().pauseRun(runId, result, event));
+  }
+
+  /** In the group commit like every write, so no other statement runs inside its transaction. */
+  forkSession(fork: ForkWrite): Promise<boolean> {
+    const [session, ...copies] = forkStatements(fork, sqliteForkDialect).map((statement) =>
+      statement.compile(this.#compiler),
+    );
+    return this.#group.submit(() => {
+      const run = ({ sql, parameters }: { sql: string; parameters: readonly unknown[] }) =>
+        this.#db.prepare(sql).run(...parameters);
+      if (run(session!).changes === 0) return false;
+      for (const statement of copies) run(statement);
+      return true;
+    });
   }
 
   /** Prepared on first use, so a store opened with `migrate: false` fails on its first write, not on open. */

@@ -13,6 +13,7 @@ export interface SessionsTable {
   state: StoredJson;
   created_at: StoredDate;
   updated_at: StoredDate;
+  forked_from_session_id: string | null;
 }
 
 export interface RunsTable {
@@ -58,6 +59,52 @@ export interface MessagesTable {
   attachments: StoredJson;
 }
 
+/** Every column of each table, for statements that copy whole rows (a session fork). */
+export const SESSION_COLUMNS = [
+  'id',
+  'agent_id',
+  'user_id',
+  'name',
+  'state',
+  'created_at',
+  'updated_at',
+  'forked_from_session_id',
+] as const;
+export const RUN_COLUMNS = [
+  'id',
+  'session_id',
+  'seq',
+  'agent_id',
+  'user_id',
+  'status',
+  'input',
+  'factory_input',
+  'content',
+  'output',
+  'model',
+  'model_provider',
+  'metrics',
+  'error',
+  'created_at',
+  'updated_at',
+  'owner_id',
+  'lease_expires_at',
+  'pause',
+] as const;
+export const RUN_EVENT_COLUMNS = ['run_id', 'seq', 'name', 'payload'] as const;
+export const MESSAGE_COLUMNS = [
+  'run_id',
+  'seq',
+  'session_id',
+  'role',
+  'content',
+  'tool_calls',
+  'tool_call_id',
+  'tool_name',
+  'is_error',
+  'attachments',
+] as const;
+
 /**
  * The tables at the storage level, as the store's queries see them. Column names come from the
  * entities (checked below); value types are what the drivers accept and return.
@@ -76,6 +123,18 @@ type SameKeys<TA, TB> = [keyof TA] extends [keyof TB]
     : false
   : false;
 type Expect<T extends true> = T;
+type Lists<TTable, TList extends readonly string[]> = SameKeys<TTable, Record<TList[number], 0>>;
+// A new column must join its list, or a fork would silently drop it.
+export type ColumnListsMatchTables = Expect<
+  [
+    Lists<SessionsTable, typeof SESSION_COLUMNS>,
+    Lists<RunsTable, typeof RUN_COLUMNS>,
+    Lists<RunEventsTable, typeof RUN_EVENT_COLUMNS>,
+    Lists<MessagesTable, typeof MESSAGE_COLUMNS>,
+  ] extends [true, true, true, true]
+    ? true
+    : false
+>;
 export type TablesMatchEntities = Expect<
   [
     SameKeys<StoredTables['agentmint_sessions'], AgentMintTables['agentmint_sessions']>,

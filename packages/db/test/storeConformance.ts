@@ -529,6 +529,162 @@ export function describeStoreConformance(harness: StoreHarness): void {
       });
     });
 
+    describe('session fork', () => {
+      /** A session of alice's: two finished runs (with events and messages), one still running. */
+      async function sessionWithRuns() {
+        const sessionId = newId();
+        const createdAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+        await store.createSession({
+          sessionId,
+          agentId: 'assistant',
+          userId: 'alice',
+          name: 'Original',
+          state: { step: 3, tags: ['x'] },
+          createdAt,
+        });
+        const first = newRun({ sessionId, userId: 'alice', factoryInput: { persona: 'skeptic' } });
+        const second = newRun({ sessionId, userId: 'alice', input: 'and then?' });
+        const live = newRun({ sessionId, userId: 'alice', input: 'still going' });
+        for (const run of [first, second, live]) await store.createRun(run);
+        await store.appendEvents(first.runId, [eventOf(first, 1), eventOf(first, 2)]);
+        await finish(store, first, completed(allMessageShapes()), 3);
+        await store.appendEvents(second.runId, [eventOf(second, 1)]);
+        await finish(
+          store,
+          second,
+          completed([
+            { role: 'user', content: 'and then?' },
+            { role: 'assistant', content: 'then this' },
+          ]),
+          2,
+        );
+        await store.appendEvents(live.runId, [eventOf(live, 1)]);
+        return { sessionId, first, second, live };
+      }
+
+      it('copies a session with its finished runs under new ids: reads and history work in the fork', async () => {
+        const { sessionId, first, second } = await sessionWithRuns();
+        const at = new Date(Math.floor(Date.now() / 1000) * 1000);
+        const forkId = newId();
+
+        const forked = await store.forkSession(
+          { fromSessionId: sessionId, sessionId: forkId, name: null, createdAt: at },
+          { userId: 'alice' },
+        );
+
+        expect(forked).toEqual({
+          sessionId: forkId,
+          agentId: 'assistant',
+          userId: 'alice',
+          name: 'Original',
+          state: { step: 3, tags: ['x'] },
+          createdAt: at,
+          updatedAt: at,
+          forkedFromSessionId: sessionId,
+        });
+        expect(await store.getSession(forkId)).toEqual(forked);
+        // The running run stays behind; the finished ones come in the same order, new ids.
+        const copies = (await store.listRuns({ sessionId: forkId })).toReversed();
+        expect(copies.map((run) => run.input)).toEqual([first.input, second.input]);
+        const [copyOfFirst, copyOfSecond] = copies;
+        for (const [copy, original] of [
+          [copyOfFirst!, first],
+          [copyOfSecond!, second],
+        ] as const) {
+          expect(copy.runId).not.toBe(original.runId);
+          const {
+            runId: _r,
+            sessionId: _s,
+            lease: _l,
+            ...same
+          } = (await store.getRun(original.runId))!;
+          expect(copy).toEqual({ ...same, runId: copy.runId, sessionId: forkId });
+          // The events are the run's, re-pointed at the copy.
+          const events = await store.listEvents(copy.runId, 0);
+          const originals = await store.listEvents(original.runId, 0);
+          expect(events).toEqual(
+            originals.map((event) => ({ ...event, runId: copy.runId, sessionId: forkId })),
+          );
+        }
+        expect(copyOfFirst!.factoryInput).toEqual({ persona: 'skeptic' });
+        expect(await store.loadHistory(forkId, { runs: 10 })).toEqual(
+          await store.loadHistory(sessionId, { runs: 10 }),
+        );
+        // The source is untouched, and the fork is its own: deleting it leaves the source whole.
+        expect(await store.listRuns({ sessionId })).toHaveLength(3);
+        expect(await store.deleteSession(forkId)).toBe(true);
+        expect(await store.getRun(first.runId)).toMatchObject({ status: 'COMPLETED' });
+        expect(await store.listEvents(first.runId, 0)).toHaveLength(3);
+      });
+
+      it('names the fork when asked, and copies a session without runs', async () => {
+        const { sessionId } = await sessionWithRuns();
+        const named = await store.forkSession({
+          fromSessionId: sessionId,
+          sessionId: newId(),
+          name: 'Branch B',
+          createdAt: new Date(),
+        });
+        expect(named).toMatchObject({ name: 'Branch B', forkedFromSessionId: sessionId });
+        const empty = newId();
+        await store.createSession({
+          sessionId: empty,
+          agentId: 'assistant',
+          userId: null,
+          name: null,
+          state: {},
+          createdAt: new Date(),
+        });
+        const forkOfEmpty = await store.forkSession({
+          fromSessionId: empty,
+          sessionId: newId(),
+          name: null,
+          createdAt: new Date(),
+        });
+        expect(forkOfEmpty).toMatchObject({ userId: null, forkedFromSessionId: empty });
+        expect(await store.listRuns({ sessionId: forkOfEmpty!.sessionId })).toEqual([]);
+      });
+
+      it("forks only sessions in scope: another user's session is absent, and nothing is written", async () => {
+        const { sessionId } = await sessionWithRuns();
+        const before = await subject.countRows?.();
+        const forkId = newId();
+        const fork = {
+          fromSessionId: sessionId,
+          sessionId: forkId,
+          name: null,
+          createdAt: new Date(),
+        };
+
+        expect(await store.forkSession(fork, { userId: 'bob' })).toBeUndefined();
+        expect(await store.forkSession(fork, { userId: null })).toBeUndefined();
+        expect(await store.forkSession({ ...fork, fromSessionId: newId() })).toBeUndefined();
+        expect(await store.getSession(forkId)).toBeUndefined();
+        if (before) expect(await subject.countRows?.()).toEqual(before);
+      });
+
+      it('refuses a fork id that is taken (SESSION_EXISTS), writing nothing', async () => {
+        const { sessionId } = await sessionWithRuns();
+        const taken = newRun({ userId: 'carol' });
+        await store.createRun(taken);
+        const before = await subject.countRows?.();
+
+        const refused = await store
+          .forkSession({
+            fromSessionId: sessionId,
+            sessionId: taken.sessionId,
+            name: null,
+            createdAt: new Date(),
+          })
+          .catch((error: unknown) => error);
+
+        expect(refused).toMatchObject({ code: 'SESSION_EXISTS' });
+        expect(await store.getSession(taken.sessionId)).toMatchObject({ userId: 'carol' });
+        expect(await store.listRuns({ sessionId: taken.sessionId })).toHaveLength(1);
+        if (before) expect(await subject.countRows?.()).toEqual(before);
+      });
+    });
+
     describe('history', () => {
       it("loads the latest completed runs' messages, oldest first, leaving out the asking run", async () => {
         const sessionId = newId();

@@ -12,6 +12,7 @@ export {
 export { ForbiddenError } from './forbiddenError.ts';
 export { OutputValidationError } from './outputValidationError.ts';
 export { RunNotFoundError } from './runNotFoundError.ts';
+export { SessionExistsError } from './sessionExistsError.ts';
 export { SessionNotFoundError } from './sessionNotFoundError.ts';
 export { TooManyRunsError } from './tooManyRunsError.ts';
 export { UnauthenticatedError } from './unauthenticatedError.ts';

@@ -12,6 +12,8 @@ export const SessionEntity = defineEntity({
     state: p.json<Record<string, unknown>>(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
+    /** The session this one was forked from; a plain id, not a foreign key (the source may go). */
+    forkedFromSessionId: p.string().nullable(),
   },
   // listSessions: by owner (or agent), newest activity first.
   indexes: [{ properties: ['userId', 'updatedAt'] }, { properties: ['agentId', 'updatedAt'] }],

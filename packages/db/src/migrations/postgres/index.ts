@@ -6,6 +6,7 @@ import { Migration20261202003547_RunOutput } from './migration20261202003547RunO
 import { Migration20261202010825_RunLeases } from './migration20261202010825RunLeases.ts';
 import { Migration20261202015750_MessageAttachments } from './migration20261202015750MessageAttachments.ts';
 import { Migration20261202034510_RunPause } from './migration20261202034510RunPause.ts';
+import { Migration20261202040444_SessionFork } from './migration20261202040444SessionFork.ts';
 
 /** The PostgreSQL migrations, oldest first. */
 export const postgresMigrations: Constructor<Migration>[] = [
@@ -14,4 +15,5 @@ export const postgresMigrations: Constructor<Migration>[] = [
   Migration20261202010825_RunLeases,
   Migration20261202015750_MessageAttachments,
   Migration20261202034510_RunPause,
+  Migration20261202040444_SessionFork,
 ];

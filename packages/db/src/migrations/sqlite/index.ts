@@ -6,6 +6,7 @@ import { Migration20261202003538_RunOutput } from './migration20261202003538RunO
 import { Migration20261202010809_RunLeases } from './migration20261202010809RunLeases.ts';
 import { Migration20261202015729_MessageAttachments } from './migration20261202015729MessageAttachments.ts';
 import { Migration20261202034500_RunPause } from './migration20261202034500RunPause.ts';
+import { Migration20261202040430_SessionFork } from './migration20261202040430SessionFork.ts';
 
 /** The SQLite migrations, oldest first. */
 export const sqliteMigrations: Constructor<Migration>[] = [
@@ -14,4 +15,5 @@ export const sqliteMigrations: Constructor<Migration>[] = [
   Migration20261202010809_RunLeases,
   Migration20261202015729_MessageAttachments,
   Migration20261202034500_RunPause,
+  Migration20261202040430_SessionFork,
 ];

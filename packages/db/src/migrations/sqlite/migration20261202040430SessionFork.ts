@@ -1,0 +1,15 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261202040430_SessionFork extends Migration {
+  override name = 'Migration20261202040430_SessionFork';
+
+  override up(): void | Promise<void> {
+    this.addSql(
+      `alter table \`agentmint_sessions\` add column \`forked_from_session_id\` text null;`,
+    );
+  }
+
+  override down(): void | Promise<void> {
+    this.addSql(`alter table \`agentmint_sessions\` drop column \`forked_from_session_id\`;`);
+  }
+}
