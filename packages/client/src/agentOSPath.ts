@@ -19,6 +19,7 @@ export interface AgentOSRecordShape {
     readonly get: AnyTRPCQueryProcedure;
     readonly delete: AnyTRPCMutationProcedure;
     readonly rename: AnyTRPCMutationProcedure;
+    readonly fork: AnyTRPCMutationProcedure;
   };
 }
 

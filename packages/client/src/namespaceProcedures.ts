@@ -2,7 +2,13 @@
 export const NAMESPACE_PROCEDURES = {
   agents: { list: 'query', get: 'query' },
   runs: { get: 'query', cancel: 'mutation', continue: 'mutation', continueStart: 'mutation' },
-  sessions: { list: 'query', get: 'query', delete: 'mutation', rename: 'mutation' },
+  sessions: {
+    list: 'query',
+    get: 'query',
+    delete: 'mutation',
+    rename: 'mutation',
+    fork: 'mutation',
+  },
 } as const;
 
 export type NamespaceProcedures = typeof NAMESPACE_PROCEDURES;

@@ -101,7 +101,7 @@ describe('createAgentClient against a real AgentOS', () => {
     expect(Object.values(calls).every((n) => n === 0)).toBe(true);
   });
 
-  it('gets, cancels and continues runs; lists, gets, renames and deletes sessions', async () => {
+  it('gets, cancels and continues runs; lists, gets, renames, forks and deletes sessions', async () => {
     const { url, inputs } = await serve(testOS(), cleanup);
     const client = createAgentClient<TestRouter>({ url });
     const first = await client.agents['research-agent'].run({
@@ -122,6 +122,9 @@ describe('createAgentClient against a real AgentOS', () => {
     const renamed = await client.sessions.rename({ sessionId: first.sessionId, name: 'n' });
     expect(renamed.name).toBe('n');
     expect((await client.sessions.get({ sessionId: first.sessionId })).runs).toHaveLength(1);
+    const forked = await client.sessions.fork({ sessionId: first.sessionId, name: 'branch' });
+    expect(forked).toMatchObject({ name: 'branch', forkedFromSessionId: first.sessionId });
+    expect((await client.sessions.get({ sessionId: forked.sessionId })).runs).toHaveLength(1);
     expect(await client.sessions.delete({ sessionId: first.sessionId })).toEqual({ deleted: true });
   });
 

@@ -138,6 +138,11 @@ describe('createAgentClient types', () => {
     >();
     expectTypeOf(client.sessions.list).returns.toEqualTypeOf<Promise<SessionRecord[]>>();
     expectTypeOf(client.sessions.delete).returns.toEqualTypeOf<Promise<{ deleted: true }>>();
+    expectTypeOf(client.sessions.fork)
+      .parameter(0)
+      .toEqualTypeOf<{ sessionId: string; name?: string | undefined }>();
+    expectTypeOf(client.sessions.fork).returns.toEqualTypeOf<Promise<SessionRecord>>();
+    expectTypeOf<SessionRecord['forkedFromSessionId']>().toEqualTypeOf<string | undefined>();
     expectTypeOf(client.sessions.get).returns.resolves.toEqualTypeOf<{
       session: SessionRecord;
       runs: RunOutput[];

@@ -270,6 +270,7 @@ export class InMemoryDb implements Store {
   async forkSession(fork: SessionFork, scope?: OwnerScope): Promise<SessionRecord | undefined> {
     const source = this.#sessions.get(fork.fromSessionId);
     if (!source || !inScope(source, scope)) return undefined;
+    if (fork.agentId !== undefined && source.agentId !== fork.agentId) return undefined;
     if (this.#sessions.has(fork.sessionId)) throw new SessionExistsError(fork.sessionId);
     const session: SessionRecord = {
       sessionId: fork.sessionId,

@@ -132,6 +132,8 @@ export interface SessionRecord extends NewSessionRecord {
 export interface SessionFork {
   /** The session to copy. */
   readonly fromSessionId: string;
+  /** When set, only a session of this agent is copied (a route that names the agent). */
+  readonly agentId?: string;
   /** The new session's id. */
   readonly sessionId: string;
   /** The new session's name; null keeps the source's. */

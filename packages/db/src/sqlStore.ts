@@ -496,6 +496,7 @@ export abstract class SqlStore implements Store {
         .selectFrom('agentmint_sessions')
         .selectAll()
         .where('id', '=', fork.fromSessionId)
+        .$if(fork.agentId !== undefined, (qb) => qb.where('agent_id', '=', fork.agentId!))
         .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope)))
         .executeTakeFirst();
       if (!source) return undefined;

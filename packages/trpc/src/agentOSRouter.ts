@@ -123,6 +123,10 @@ export function createAgentOSRouter<const TAgents extends readonly AgentEntry[]>
     rename: base
       .input(z.object({ sessionId: id, name: z.string() }))
       .mutation(({ input, ctx }): Promise<SessionRecord> => ops.renameSession(caller(ctx), input)),
+    /** A new session with copies of the session's finished and paused runs (`forkedFromSessionId`). */
+    fork: base
+      .input(z.object({ sessionId: id, name: z.string().optional() }))
+      .mutation(({ input, ctx }): Promise<SessionRecord> => ops.forkSession(caller(ctx), input)),
   });
 
   return t.router({ agents, runs, sessions });

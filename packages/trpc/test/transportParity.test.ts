@@ -91,6 +91,19 @@ const ROUTES: Route[] = [
     }),
   },
   {
+    name: 'fork session',
+    rest: (i) => ({
+      method: 'POST',
+      path: `/agents/${i.agentId}/sessions/${i.sessionId}/fork`,
+      body: JSON.stringify({ session_name: 'branch' }),
+    }),
+    trpc: (i) => ({
+      type: 'mutation',
+      path: 'sessions.fork',
+      input: { sessionId: i.sessionId, name: 'branch' },
+    }),
+  },
+  {
     name: 'delete session',
     rest: (i) => ({ method: 'DELETE', path: `/sessions/${i.sessionId}` }),
     trpc: (i) => ({ type: 'mutation', path: 'sessions.delete', input: { sessionId: i.sessionId } }),

@@ -16,6 +16,7 @@ import type {
   AgentRef,
   ContinueRunInput,
   CreateSessionInput,
+  ForkSessionInput,
   ListSessionsInput,
   RenameSessionInput,
   RunRef,
@@ -203,6 +204,38 @@ export class AgentOperations {
         ...(request.state !== undefined && { state: request.state }),
       },
       caller.access.scope,
+    );
+  }
+
+  /**
+   * Copies a session the caller may see into a new session (`sessions:read` and `sessions:write`):
+   * its finished and paused runs under new ids, with their factory input, events and messages.
+   * Another user's session, or one of another agent than the route names, is SESSION_NOT_FOUND.
+   */
+  async forkSession(
+    caller: AgentMintRequestState,
+    request: ForkSessionInput,
+  ): Promise<SessionRecord> {
+    caller.access.require('sessions:read');
+    caller.access.require('sessions:write');
+    assertSessionIdShape(request.sessionId);
+    if (request.name !== undefined) assertSessionName(request.name);
+    const scope = caller.access.scope;
+    // The agent must be one the caller may read, as for a new session; found from the session
+    // when the request does not name it.
+    const agentId =
+      request.agentId ??
+      (await this.#runtime.reads.getSession(request.sessionId, scope)).session.agentId;
+    this.getAgent(caller, { agentId });
+    return this.#runtime.reads.forkSession(
+      {
+        fromSessionId: request.sessionId,
+        agentId,
+        sessionId: newId(),
+        name: request.name ?? null,
+        createdAt: new Date(),
+      },
+      scope,
     );
   }
 

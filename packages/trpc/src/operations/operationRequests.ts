@@ -94,3 +94,11 @@ export interface SessionRef {
 export interface RenameSessionInput extends SessionRef {
   readonly name: string;
 }
+
+/** A copy of a session with its finished and paused runs, as a new session of the same owner. */
+export interface ForkSessionInput extends SessionRef {
+  /** When the route names an agent, the session must be one of its. */
+  readonly agentId?: string | undefined;
+  /** The fork's name; the source's name when absent. */
+  readonly name?: string | undefined;
+}

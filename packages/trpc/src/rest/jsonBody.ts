@@ -15,6 +15,22 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   return parsed as Record<string, unknown>;
 }
 
+/** Like `readJsonObject`, but an empty body is an empty object (a POST whose fields are all optional). */
+export async function readOptionalJsonObject(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AgentMintError('BAD_REQUEST', 'The request body is not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AgentMintError('BAD_REQUEST', 'The request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
 /** An optional string field of a JSON body; 400 naming the field when it is anything else. */
 export function optionalString(body: Record<string, unknown>, field: string): string | undefined {
   const value = body[field];

@@ -7,7 +7,12 @@ import {
 } from '@agentmint/core';
 import type { Context, Hono } from 'hono';
 import type { AgentMintRequestState } from '../context.ts';
-import { optionalObject, optionalString, readJsonObject } from './jsonBody.ts';
+import {
+  optionalObject,
+  optionalString,
+  readJsonObject,
+  readOptionalJsonObject,
+} from './jsonBody.ts';
 import { notServed } from './notServedRoutes.ts';
 import { boundedInt, oneOf } from './queryParams.ts';
 import type { RestAppDeps, RestEnv } from './restEnv.ts';
@@ -29,7 +34,8 @@ const SORT_FIELDS: Readonly<Record<string, SessionSortField>> = {
 
 /**
  * Agno's session routes (libs/agno/agno/os/routers/session/session.py): list with filters, sort
- * and totals; create; get; runs; one run; update; rename; delete one or many. Each translates the
+ * and totals; create; get; runs; one run; update; rename; delete one or many; and AgentMint's fork
+ * (`POST /agents/{id}/sessions/{session_id}/fork`). Each translates the
  * wire to an operation, which checks scopes, ownership and existence.
  */
 export function registerSessionRoutes(app: Hono<RestEnv>, deps: RestAppDeps): void {
@@ -168,6 +174,19 @@ export function registerSessionRoutes(app: Hono<RestEnv>, deps: RestAppDeps): vo
     });
     const { session, runs } = await loadSession(c);
     return c.json(detail(session, runs));
+  });
+
+  // No such route in Agno (issue #13): a new session with copies of the runs, 201 with its detail.
+  app.post('/agents/:agentId/sessions/:sessionId/fork', async (c) => {
+    const body = await readOptionalJsonObject(c);
+    const caller = c.get('agentmint');
+    const forked = await ops.forkSession(caller, {
+      agentId: c.req.param('agentId'),
+      sessionId: c.req.param('sessionId'),
+      name: optionalString(body, 'session_name'),
+    });
+    const { session, runs } = await ops.getSession(caller, { sessionId: forked.sessionId });
+    return c.json(detail(session, runs), 201);
   });
 
   app.delete('/sessions/:sessionId', async (c) => {

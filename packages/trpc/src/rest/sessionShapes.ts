@@ -72,6 +72,9 @@ export function restSessionDetail(
     chat_history: runsOldestFirst.flatMap((run) => run.messages.map(restMessage)),
     created_at: isoSeconds(session.createdAt),
     updated_at: isoSeconds(session.updatedAt),
+    ...(session.forkedFromSessionId !== undefined && {
+      forked_from_session_id: session.forkedFromSessionId,
+    }),
     runs: runsOldestFirst.map((run) => restRun(toRunOutput(run), { input: run.input, agentName })),
   };
 }
