@@ -14,6 +14,7 @@ const TRACED = [
   'createSession',
   'updateSession',
   'renameSession',
+  'forkSession',
   'deleteSession',
 ] as const satisfies readonly (keyof AgentOperations)[];
 
