@@ -9,8 +9,9 @@ import { RESEARCH_AGENT_ID } from './researchAgent.ts';
 import { serveChild } from './serveChild.ts';
 
 /**
- * The tRPC floor: the same stack as AgentOS's `/trpc` (Hono on @hono/node-server,
- * `fetchRequestHandler`, AgentOS's own `initTRPC` with superjson and its error formatter) serving
+ * The tRPC floor: the stack AgentOS's `/trpc` had until round 3 of issue #18, and still has behind
+ * a host's own `fetch` (Hono on @hono/node-server, `fetchRequestHandler`, AgentOS's own `initTRPC`
+ * with superjson and its error formatter; `serve()` now answers `/trpc` on node:http), serving
  * `agents.research-agent.run` as a trivial mutation: zod input, a constant run record of the same
  * shape out. No auth middleware, no factory, no run, no store. What AgentOS costs above this is
  * ours; what this costs above the bare baseline is the framework's.
