@@ -4,7 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import { initTRPC, TRPCError, tracked } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson from 'superjson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createTRPCNodeHandler } from '../src/server/trpcNodeHandler.ts';
 import { withReconnectHint } from '../src/server/withReconnectHint.ts';
@@ -60,6 +60,8 @@ function listen(server: Server): Promise<string> {
 
 let nodeUrl: string;
 let fetchUrl: string;
+/** Open SSE streams as the handler counts them (the metrics gauge in AgentOS). */
+let openStreams = 0;
 beforeAll(async () => {
   const handler = createTRPCNodeHandler({
     router,
@@ -69,6 +71,7 @@ beforeAll(async () => {
     sseReconnectMs: 500,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     onError: ({ error, path }) => errors.push(`node ${path} ${error.code}`),
+    openStreams: { inc: () => openStreams++, dec: () => openStreams-- },
   });
   node = createServer((req, res) => void handler(req, res));
   viaFetch = createServer(
@@ -171,9 +174,11 @@ describe("serve()'s node:http tRPC path answers byte for byte as tRPC's fetch ad
 
   it('pings a quiet stream after the interval, then sends its event and ends', async () => {
     const response = await fetch(`${nodeUrl}/trpc/quiet`);
+    expect(openStreams).toBe(1);
     const body = await response.text();
     expect(body.startsWith('retry: 500\n\nevent: connected\n')).toBe(true);
     expect(body).toContain('event: ping\ndata: \n\n\n');
     expect(body.endsWith('data: {"json":"late"}\n\n\nevent: return\ndata: \n\n\n')).toBe(true);
+    await vi.waitFor(() => expect(openStreams).toBe(0));
   });
 });
