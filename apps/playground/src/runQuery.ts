@@ -9,6 +9,16 @@ export interface Turn {
   readonly request: StreamRequest;
 }
 
+/** A stream that starts or continues a run must never run twice: its query is never refetched. */
+const NEVER_REFETCHED = {
+  staleTime: Number.POSITIVE_INFINITY,
+  gcTime: Number.POSITIVE_INFINITY,
+  retry: false,
+  refetchOnMount: false,
+  refetchOnReconnect: false,
+  refetchOnWindowFocus: false,
+} as const;
+
 /**
  * A run as a streamed query: its data is every event so far, in order. Never refetched (that
  * would start a second run); a dropped connection is watched again inside the client's stream.
@@ -19,12 +29,7 @@ export function runQueryOptions(turn: Turn) {
     queryFn: streamedQuery<RunEvent>({
       streamFn: ({ signal }) => streamRun(turn.agentId, turn.request, signal),
     }),
-    staleTime: Number.POSITIVE_INFINITY,
-    gcTime: Number.POSITIVE_INFINITY,
-    retry: false,
-    refetchOnMount: false,
-    refetchOnReconnect: false,
-    refetchOnWindowFocus: false,
+    ...NEVER_REFETCHED,
   });
 }
 
@@ -57,11 +62,6 @@ export function continuationQueryOptions(continuation: Continuation) {
         yield* agentClient.runs.watch({ runId, lastEventId: `${runId}:${pausedSeq}` }, { signal });
       },
     }),
-    staleTime: Number.POSITIVE_INFINITY,
-    gcTime: Number.POSITIVE_INFINITY,
-    retry: false,
-    refetchOnMount: false,
-    refetchOnReconnect: false,
-    refetchOnWindowFocus: false,
+    ...NEVER_REFETCHED,
   });
 }

@@ -1,56 +1,21 @@
 import { type BaseEvent, HttpAgent, type RunAgentParameters } from '@ag-ui/client';
 import { EventType, type RunFinishedEvent } from '@ag-ui/core';
-import { Agent, AgentFactory, InMemoryDb, tool } from '@agentmint/core';
-import { ScriptedModel } from '@agentmint/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { agui } from '../../src/agui/index.ts';
 import { AgentOS, type ServerHandle } from '../../src/index.ts';
 import { signToken, TEST_JWT_SECRET } from '../fixtures.ts';
+import { hitlDocsAgent } from '../hitlDocsAgent.ts';
 
 const servers: ServerHandle[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close({ graceMs: 100 })));
 });
 
-/** An agent whose `delete_doc` needs a human's approval and whose `measure` runs in the client. */
+/** `docs-agent` (test/hitlDocsAgent.ts) on a server with the AG-UI interface. */
 async function start(options: { auth?: boolean } = {}) {
-  const deleted: string[] = [];
-  const deleteDoc = tool({
-    name: 'delete_doc',
-    description: 'Deletes a document',
-    parameters: z.object({ title: z.string() }),
-    requiresConfirmation: true,
-    execute: ({ title }) => {
-      deleted.push(title);
-      return `deleted ${title}`;
-    },
-  });
-  const measure = tool({
-    name: 'measure',
-    description: 'Measures something only the client can see',
-    parameters: z.object({ what: z.string() }),
-    externalExecution: true,
-  });
-  // Asks for the tool the user's message calls for, and answers with what a tool gave back.
-  const model = new ScriptedModel({
-    fallback: (request) => {
-      const last = request.messages.at(-1);
-      if (last?.role !== 'user') return { text: `model saw: ${last?.content}` };
-      return last.content.startsWith('Measure')
-        ? { toolCalls: [{ name: 'measure', arguments: { what: 'screen' }, id: 'call_measure' }] }
-        : { toolCalls: [{ name: 'delete_doc', arguments: { title: 'Plan' }, id: 'call_delete' }] };
-    },
-  });
-  const db = new InMemoryDb();
+  const { agent, model, deleted } = hitlDocsAgent();
   const os = new AgentOS({
-    agents: [
-      new AgentFactory({
-        id: 'docs-agent',
-        db,
-        factory: () => new Agent({ model, tools: [deleteDoc, measure] }),
-      }),
-    ],
+    agents: [agent],
     interfaces: [agui()],
     ...(options.auth && { auth: { secret: TEST_JWT_SECRET, algorithms: ['HS256'] } }),
   });

@@ -1,5 +1,3 @@
-import { Agent, AgentFactory, InMemoryDb, tool } from '@agentmint/core';
-import { ScriptedModel } from '@agentmint/testing';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -9,51 +7,20 @@ import {
   type ElicitResult,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { AgentOS, type ServerHandle } from '../../src/index.ts';
 import { mcp } from '../../src/mcp/index.ts';
+import { hitlDocsAgent } from '../hitlDocsAgent.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** `docs-agent` asks to delete a document (needs approval) or to measure (runs in the client). */
+/** `docs-agent` (test/hitlDocsAgent.ts) on a server with the MCP interface. */
 async function start() {
-  const deleted: string[] = [];
-  const deleteDoc = tool({
-    name: 'delete_doc',
-    description: 'Deletes a document',
-    parameters: z.object({ title: z.string() }),
-    requiresConfirmation: true,
-    execute: ({ title }) => {
-      deleted.push(title);
-      return `deleted ${title}`;
-    },
-  });
-  const measure = tool({
-    name: 'measure',
-    description: 'Measures something only the client sees',
-    parameters: z.object({ what: z.string() }),
-    externalExecution: true,
-  });
-  const model = new ScriptedModel({
-    fallback: (request) => {
-      const last = request.messages.at(-1);
-      if (last?.role !== 'user') return { text: `model saw: ${last?.content}` };
-      return last.content.startsWith('Measure')
-        ? { toolCalls: [{ name: 'measure', arguments: { what: 'screen' }, id: 'call_measure' }] }
-        : { toolCalls: [{ name: 'delete_doc', arguments: { title: 'Plan' }, id: 'call_delete' }] };
-    },
-  });
+  const { agent, model, deleted } = hitlDocsAgent();
   const os = new AgentOS({
-    agents: [
-      new AgentFactory({
-        id: 'docs-agent',
-        db: new InMemoryDb(),
-        factory: () => new Agent({ model, tools: [deleteDoc, measure] }),
-      }),
-    ],
+    agents: [agent],
     interfaces: [mcp()],
   });
   const server: ServerHandle = await os.serve({ port: 0 });
