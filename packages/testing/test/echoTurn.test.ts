@@ -39,6 +39,7 @@ async function loop(agent: Agent, message: string) {
     streamModel: true,
     emit: (event) => events.push(event),
   });
+  if (result.kind !== 'completed') throw new Error('the run paused; no tool here needs a human');
   return { result, events };
 }
 
