@@ -158,7 +158,8 @@ describe.each(MODEL_CASES)('$name', ({ api, create }) => {
         emit: (event) => events.push(event.event),
       });
       const toolResult = '{"city":"Paris","sky":"sunny","askedBy":"u-42"}';
-      if (result.kind !== 'completed') throw new Error('the run paused; no tool here needs a human');
+      if (result.kind !== 'completed')
+        throw new Error('the run paused; no tool here needs a human');
       expect(result.content).toBe(`Tool said ${toolResult}`);
       expect(result.usage).toEqual({ inputTokens: 30, outputTokens: 12 });
       expect(events).toContain('ToolCallCompleted');
