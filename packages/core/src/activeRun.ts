@@ -30,6 +30,8 @@ export class ActiveRun {
   #subscribers = 0;
   #detachTimer: NodeJS.Timeout | undefined;
   #settle!: (output: RunOutput) => void;
+  /** The ending the store holds when another process ended this run first (see `endedElsewhere`). */
+  #storedEnding: RunEvent | undefined;
   readonly #observer: RunObserver | undefined;
   /** The seq of the last event before this segment (0 for a new run). */
   readonly firstSeq: number;
@@ -88,6 +90,14 @@ export class ActiveRun {
     return this.#writer.issueAll();
   }
 
+  /**
+   * The run was ended elsewhere before this process could write its own ending (a cancel, or a
+   * sweep that took a stalled process for dead): live subscribers end with the stored ending.
+   */
+  endedElsewhere(storedEnding: RunEvent): void {
+    this.#storedEnding = storedEnding;
+  }
+
   settle(output: RunOutput): void {
     clearTimeout(this.#detachTimer);
     this.#settle(output);
@@ -123,12 +133,13 @@ export class ActiveRun {
       while (true) {
         while (index < this.#events.length) {
           const event = this.#events[index++]!;
-          yield event;
-          // End only once the row is final, so a client that reads the run next sees its status.
           if (isSegmentEndEvent(event)) {
+            // Sent once the row is final, and as stored: every watcher sees the same ending.
             await this.done;
+            yield this.#storedEnding ?? event;
             return;
           }
+          yield event;
         }
         // Resuming after the terminal event: nothing more will come.
         if (this.finished) return;

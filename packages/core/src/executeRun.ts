@@ -8,7 +8,13 @@ import type { CallScope, Instrumentation } from './instrumentation/instrumentati
 import type { Logger } from './logger.ts';
 import type { Message } from './message.ts';
 import type { RequestContext } from './requestContext.ts';
-import type { PendingToolCall, RunEvent, RunPausedEvent, TerminalRunEvent } from './runEvent.ts';
+import {
+  isTerminalRunEvent,
+  type PendingToolCall,
+  type RunEvent,
+  type RunPausedEvent,
+  type TerminalRunEvent,
+} from './runEvent.ts';
 import { type FinishOutcome, RunFinisher, type UnfinishedRun } from './runFinisher.ts';
 import { type LoopResume, type RunLoopResult, runAgentLoop, userMessageOf } from './runLoop.ts';
 import type { RunMetrics } from './runMetrics.ts';
@@ -229,11 +235,19 @@ async function drive(
     });
     const record = await store.getRun(ctx.runId).catch(() => undefined);
     if (record) {
+      const storedEnding = await storedEndingOf(store, ctx.runId);
+      if (storedEnding) run.endedElsewhere(storedEnding);
       run.settle(toRunOutput(record));
       return;
     }
   }
   run.settle(toOutput(run, result, createdAt, agent));
+}
+
+/** The terminal event the store holds for a run ended elsewhere; undefined if it cannot be read. */
+async function storedEndingOf(store: Store, runId: string): Promise<RunEvent | undefined> {
+  const stored = await store.listEvents(runId, 0).catch(() => []);
+  return stored.findLast(isTerminalRunEvent);
 }
 
 async function loadHistory(options: ExecuteRunOptions): Promise<readonly Message[]> {
@@ -300,6 +314,8 @@ async function pause(
     // Ended elsewhere first (a cancel): the stored status is the run's outcome.
     const record = await store.getRun(ctx.runId).catch(() => undefined);
     if (record) {
+      const storedEnding = await storedEndingOf(store, ctx.runId);
+      if (storedEnding) run.endedElsewhere(storedEnding);
       run.settle(toRunOutput(record));
       return;
     }

@@ -16,6 +16,8 @@ import {
   silentLogger,
   tool,
 } from '../src/index.ts';
+import { INTERRUPTED } from '../src/leaseKeeper.ts';
+import { endOrphanRun } from '../src/orphanRun.ts';
 import { deferred, recordingLogger, ScriptedModel, type ScriptedTurn } from './scriptedModel.ts';
 
 const anonymous: Caller = {};
@@ -840,5 +842,31 @@ describe('AgentRuntime: runs end to end', () => {
     expect((await run.done).status).toBe('COMPLETED');
     expect((await db.getRun(run.ids.runId))?.status).toBe('COMPLETED');
     expect(lines.some((l) => l.message === 'storing run events failed')).toBe(true);
+  });
+});
+
+describe('AgentRuntime: a run ended elsewhere first', () => {
+  it("ends its live subscribers with the stored ending, not this process's own", async () => {
+    const gate = deferred();
+    const { runtime, db } = runtimeWith(
+      new ScriptedModel([{ text: ['finished late'], release: gate.promise }]),
+    );
+    const run = await runtime.startRun({ agentId: 'research-agent', message: 'hi', caller: alice });
+    const watched = collect(run.subscribe());
+    // Another process took this one for dead (a stall longer than its lease) and ended the run.
+    const record = await db.getRun(run.ids.runId);
+    if (!record) throw new Error('the run has no record');
+    await endOrphanRun(db, record, { event: 'RunError', error: INTERRUPTED });
+    gate.resolve();
+    const output = await run.done;
+    const events = await watched;
+    expect(output.status).toBe('ERROR');
+    expect(events.at(-1)).toMatchObject({
+      event: 'RunError',
+      error: { code: 'RUN_INTERRUPTED' },
+    });
+    expect(events.some((event) => event.event === 'RunCompleted')).toBe(false);
+    const stored = await db.listEvents(run.ids.runId, 0);
+    expect(stored.findLast((event) => event.event === 'RunError')).toEqual(events.at(-1));
   });
 });
