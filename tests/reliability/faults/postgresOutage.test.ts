@@ -5,7 +5,7 @@ import { createServerOS } from '../../../apps/server/src/createServerOS.ts';
 import { bearer, eventually, form, restFailure, trpcCall } from '../support/http.ts';
 import { type Attempt, runLoad, SERVER_SHAPES, tally } from '../support/loadClient.ts';
 import {
-  postgresUnavailableReason,
+  postgresSkipReason,
   startThrowawayPostgres,
   type ThrowawayPostgres,
 } from '../support/postgres.ts';
@@ -16,9 +16,7 @@ import { hsAuth, userToken } from '../support/tokens.ts';
 // clear 503 STORE_UNAVAILABLE; afterwards it recovers without a restart, and every run it accepted
 // ends with one row, a terminal status and all its events — none lost, none RUNNING forever.
 
-const unavailable = postgresUnavailableReason();
-if (unavailable && process.env.CI === 'true')
-  throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
+const unavailable = postgresSkipReason();
 const OUTAGE_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

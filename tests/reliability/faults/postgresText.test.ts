@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { probeAgents } from '../support/agents.ts';
 import { bearer, eventually, form, jsonBody, trpcCall } from '../support/http.ts';
 import {
-  postgresUnavailableReason,
+  postgresSkipReason,
   startThrowawayPostgres,
   type ThrowawayPostgres,
 } from '../support/postgres.ts';
@@ -19,9 +19,7 @@ import { hsAuth, userToken } from '../support/tokens.ts';
 // 400 at the door, or a 404 for an id no run can have — never a 503 from the database, and never a
 // run whose events cannot be stored.
 
-const unavailable = postgresUnavailableReason();
-if (unavailable && process.env.CI === 'true')
-  throw new Error(`PostgreSQL is required in CI: ${unavailable}`);
+const unavailable = postgresSkipReason();
 
 const NUL = '\u0000';
 const HIGH = '\ud800';

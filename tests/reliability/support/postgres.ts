@@ -38,6 +38,15 @@ export function postgresUnavailableReason(): string | undefined {
   return undefined;
 }
 
+/** Why the PostgreSQL fault tests are skipped here; under CI they must run, so it throws instead. */
+export function postgresSkipReason(): string | undefined {
+  const reason = postgresUnavailableReason();
+  if (reason && process.env.CI === 'true') {
+    throw new Error(`PostgreSQL is required in CI: ${reason}`);
+  }
+  return reason;
+}
+
 function hasUser(name: string): boolean {
   return passwdLine(name) !== undefined;
 }
