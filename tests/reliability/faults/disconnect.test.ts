@@ -42,7 +42,8 @@ beforeAll(async () => {
       }),
     ],
     logger: recordingLogger(),
-    resumeGraceMs: 300,
+    // 10x the 100 ms the resume below waits (a busy box must not make it late), and well under the 4 s answer.
+    resumeGraceMs: 1_000,
     maxConcurrentRunsPerUser: 1,
   }));
 });
@@ -182,7 +183,7 @@ describe('client disconnects mid-stream', () => {
       input: { runId: goneRun },
       until: (events) => events.filter((e) => e.event === 'message').length >= 3,
     });
-    const row = await finalRow(goneRun, 3_000);
+    const row = await finalRow(goneRun, 20_000);
     expect(row.status).toBe('CANCELLED');
   });
 
