@@ -14,10 +14,20 @@ for (let byte = 0; byte < 256; byte++) {
 }
 const DASH = 45;
 
+// The time part of the last id and its counter (RFC 9562's rand_a as a 12-bit counter): ids made
+// in one millisecond still sort in the order they were made.
+let lastMs = 0;
+let counter = 0;
+const COUNTER_MAX = 0xfff;
+
 /**
- * Ids for sessions, runs and tool calls: random (v4) UUIDs, safe to show clients. Built as one flat
- * 36-character string: `crypto.randomUUID()` returns a tree of concatenated pieces that keeps
- * ~480 heap bytes alive per id, and every run holds its ids for as long as it lives.
+ * Ids for sessions, runs and tool calls: time-ordered (v7) UUIDs, safe to show clients (62 random
+ * bits; the time part says when, as the records' `createdAt` already does). Ordered because ids are
+ * B-tree keys in the stores: a random key puts every new run on a random index page, an ordered one
+ * on the right edge that all concurrent runs share, so a commit writes a few pages instead of a few
+ * per run. Built as one flat 36-character string: `crypto.randomUUID()` returns a tree of
+ * concatenated pieces that keeps ~480 heap bytes alive per id, and every run holds its ids for as
+ * long as it lives.
  */
 export function newId(): string {
   if (offset === pool.length) {
@@ -27,7 +37,27 @@ export function newId(): string {
   const o = offset;
   offset += 16;
   const b = pool;
-  const version = (b[o + 6]! & 0x0f) | 0x40;
+  const now = Date.now();
+  if (now > lastMs) {
+    lastMs = now;
+    counter = 0;
+  } else if (counter < COUNTER_MAX) {
+    counter++; // same millisecond (or the clock went back): stay after the previous id
+  } else {
+    lastMs++; // 4,096 ids in one millisecond: borrow the next one
+    counter = 0;
+  }
+  // 48-bit milliseconds, big-endian; bitwise operators only reach 32 bits, hence the split.
+  const high = Math.floor(lastMs / 0x1000000);
+  const low = lastMs % 0x1000000;
+  b[o] = (high >>> 16) & 0xff;
+  b[o + 1] = (high >>> 8) & 0xff;
+  b[o + 2] = high & 0xff;
+  b[o + 3] = (low >>> 16) & 0xff;
+  b[o + 4] = (low >>> 8) & 0xff;
+  b[o + 5] = low & 0xff;
+  const version = 0x70 | (counter >>> 8);
+  b[o + 7] = counter & 0xff;
   const variant = (b[o + 8]! & 0x3f) | 0x80;
   // One call with 36 arguments yields a flat string; the explicit arguments beat a loop + apply.
   // biome-ignore format: one line per UUID group reads better than one line per argument
