@@ -115,6 +115,33 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       expect(await instances[2]!.getRun(run.runId)).toBeDefined();
     });
 
+    it('upgrades a schema from before the unused run indexes went: data kept, indexes gone', async () => {
+      const names = postgresMigrations.map((m) => new m({} as never, {} as never).name);
+      const { schema, open } = scoped();
+      const old = open({ migrate: false });
+      await old.init();
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(tablesOf(old));
+      await old.orm!.migrator.up({ to: names.at(-2)! });
+      const run = newRun({ userId: 'alice' });
+      await old.createRun(run);
+      await old.close();
+
+      const upgraded = open();
+      await upgraded.init();
+      expect(await appliedMigrations(upgraded, schema)).toEqual(names);
+      const indexes = await sql<{ indexname: string }>`
+        select indexname from pg_indexes where schemaname = ${schema}
+          and tablename = 'agentmint_runs' order by indexname`.execute(tablesOf(upgraded));
+      expect(indexes.rows.map((row) => row.indexname)).toEqual([
+        'agentmint_runs_pkey',
+        'agentmint_runs_session_id_seq_index',
+        'agentmint_runs_status_lease_expires_at_index',
+      ]);
+      expect(await upgraded.getRun(run.runId, { userId: 'alice' })).toMatchObject({
+        status: 'RUNNING',
+      });
+    });
+
     it('stores JSON as jsonb and timestamps as timestamptz', async () => {
       const { schema, open } = scoped();
       const db = open();

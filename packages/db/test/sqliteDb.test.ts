@@ -10,6 +10,7 @@ import { describeHumanInTheLoopConformance } from './humanInTheLoopConformance.t
 import { describeRunInstancesConformance } from './runInstancesConformance.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
 import {
+  completed,
   describeStoreConformance,
   eventOf,
   finish,
@@ -159,6 +160,39 @@ describe('SqliteDb specifics', () => {
     await db.init();
     await expect(db.createRun(newRun())).rejects.toThrow(/agentmint_sessions/);
     expect(await countRowsSafe(db)).toBeUndefined();
+  });
+
+  it('upgrades a file from the schema before the unused run indexes went: data kept, indexes gone', async () => {
+    const names = sqliteMigrations.map((m) => new m({} as never, {} as never).name);
+    const previous = names.at(-2)!;
+    const old = open({ migrate: false });
+    await old.init();
+    await old.orm!.migrator.up({ to: previous });
+    const run = newRun({ userId: 'alice' });
+    await old.createRun(run);
+    await finish(old, run, completed([{ role: 'user', content: 'hi' }]));
+    await old.close();
+
+    const upgraded = open();
+    await upgraded.init();
+    expect(await appliedMigrations(upgraded)).toEqual(names);
+    const indexes = await sql<{ name: string }>`
+      select name from sqlite_master where type = 'index' and tbl_name = 'agentmint_runs'
+        and name not like 'sqlite_autoindex%' order by name`.execute(tablesOf(upgraded));
+    expect(indexes.rows.map((row) => row.name)).toEqual([
+      'agentmint_runs_session_id_seq_index',
+      'agentmint_runs_status_lease_expires_at_index',
+    ]);
+    expect(await upgraded.getRun(run.runId, { userId: 'alice' })).toMatchObject({
+      status: 'COMPLETED',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const next = newRun({ userId: 'alice', sessionId: run.sessionId });
+    await upgraded.createRun(next);
+    expect((await upgraded.listRuns({ sessionId: run.sessionId })).map((r) => r.runId)).toEqual([
+      next.runId,
+      run.runId,
+    ]);
   });
 
   it('keeps the data across a restart', async () => {

@@ -110,6 +110,19 @@ export function describeStoreConformance(harness: StoreHarness): void {
         expect((await store.getSession(run.sessionId))?.updatedAt).toEqual(result.updatedAt);
       });
 
+      it('keeps every message of a long run, in order (more than one insert statement holds)', async () => {
+        const run = newRun();
+        await store.createRun(run);
+        const messages: Message[] = Array.from({ length: 75 }, (_, i) =>
+          i % 2 === 0
+            ? { role: 'user', content: `question ${i}` }
+            : { role: 'assistant', content: `answer ${i}` },
+        );
+        await finish(store, run, completed(messages));
+
+        expect((await store.getRun(run.runId))?.messages).toStrictEqual(messages);
+      });
+
       it('keeps a structured output as the JSON value it was, null when there was none', async () => {
         const structured = newRun();
         const plain = newRun();
@@ -1076,7 +1089,7 @@ function later(date: Date, ms: number): Date {
   return new Date(date.getTime() + ms);
 }
 
-function completed(
+export function completed(
   messages: readonly Message[],
   options: { at?: Date; output?: unknown } = {},
 ): RunResult {

@@ -33,11 +33,8 @@ export const RunEntity = defineEntity({
     /** Until when that process vouches for the run; past it, any process ends the run RUN_INTERRUPTED. */
     leaseExpiresAt: p.datetime().nullable(),
   },
-  indexes: [
-    // The sweep's question: which unfinished runs' leases expired.
-    { properties: ['status', 'leaseExpiresAt'] },
-    { properties: ['session', 'seq'] },
-    { properties: ['userId', 'createdAt'] },
-    { properties: ['agentId', 'createdAt'] },
-  ],
+  // Only what the store's queries use: every index is one more B-tree each run writes twice. A
+  // session's runs and history by (session, seq); the sweep's question (which unfinished runs'
+  // leases expired) by (status, leaseExpiresAt). Listing runs by agent or user alone scans.
+  indexes: [{ properties: ['status', 'leaseExpiresAt'] }, { properties: ['session', 'seq'] }],
 });

@@ -7,6 +7,7 @@ import { Migration20261202010825_RunLeases } from './migration20261202010825RunL
 import { Migration20261202015750_MessageAttachments } from './migration20261202015750MessageAttachments.ts';
 import { Migration20261202034510_RunPause } from './migration20261202034510RunPause.ts';
 import { Migration20261202040444_SessionFork } from './migration20261202040444SessionFork.ts';
+import { Migration20261202064906_DropUnusedRunIndexes } from './migration20261202064906DropUnusedRunIndexes.ts';
 
 /** The PostgreSQL migrations, oldest first. */
 export const postgresMigrations: Constructor<Migration>[] = [
@@ -16,4 +17,5 @@ export const postgresMigrations: Constructor<Migration>[] = [
   Migration20261202015750_MessageAttachments,
   Migration20261202034510_RunPause,
   Migration20261202040444_SessionFork,
+  Migration20261202064906_DropUnusedRunIndexes,
 ];

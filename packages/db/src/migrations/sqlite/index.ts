@@ -7,6 +7,7 @@ import { Migration20261202010809_RunLeases } from './migration20261202010809RunL
 import { Migration20261202015729_MessageAttachments } from './migration20261202015729MessageAttachments.ts';
 import { Migration20261202034500_RunPause } from './migration20261202034500RunPause.ts';
 import { Migration20261202040430_SessionFork } from './migration20261202040430SessionFork.ts';
+import { Migration20261202064858_DropUnusedRunIndexes } from './migration20261202064858DropUnusedRunIndexes.ts';
 
 /** The SQLite migrations, oldest first. */
 export const sqliteMigrations: Constructor<Migration>[] = [
@@ -16,4 +17,5 @@ export const sqliteMigrations: Constructor<Migration>[] = [
   Migration20261202015729_MessageAttachments,
   Migration20261202034500_RunPause,
   Migration20261202040430_SessionFork,
+  Migration20261202064858_DropUnusedRunIndexes,
 ];
