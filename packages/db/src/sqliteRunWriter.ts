@@ -14,22 +14,11 @@ import { GroupCommit } from './groupCommit.ts';
 import { toMessageRow } from './rowMapping.ts';
 import type { RunWriter } from './runWriter.ts';
 import { type ForkWrite, forkStatements, sqliteForkDialect } from './sessionFork.ts';
+import { BatchInsert } from './sqliteBatchInsert.ts';
+import type { NativeSqlite } from './sqliteNative.ts';
 import type { StoredTables } from './storedTables.ts';
 import { TERMINAL_LIST } from './terminalStatuses.ts';
 import { sqliteCodec, writeJson } from './valueCodec.ts';
-
-/** The slice of better-sqlite3's API the writer uses. */
-export interface NativeSqlite {
-  prepare(source: string): NativeStatement;
-  transaction<TArgs extends unknown[], TResult>(
-    fn: (...args: TArgs) => TResult,
-  ): (...args: TArgs) => TResult;
-}
-
-interface NativeStatement {
-  run(...params: unknown[]): { changes: number };
-  get(...params: unknown[]): unknown;
-}
 
 /**
  * SQLite writes on better-sqlite3 directly: statements prepared once, each write synchronous and
@@ -94,26 +83,31 @@ interface Writes {
   pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): boolean;
 }
 
+// Rows per multi-row insert: a run's batch of events (or its messages) is usually one statement.
+const ROWS_PER_INSERT = 32;
+
 function prepareWrites(db: NativeSqlite): Writes {
   const insertSession = db.prepare(
     `insert into agentmint_sessions (id, agent_id, user_id, name, state, created_at, updated_at)
      values (?, ?, ?, null, '{}', ?, ?) on conflict (id) do nothing`,
   );
-  // `is`: null-safe, so an anonymous session (user_id null) belongs to anonymous runs only.
-  const sessionOwnedBy = db.prepare(
-    'select 1 as owned from agentmint_sessions where id = ? and user_id is ?',
-  );
+  // The session's owner is checked in the insert itself (`is`: null-safe, so an anonymous session
+  // belongs to anonymous runs only); in the same transaction as the session's insert, and SQLite
+  // has one writer, so the check cannot go stale.
   const insertRun = db.prepare(
     `insert into agentmint_runs (id, session_id, seq, agent_id, user_id, status, input,
        factory_input, content, model, model_provider, metrics, error, created_at, updated_at,
        owner_id, lease_expires_at)
-     values (?, ?, (select coalesce(max(seq), 0) + 1 from agentmint_runs where session_id = ?),
-       ?, ?, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?, ?, ?)`,
+     select ?, ?, (select coalesce(max(seq), 0) + 1 from agentmint_runs where session_id = ?),
+       ?, ?, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?, ?, ?
+     where exists (select 1 from agentmint_sessions where id = ? and user_id is ?)`,
   );
-  const insertEvent = db.prepare(
-    `insert into agentmint_run_events (run_id, seq, name, payload) values (?, ?, ?, ?)
-     on conflict (run_id, seq) do nothing`,
-  );
+  const insertEvents = new BatchInsert(db, {
+    into: 'insert into agentmint_run_events (run_id, seq, name, payload)',
+    columns: 4,
+    tail: 'on conflict (run_id, seq) do nothing',
+    maxRows: ROWS_PER_INSERT,
+  });
   // Only a run that has not ended takes a final status: the first terminal status wins.
   const updateRun = db.prepare(
     `update agentmint_runs set status = ?, content = ?, output = ?, metrics = ?, error = ?, updated_at = ?
@@ -126,20 +120,18 @@ function prepareWrites(db: NativeSqlite): Writes {
   );
   const runExists = db.prepare('select 1 as found from agentmint_runs where id = ?');
   const deleteMessages = db.prepare('delete from agentmint_messages where run_id = ?');
-  const insertMessage = db.prepare(
-    `insert into agentmint_messages (run_id, seq, session_id, role, content, tool_calls,
-       tool_call_id, tool_name, is_error, attachments) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insertMessages = new BatchInsert(db, {
+    into: `insert into agentmint_messages (run_id, seq, session_id, role, content, tool_calls,
+       tool_call_id, tool_name, is_error, attachments)`,
+    columns: 10,
+    maxRows: ROWS_PER_INSERT,
+  });
   const touchSession = db.prepare('update agentmint_sessions set updated_at = ? where id = ?');
 
   const createRun = (run: NewRunRecord) => {
     const at = run.createdAt.getTime();
     insertSession.run(run.sessionId, run.agentId, run.userId, at, at);
-    // In the same transaction as the insert, and SQLite has one writer: the check cannot go stale.
-    if (sessionOwnedBy.get(run.sessionId, run.userId) === undefined) {
-      throw new SessionNotFoundError(run.sessionId);
-    }
-    insertRun.run(
+    const inserted = insertRun.run(
       run.runId,
       run.sessionId,
       run.sessionId,
@@ -153,13 +145,16 @@ function prepareWrites(db: NativeSqlite): Writes {
       at,
       run.lease?.ownerId ?? null,
       run.lease?.expiresAt.getTime() ?? null,
+      run.sessionId,
+      run.userId,
     );
+    if (inserted.changes === 0) throw new SessionNotFoundError(run.sessionId);
   };
   const appendEvents = (runId: string, events: readonly RunEvent[]) => {
     // An unknown run fails on the foreign key, rolling the batch back.
-    for (const event of events) {
-      insertEvent.run(runId, event.seq, event.event, JSON.stringify(event));
-    }
+    const values: unknown[] = [];
+    for (const event of events) values.push(runId, event.seq, event.event, JSON.stringify(event));
+    insertEvents.run(values);
   };
   const finishRun = (
     runId: string,
@@ -203,11 +198,12 @@ function prepareWrites(db: NativeSqlite): Writes {
     event: RunEvent,
     at: number,
   ) => {
-    insertEvent.run(runId, event.seq, event.event, JSON.stringify(event));
+    appendEvents(runId, [event]);
     deleteMessages.run(runId);
+    const values: unknown[] = [];
     for (const [index, message] of messages.entries()) {
       const row = toMessageRow(message, { runId, sessionId, seq: index + 1 }, sqliteCodec);
-      insertMessage.run(
+      values.push(
         row.run_id,
         row.seq,
         row.session_id,
@@ -220,6 +216,7 @@ function prepareWrites(db: NativeSqlite): Writes {
         row.attachments,
       );
     }
+    insertMessages.run(values);
     touchSession.run(at, sessionId);
   };
   return { createRun, appendEvents, finishRun, pauseRun };
