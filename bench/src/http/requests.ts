@@ -107,7 +107,7 @@ function trpcInput(value: unknown): string {
 
 /**
  * A tRPC stream as a client's `stream()` sends it: `agents.research-agent.start` (a POST), then
- * `runs.watch` of the run it started (a GET).
+ * `runs.watch` of the run it started (a GET). The baseline answers the same two requests.
  */
 export function trpcStreamRequest(): SseRequest {
   return {
@@ -123,7 +123,7 @@ export function trpcStreamRequest(): SseRequest {
   };
 }
 
-/** The baseline's one-GET stream in tRPC's framing (it has no start/watch split to pay for). */
+/** The baseline's one-GET stream in tRPC's framing: runs and streams in one request (round 1's protocol). */
 export function baselineTRPCStreamRequest(): SseRequest {
   const input = trpcInput({ message: MESSAGE, factoryInput: FACTORY_INPUT });
   return {

@@ -12,7 +12,9 @@ import { serveChild } from './serveChild.ts';
  * The limit: a bare `node:http` server doing the least the same requests need. It reads the same
  * JSON (tRPC batch) or multipart (REST) body, validates it with zod, builds a plain-object agent,
  * awaits the same zero-latency model and answers a run record of the same shape and size (or the
- * same SSE, written by hand). No tRPC, no Hono, no factory, no db.
+ * same SSE, written by hand). No tRPC, no Hono, no factory, no db. A tRPC stream comes two ways:
+ * one GET that runs and streams, or a client's `stream()` (a start POST, then a `runs.watch` GET
+ * that streams the started run's buffered, then live, events).
  */
 
 const id = z.string().min(1).max(200);
@@ -227,7 +229,77 @@ async function trpcStream(url: URL, res: ServerResponse): Promise<void> {
   );
 }
 
-/** Writes the run's events as SSE: Agno's `event:`/`data:` framing (REST) or tRPC's tracked one. */
+/** One run event's SSE frame: Agno's `event:`/`data:` framing (REST) or tRPC's tracked one. */
+type FrameWriter = (event: string, extra: Record<string, unknown>) => string;
+
+function frameWriter(agent: PlainAgent, fields: RunFields, framing: 'rest' | 'trpc'): FrameWriter {
+  const runId = randomUUID();
+  const sessionId = fields.sessionId ?? randomUUID();
+  let seq = 0;
+  return (event, extra) => {
+    seq++;
+    return framing === 'rest'
+      ? `event: ${event}\ndata: ${JSON.stringify({
+          event,
+          created_at: Math.floor(Date.now() / 1000),
+          agent_id: agent.id,
+          run_id: runId,
+          session_id: sessionId,
+          seq,
+          ...extra,
+        })}\nid: ${seq}\n\n`
+      : `data: ${JSON.stringify({
+          json: {
+            event,
+            ...extra,
+            seq,
+            createdAt: Date.now(),
+            agentId: agent.id,
+            runId,
+            sessionId,
+          },
+        })}\nid: ${runId}:${seq}\n\n`;
+  };
+}
+
+/** The run's events, each handed to `emit` as a frame (awaited: back-pressure). */
+async function produceRun(
+  agent: PlainAgent,
+  request: ModelRequest,
+  frameOf: FrameWriter,
+  emit: (frame: string) => Promise<void> | void,
+): Promise<void> {
+  const started = performance.now();
+  await emit(
+    frameOf('RunStarted', { model: agent.model.id, model_provider: agent.model.provider }),
+  );
+  await emit(frameOf('ModelRequestStarted', { model: agent.model.id }));
+  let content = '';
+  for await (const part of agent.model.stream(request)) {
+    if (part.type !== 'text-delta') continue;
+    content += part.delta;
+    await emit(frameOf('RunContent', { content: part.delta, content_type: 'str' }));
+  }
+  await emit(frameOf('ModelRequestCompleted', { input_tokens: 47, output_tokens: 200 }));
+  await emit(frameOf('RunContentCompleted', {}));
+  await emit(
+    frameOf('RunCompleted', {
+      content,
+      content_type: 'str',
+      metrics: { duration: (performance.now() - started) / 1000 },
+    }),
+  );
+}
+
+const SSE_HEAD = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+} as const;
+const TRPC_CONNECTED = 'event: connected\ndata: {"reconnectAfterInactivityMs":30000}\n\n';
+const TRPC_RETURN = 'event: return\ndata: \n\n';
+
+/** Writes the run's events as SSE while it runs, in the request that asked for it. */
 async function streamRun(
   res: ServerResponse,
   agent: PlainAgent,
@@ -236,66 +308,110 @@ async function streamRun(
   framing: 'rest' | 'trpc',
 ): Promise<void> {
   openRuns++;
-  const started = performance.now();
-  const runId = randomUUID();
-  const sessionId = fields.sessionId ?? randomUUID();
-  let seq = 0;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  if (framing === 'trpc')
-    res.write('event: connected\ndata: {"reconnectAfterInactivityMs":30000}\n\n');
-  const write = async (event: string, extra: Record<string, unknown>): Promise<void> => {
-    seq++;
-    const chunk =
-      framing === 'rest'
-        ? `event: ${event}\ndata: ${JSON.stringify({
-            event,
-            created_at: Math.floor(Date.now() / 1000),
-            agent_id: agent.id,
-            run_id: runId,
-            session_id: sessionId,
-            seq,
-            ...extra,
-          })}\nid: ${seq}\n\n`
-        : `data: ${JSON.stringify({
-            json: {
-              event,
-              ...extra,
-              seq,
-              createdAt: Date.now(),
-              agentId: agent.id,
-              runId,
-              sessionId,
-            },
-          })}\nid: ${runId}:${seq}\n\n`;
-    if (!res.write(chunk)) await once(res, 'drain');
-  };
+  res.writeHead(200, SSE_HEAD);
+  if (framing === 'trpc') res.write(TRPC_CONNECTED);
   try {
-    await write('RunStarted', { model: agent.model.id, model_provider: agent.model.provider });
-    await write('ModelRequestStarted', { model: agent.model.id });
-    let content = '';
-    for await (const part of agent.model.stream(request)) {
-      if (part.type !== 'text-delta') continue;
-      content += part.delta;
-      await write('RunContent', { content: part.delta, content_type: 'str' });
-    }
-    await write('ModelRequestCompleted', { input_tokens: 47, output_tokens: 200 });
-    await write('RunContentCompleted', {});
-    await write('RunCompleted', {
-      content,
-      content_type: 'str',
-      metrics: { duration: (performance.now() - started) / 1000 },
+    await produceRun(agent, request, frameWriter(agent, fields, framing), async (frame) => {
+      if (!res.write(frame)) await once(res, 'drain');
     });
-    if (framing === 'trpc') res.write('event: return\ndata: \n\n');
+    if (framing === 'trpc') res.write(TRPC_RETURN);
   } catch {
     // The client went away: the model request was aborted with it.
   } finally {
     openRuns--;
     res.end();
   }
+}
+
+/**
+ * A run started by `agents.research-agent.start` (start + watch, as a client's `stream()`): its
+ * frames so far, for the one `runs.watch` that reads them. The least a server needs to let a
+ * run outlive the request that started it: a map from run id to its buffered events.
+ */
+interface StartedRun {
+  readonly frames: string[];
+  ended: boolean;
+  wake: (() => void) | undefined;
+}
+
+const startedRuns = new Map<string, StartedRun>();
+
+/** `POST /trpc/agents.research-agent.start` (`{"json":<input>}`): starts the run, answers its ids. */
+async function trpcStart(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let fields: RunFields;
+  let agent: PlainAgent;
+  try {
+    const body = JSON.parse((await readBody(req)).toString('utf8')) as { json?: unknown };
+    const parsed = envelope.safeParse(body.json);
+    if (!parsed.success) throw new BadRequest('Invalid request input');
+    fields = parsed.data;
+    agent = buildAgent(fields.factoryInput);
+  } catch (error) {
+    const message = error instanceof BadRequest ? error.message : 'Invalid JSON';
+    sendJson(res, 400, {
+      error: { json: { message, code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400 } } },
+    });
+    return;
+  }
+  const runId = randomUUID();
+  const sessionId = fields.sessionId ?? randomUUID();
+  const run: StartedRun = { frames: [], ended: false, wake: undefined };
+  startedRuns.set(runId, run);
+  const push = (frame: string) => {
+    run.frames.push(frame);
+    run.wake?.();
+  };
+  const controller = new AbortController();
+  openRuns++;
+  produceRun(
+    agent,
+    modelRequest(agent, fields.message, controller.signal),
+    frameWriter(agent, { ...fields, sessionId }, 'trpc'),
+    push,
+  )
+    .catch(() => {})
+    .finally(() => {
+      openRuns--;
+      run.ended = true;
+      run.wake?.();
+    });
+  sendJson(res, 200, { result: { data: { json: { runId, sessionId } } } });
+}
+
+/** `GET /trpc/runs.watch?input={"json":{"runId":…}}`: the started run's frames, then live ones. */
+async function trpcWatch(url: URL, res: ServerResponse): Promise<void> {
+  let runId: unknown;
+  try {
+    runId = (JSON.parse(url.searchParams.get('input') ?? '') as { json?: { runId?: unknown } }).json
+      ?.runId;
+  } catch {
+    runId = undefined;
+  }
+  const run = typeof runId === 'string' ? startedRuns.get(runId) : undefined;
+  if (!run) {
+    sendJson(res, 404, { error: 'run not found' });
+    return;
+  }
+  startedRuns.delete(runId as string);
+  let closed = false;
+  res.once('close', () => {
+    closed = true;
+    run.wake?.();
+  });
+  res.writeHead(200, SSE_HEAD);
+  res.write(TRPC_CONNECTED);
+  let index = 0;
+  while (!closed) {
+    while (index < run.frames.length) {
+      if (!res.write(run.frames[index++] as string)) await once(res, 'drain');
+    }
+    if (run.ended) break;
+    await new Promise<void>((resolve) => {
+      run.wake = resolve;
+    });
+    run.wake = undefined;
+  }
+  if (!closed) res.end(TRPC_RETURN);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -305,6 +421,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.method === 'GET' && url.pathname === '/trpc/agents.research-agent.stream') {
     return trpcStream(url, res);
+  }
+  if (req.method === 'POST' && url.pathname === '/trpc/agents.research-agent.start') {
+    return trpcStart(req, res);
+  }
+  if (req.method === 'GET' && url.pathname === '/trpc/runs.watch') {
+    return trpcWatch(url, res);
   }
   if (req.method === 'POST' && url.pathname === '/agents/research-agent/runs') {
     return restRun(req, res);
