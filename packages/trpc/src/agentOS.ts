@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   type AgentEntry,
   AgentMintError,
@@ -20,7 +21,7 @@ import { accessPolicyFor } from './auth/accessPolicy.ts';
 import type { AuthOptions } from './auth/authOptions.ts';
 import { createAuthenticator } from './auth/createAuthenticator.ts';
 import type { Identity } from './auth/identity.ts';
-import { type AgentMintRequestState, headerRecord } from './context.ts';
+import { type AgentMintRequestState, headerRecord, nodeHeaderRecord } from './context.ts';
 import { toPublicError } from './errorMapping.ts';
 import {
   AgentOSObservability,
@@ -290,6 +291,9 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
       tracesRecorded: () => this.observability.tracesRecorded,
       corsHeaders: this.#cors && corsResponseHeaders(this.#cors),
       openStreams: this.observability.metrics?.openStreams,
+      // Without auth the access is the same for every request: the context is ready before tRPC
+      // runs (no web `Headers`, and the base procedure passes it on without copying it).
+      createContext: this.#anonymousAccess && anonymousContext(this.#anonymousAccess),
     });
     const handle = await serveFetch(
       options.fetch ?? this.fetch,
@@ -314,6 +318,13 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     await Promise.all(this.#interfaces.map((extra) => extra.close?.()));
     await this.runtime.close(options);
   }
+}
+
+/** The tRPC context of a request when auth is off: its access is known without reading it. */
+function anonymousContext(access: RequestAccess) {
+  return (req: IncomingMessage): { agentmint: AgentMintRequestState } => ({
+    agentmint: { access, headers: nodeHeaderRecord(req.headers) },
+  });
 }
 
 /** A finite grace window in ms, or undefined for "never cancel" (the default). */

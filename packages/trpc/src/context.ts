@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestAccess } from './requestAccess.ts';
 
 /**
@@ -26,5 +27,24 @@ export function headerRecord(headers: Headers): Readonly<Record<string, string>>
   headers.forEach((value, key) => {
     if (!PRIVATE_HEADERS.has(key)) record[key] = value;
   });
+  return Object.freeze(record);
+}
+
+/**
+ * The same record from node:http's parsed headers, without building web `Headers` first: keys
+ * in `Headers`' (sorted) order, repeated values joined as `Headers.get` joins them (`set-cookie`,
+ * which `Headers` iterates one by one, keeps its last), HTTP/2 pseudo-headers left out.
+ */
+export function nodeHeaderRecord(headers: IncomingHttpHeaders): Readonly<Record<string, string>> {
+  const record: Record<string, string> = {};
+  for (const key of Object.keys(headers).sort()) {
+    const value = headers[key];
+    if (value === undefined || key.startsWith(':') || PRIVATE_HEADERS.has(key)) continue;
+    record[key] = Array.isArray(value)
+      ? key === 'set-cookie'
+        ? (value.at(-1) ?? '')
+        : value.join(', ')
+      : value;
+  }
   return Object.freeze(record);
 }

@@ -64,22 +64,27 @@ export function createBaseProcedure(
 ) {
   const states = new WeakMap<object, Promise<AgentMintRequestState>>();
   return t.procedure.use(async ({ ctx, next }) => {
-    let state = ctx.agentmint;
-    if (!state) {
-      const headers = ctx.headers ?? ctx.req?.headers ?? new Headers();
-      let pending = states.get(ctx);
-      if (!pending) {
-        pending = authenticate(headers);
-        states.set(ctx, pending);
-      }
-      try {
-        state = await pending;
-      } catch (error) {
-        throw toTRPCError(error);
-      }
+    // Already authenticated (`agentOS.createContext`, or the node path without auth): the context
+    // goes on as it is, not copied.
+    if (ctx.agentmint) return mapped(await next());
+    const headers = ctx.headers ?? ctx.req?.headers ?? new Headers();
+    let pending = states.get(ctx);
+    if (!pending) {
+      pending = authenticate(headers);
+      states.set(ctx, pending);
     }
-    const result = await next({ ctx: { ...ctx, agentmint: state } });
-    if (!result.ok) throw toTRPCError(result.error);
-    return result;
+    let state: AgentMintRequestState;
+    try {
+      state = await pending;
+    } catch (error) {
+      throw toTRPCError(error);
+    }
+    return mapped(await next({ ctx: { ...ctx, agentmint: state } }));
   });
+}
+
+/** A failed call's error as AgentMint maps it (status, code, public message). */
+function mapped<TResult extends { ok: boolean; error?: unknown }>(result: TResult): TResult {
+  if (!result.ok) throw toTRPCError(result.error);
+  return result;
 }

@@ -134,6 +134,13 @@ export class AgentOperations {
   ): Promise<AsyncGenerator<RunEvent>> {
     const afterSeq = request.afterSeq ?? 0;
     assertIntegerIn(afterSeq, 'afterSeq', 0, Number.MAX_SAFE_INTEGER);
+    // Live in this process and visible to the caller: its row exists (it is written before a run
+    // goes live), so the watch needs no store read.
+    const active = this.#activeRun(caller, request);
+    if (active && afterSeq >= active.firstSeq) {
+      caller.access.assertCanRun(active.ids.agentId);
+      return active.subscribe(afterSeq, request.cancelAfterMs);
+    }
     const record = await this.#findRun(caller, request);
     caller.access.assertCanRun(record.agentId);
     return this.#runtime.lifecycle.events(record.runId, {
@@ -274,6 +281,16 @@ export class AgentOperations {
   }
 
   /** The run if it exists, is visible to the caller, and belongs to `agentId` when one is named. */
+  /** The run live in this process, as `#findRun` would find it (same id checks and scope), if any. */
+  #activeRun(caller: AgentMintRequestState, request: RunRef): ActiveRun | undefined {
+    if (!isStorableId(request.runId)) throw new RunNotFoundError(request.runId);
+    if (request.agentId !== undefined) assertAgentIdShape(request.agentId);
+    const active = this.#runtime.lifecycle.activeRun(request.runId, caller.access.scope);
+    return active && (request.agentId === undefined || active.ids.agentId === request.agentId)
+      ? active
+      : undefined;
+  }
+
   #findRun(caller: AgentMintRequestState, request: RunRef): Promise<RunRecord> {
     if (!isStorableId(request.runId)) throw new RunNotFoundError(request.runId);
     if (request.agentId !== undefined) assertAgentIdShape(request.agentId);

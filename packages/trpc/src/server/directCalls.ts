@@ -10,6 +10,7 @@ import {
   type TRPCResponse,
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
+import { callProcedure } from './callProcedure.ts';
 
 /** One call of a request, its procedure already looked up. */
 export interface DirectCall {
@@ -44,7 +45,7 @@ export async function runDirectCalls(
       const type = call.procedure._def.type;
       let input: unknown;
       try {
-        const data: unknown = await call.procedure({
+        const data: unknown = await callProcedure(call.procedure, {
           path: call.path,
           getRawInput: async () => {
             input = deserializeInput(router, call.rawInput);

@@ -11,6 +11,7 @@ import {
   sseHeaders,
   TRPCError as TRPCErrorClass,
 } from '@trpc/server/unstable-core-do-not-import';
+import { callProcedure } from './callProcedure.ts';
 import { type DirectCall, deserializeInput } from './directCalls.ts';
 import { drained } from './drained.ts';
 import type { SsePinger } from './ssePinger.ts';
@@ -63,7 +64,7 @@ export async function serveSseSubscription(
   res.write(`${options.preamble}${frame('connected', JSON.stringify(config.sse?.client ?? {}))}`);
   let iterator: AsyncIterator<unknown> | undefined;
   try {
-    const data: unknown = await call.procedure({
+    const data: unknown = await callProcedure(call.procedure, {
       path: call.path,
       getRawInput: async () => {
         input = withLastEventId(deserializeInput(router, call.rawInput), options.lastEventId);

@@ -3,7 +3,6 @@ import { AgentMintError, type Logger } from '@agentmint/core';
 import type { Tracer } from '@opentelemetry/api';
 import type { AnyTRPCRouter, TRPCError } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
-import { getLastEventId } from '@trpc/server/unstable-core-do-not-import';
 import { toReportedPublicError } from '../errorMapping.ts';
 import { startRequestSpan } from '../observability/requestSpans.ts';
 import { restErrorBody } from '../rest/restShapes.ts';
@@ -35,6 +34,11 @@ export interface TRPCNodeHandlerOptions {
   readonly openStreams?: { inc(): void; dec(): void } | undefined;
   /** CORS headers for a request's `Origin` (preflights are not sent here). */
   readonly corsHeaders?: ((origin: string | undefined) => [string, string][]) | undefined;
+  /**
+   * The tRPC context of a request. Default `{ headers }`, the request's web `Headers` (as the fetch
+   * adapter's `createContext` gives); a caller that needs no web `Headers` saves building them.
+   */
+  readonly createContext?: ((req: IncomingMessage) => object) | undefined;
 }
 
 /**
@@ -49,6 +53,8 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
   const reconnectHint = `retry: ${options.sseReconnectMs}\n\n`;
   const ping = router._def._config.sse?.ping;
   const pinger = new SsePinger(ping?.enabled ? (ping.intervalMs ?? 1_000) : undefined);
+  const createContext =
+    options.createContext ?? ((req: IncomingMessage) => ({ headers: webHeaders(req) }));
   const tooLarge = () =>
     new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes`);
 
@@ -78,12 +84,6 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
       if (read === undefined) return writeError(res, tooLarge(), options.logger);
       body = read;
     }
-    const headers = new Headers();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value === undefined || key.startsWith(':')) continue;
-      if (Array.isArray(value)) for (const item of value) headers.append(key, item);
-      else headers.set(key, value);
-    }
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
     const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
@@ -91,16 +91,17 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     const path = url
       .slice(endpoint.length, queryAt < 0 ? undefined : queryAt)
       .replace(/^\/+|\/+$/g, '');
-    const ctx = { headers };
+    const ctx = createContext(req);
+    const json = isJson(header(req, 'content-type'));
     const plan =
-      (body === undefined || isJson(headers)) && !path.includes('%')
+      (body === undefined || json) && !path.includes('%')
         ? planDirectCalls({
             router,
             method,
             path,
             query,
             body,
-            streamAccepted: acceptsJsonl(headers),
+            streamAccepted: acceptsJsonl(req),
           })
         : undefined;
     if (plan?.kind === 'calls') {
@@ -126,7 +127,9 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
         call: plan.call,
         ctx,
         signal: aborter.signal,
-        lastEventId: getLastEventId({ headers, searchParams: query }),
+        // As tRPC's `getLastEventId`: the header, else the query.
+        lastEventId:
+          header(req, 'last-event-id') ?? query.get('lastEventId') ?? query.get('Last-Event-Id'),
         preamble: reconnectHint,
         pinger,
         onError: options.onError,
@@ -135,12 +138,12 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     // tRPC reads only the path and query of the URL: a fixed origin keeps a bad Host header out.
     const buffered = new BufferedRequest(`http://localhost${url}`, {
       method,
-      headers,
+      headers: webHeaders(req),
       signal: aborter.signal,
       ...(body !== undefined && { body }),
     });
     // JSON and GET calls only read what BufferedRequest has; other bodies get a real Request.
-    const request = isJson(headers) || body === undefined ? buffered : buffered.toRequest();
+    const request = json || body === undefined ? buffered : buffered.toRequest();
     const response = await resolveResponse({
       router,
       req: request as Request,
@@ -214,20 +217,36 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 const JSON_HEADERS = { vary: 'trpc-accept, accept', 'content-type': 'application/json' };
 
+/** The request's headers as web `Headers` (HTTP/2 pseudo-headers left out). */
+export function webHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value === undefined || key.startsWith(':')) continue;
+    if (Array.isArray(value)) for (const item of value) headers.append(key, item);
+    else headers.set(key, value);
+  }
+  return headers;
+}
+
+/** One request header as `Headers.get` reads it (repeated values joined), or null. */
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 /** A JSONL (httpBatchStreamLink) request, as tRPC's `getAcceptHeader` sees one. */
-function acceptsJsonl(headers: Headers): boolean {
-  const trpcAccept = headers.get('trpc-accept');
+function acceptsJsonl(req: IncomingMessage): boolean {
+  const trpcAccept = header(req, 'trpc-accept');
   if (trpcAccept !== null) return trpcAccept === 'application/jsonl';
   return (
-    headers
-      .get('accept')
+    header(req, 'accept')
       ?.split(',')
       .some((type) => type.trim() === 'application/jsonl') ?? false
   );
 }
 
-function isJson(headers: Headers): boolean {
-  const type = headers.get('content-type');
+function isJson(type: string | null): boolean {
   return type !== null && /^application\/json\s*(;|$)/i.test(type);
 }
 
