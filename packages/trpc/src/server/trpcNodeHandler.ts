@@ -113,7 +113,11 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
         signal: aborter.signal,
         onError: options.onError,
       });
-      writeHead(res, status, JSON_HEADERS);
+      // The head is written by `end`, with a Content-Length: head and body leave in one write
+      // (an explicit writeHead first makes Node send the body chunked, in four buffers).
+      for (const key in JSON_HEADERS)
+        res.setHeader(key, JSON_HEADERS[key as keyof typeof JSON_HEADERS]);
+      res.statusCode = status;
       return void res.end(answer);
     }
     if (plan?.kind === 'subscription') {
