@@ -280,7 +280,6 @@ export class AgentOperations {
     await this.#runtime.deleteSession(request.sessionId, caller.access.scope);
   }
 
-  /** The run if it exists, is visible to the caller, and belongs to `agentId` when one is named. */
   /** The run live in this process, as `#findRun` would find it (same id checks and scope), if any. */
   #activeRun(caller: AgentMintRequestState, request: RunRef): ActiveRun | undefined {
     if (!isStorableId(request.runId)) throw new RunNotFoundError(request.runId);
@@ -291,6 +290,7 @@ export class AgentOperations {
       : undefined;
   }
 
+  /** The run if it exists, is visible to the caller, and belongs to `agentId` when one is named. */
   #findRun(caller: AgentMintRequestState, request: RunRef): Promise<RunRecord> {
     if (!isStorableId(request.runId)) throw new RunNotFoundError(request.runId);
     if (request.agentId !== undefined) assertAgentIdShape(request.agentId);
