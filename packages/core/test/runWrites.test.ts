@@ -44,19 +44,19 @@ class RecordingDb extends InMemoryDb {
   }
 }
 
-async function runOnce(db: RecordingDb) {
+async function runOnce(db: RecordingDb, streamModel = false) {
   const agent = new Agent({
     id: 'a',
     db,
     model: new ScriptedModel([{ text: ['Hel', 'lo'] }]),
   });
   const runtime = new AgentRuntime({ agents: [agent], logger: silentLogger });
-  // Not streamed: a streamed call yields a turn first, so its first events go out on their own.
+  // Not streamed by default: a streamed call yields a turn first, so its first events go out on their own.
   const run = await runtime.startRun({
     agentId: 'a',
     message: 'hi',
     caller: {},
-    streamModel: false,
+    streamModel,
   });
   const output = await run.done;
   return { output, events: await db.listEvents(run.ids.runId, 0) };
@@ -90,6 +90,34 @@ describe('run writes', () => {
       'appendEvents 1,2,3,4,5',
       'finishRun',
       'appendEvents stored',
+    ]);
+  });
+
+  it('issues the last events and the final row behind an append in flight when the store orders its writes', async () => {
+    const db = new RecordingDb(true);
+    const { output, events } = await runOnce(db, true);
+    expect(output.status).toBe('COMPLETED');
+    expect(events).toHaveLength(7); // two deltas streamed
+    expect(db.log).toEqual([
+      'createRun',
+      'appendEvents 1,2',
+      'appendEvents 3,4,5,6',
+      'finishRun',
+      'appendEvents stored',
+      'appendEvents stored',
+    ]);
+  });
+
+  it('waits for the append in flight before the last events otherwise', async () => {
+    const db = new RecordingDb(false);
+    await runOnce(db, true);
+    expect(db.log).toEqual([
+      'createRun',
+      'appendEvents 1,2',
+      'appendEvents stored',
+      'appendEvents 3,4,5,6',
+      'appendEvents stored',
+      'finishRun',
     ]);
   });
 
