@@ -32,30 +32,49 @@ const MAX_GROUP = 256;
 export class PostgresGroupCommit<W extends GroupWrite, R> {
   readonly #commit: CommitGroup<W, R>;
   readonly #canFollow: (earlier: W, later: W) => boolean;
+  readonly #canWait: (write: W) => boolean;
   #queue: Pending<W, R>[] = [];
   #draining = false;
+  #deferred: NodeJS.Immediate | undefined;
 
   /**
    * `canFollow(earlier, later)`: whether a run's `later` write may share a group with its
    * `earlier` one, because the group's one statement applies them in that order (by default never).
+   * `canWait(write)`: whether a write nobody waits on to go ahead may wait one turn of the event
+   * loop for company when the queue is idle (by default none may).
    */
   constructor(
     commit: CommitGroup<W, R>,
     canFollow: (earlier: W, later: W) => boolean = () => false,
+    canWait: (write: W) => boolean = () => false,
   ) {
     this.#commit = commit;
     this.#canFollow = canFollow;
+    this.#canWait = canWait;
   }
 
   submit(write: W): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ write, resolve, reject });
       if (this.#draining) return;
-      this.#draining = true;
+      if (this.#canWait(write)) {
+        // One turn, not a timer: the writes the same turn issues (a fast run's last events and
+        // final row) join it, so the run pays one commit for both instead of one after the other.
+        this.#deferred ??= setImmediate(() => this.#startDrain());
+        return;
+      }
       // A microtask, not a turn of the event loop: writes issued together (e.g. Promise.all) share
       // the first group, and a lone write (low concurrency) leaves without waiting.
-      queueMicrotask(() => void this.#drain());
+      this.#draining = true;
+      queueMicrotask(() => this.#startDrain());
     });
+  }
+
+  #startDrain(): void {
+    clearImmediate(this.#deferred);
+    this.#deferred = undefined;
+    this.#draining = true;
+    void this.#drain();
   }
 
   async #drain(): Promise<void> {

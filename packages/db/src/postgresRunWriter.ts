@@ -87,10 +87,14 @@ export class PostgresRunWriter implements RunWriter {
     this.#db = db;
     this.#channel = options.channel;
     // A run's last events and its final row share a statement: the events insert and the row
-    // update are independent CTEs, and the finish is what makes the commit synchronous.
+    // update are independent CTEs, and the finish is what makes the commit synchronous. An append
+    // waits a turn when the queue is idle: a run that ends at once (its model answered in that
+    // turn) then commits its events with its final row, one commit instead of three.
     this.#group = new PostgresGroupCommit(
       (writes) => this.#commit(writes),
-      (earlier, later) => earlier.kind === 'append' && later.kind === 'finish',
+      (earlier, later) =>
+        earlier.kind === 'append' && (later.kind === 'append' || later.kind === 'finish'),
+      (write) => write.kind === 'append',
     );
     this.#asyncEventCommit = options.asyncEventCommit;
     const table = (name: string) => sql.table(schema === undefined ? name : `${schema}.${name}`);

@@ -1,4 +1,5 @@
-import { AgentMintError } from '@agentmint/core';
+import { Agent, AgentMintError, AgentRuntime, silentLogger } from '@agentmint/core';
+import { ScriptedModel } from '@agentmint/testing';
 import { sql } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDb, postgresMigrations } from '../src/index.ts';
@@ -299,6 +300,25 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
         terminalEventFor(run, done, 3),
       ]);
       expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', content: 'done' });
+    });
+
+    it('commits the events of a run whose model answers at once with its final row', async () => {
+      const { schema, open } = scoped();
+      const db = open();
+      await db.init();
+      const agent = new Agent({ id: 'a', db, model: new ScriptedModel({ fallback: 'ok' }) });
+      const runtime = new AgentRuntime({ agents: [agent], logger: silentLogger });
+      // Streamed: the loop yields a turn before the model call, so RunStarted is issued on its own.
+      const run = await runtime.startRun({ agentId: 'a', message: 'hi', caller: {} });
+      expect((await run.done).status).toBe('COMPLETED');
+      // Every row records the transaction that last wrote it (xmin): the finish wrote them all.
+      const { rows } = await sql<{ xmin: string }>`
+        select xmin::text from ${sql.table(`${schema}.agentmint_run_events`)}
+        union select xmin::text from ${sql.table(`${schema}.agentmint_runs`)}`.execute(
+        tablesOf(db),
+      );
+      expect(rows).toHaveLength(1);
+      expect(await db.listEvents(run.ids.runId, 0)).toHaveLength(6);
     });
 
     it('derives a stable id without credentials', () => {
