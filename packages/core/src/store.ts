@@ -239,7 +239,8 @@ export interface Store {
   /**
    * True when writes are committed in the order they are issued, even while earlier ones are in
    * flight (e.g. one group commit). The runtime then issues a run's last events and its final row
-   * together instead of waiting for the events first. Optional: without it, it waits.
+   * together, behind an append still in flight, instead of waiting for the events first.
+   * Optional: without it, it waits.
    */
   readonly ordersWrites?: boolean;
 
