@@ -136,6 +136,13 @@ export class PostgresRunWriter implements RunWriter {
   /** One statement for the whole group (at most one write per run); unknown runs fail alone. */
   async #commit(writes: readonly RunWrite[]): Promise<readonly (Error | WriteResult)[]> {
     if (writes.length === 1) return [await this.#alone(writes[0]!)];
+    const last = writes.at(-1)!;
+    const oneRunsTail = writes.every(
+      (w, i) => w.runId === last.runId && (w.kind === 'append' || i === writes.length - 1),
+    );
+    if (last.kind === 'finish' && oneRunsTail) {
+      return this.#eventsThenFinish(writes, last);
+    }
     const creates: NewRunRecord[] = [];
     const events: { run_id: string; seq: number; name: string; payload: RunEvent }[] = [];
     const finishes: ReturnType<typeof toFinishRecord>[] = [];
@@ -236,10 +243,30 @@ export class PostgresRunWriter implements RunWriter {
     }
   }
 
+  /**
+   * One run's last appends and its finish (the shape of every run at low concurrency): the lean
+   * statement of a lone finish plus the events, rather than the group statement built for many runs.
+   */
+  async #eventsThenFinish(
+    writes: readonly RunWrite[],
+    finish: Extract<RunWrite, { kind: 'finish' }>,
+  ): Promise<readonly (Error | WriteResult)[]> {
+    const events = writes.flatMap((w) => (w.kind === 'append' ? w.events : []));
+    let won: boolean | Error;
+    try {
+      won = await this.#finishOne(finish.runId, finish.result, finish.terminalEvent, events);
+    } catch (error) {
+      if (!(error instanceof RunNotFoundError)) throw error;
+      won = error;
+    }
+    return writes.map((w) => (w.kind === 'finish' ? won : undefined));
+  }
+
   async #finishOne(
     runId: string,
     result: RunResult,
     terminalEvent: TerminalRunEvent,
+    events: readonly RunEvent[] = [],
   ): Promise<boolean> {
     // A concurrent finish holds the row lock; once it commits, the status check sees its status.
     return this.#endSegment(
@@ -254,6 +281,7 @@ export class PostgresRunWriter implements RunWriter {
       result.messages,
       terminalEvent,
       result.updatedAt,
+      events,
     );
   }
 
@@ -275,6 +303,7 @@ export class PostgresRunWriter implements RunWriter {
   /**
    * One statement that ends a run's segment: `update` (a CTE returning the run's id and session
    * when it applies) decides; then the event, the run's messages and the session's activity.
+   * `events` (the run's last appends, stored whether or not the update applies) ride along.
    */
   async #endSegment(
     runId: string,
@@ -282,10 +311,23 @@ export class PostgresRunWriter implements RunWriter {
     messages: readonly Message[],
     event: RunEvent,
     updatedAt: Date,
+    events: readonly RunEvent[] = [],
   ): Promise<boolean> {
+    // An unknown run fails the events' foreign key: the group commit then retries write by write.
+    const appended =
+      events.length === 0
+        ? sql``
+        : sql`appended as (
+        insert into ${this.#events} (run_id, seq, name, payload)
+        select ${runId}, e.seq, e.name, e.payload
+        from jsonb_to_recordset(${pgJson(events.map((e) => ({ seq: e.seq, name: e.event, payload: e })))}::jsonb)
+          as e(seq int, name text, payload jsonb)
+        on conflict (run_id, seq) do nothing
+        returning run_id, seq
+      ), `;
     // Upsert then trim rather than delete then insert: one statement cannot do both to one key.
     const { rows } = await sql<{ won: string; known: boolean }>`
-      with run as (${update}), terminal as (
+      with ${appended}run as (${update}), terminal as (
         insert into ${this.#events} (run_id, seq, name, payload)
         select run.id, ${event.seq}::int, ${event.event}, ${pgJson(event)}::jsonb
         from run
@@ -312,7 +354,7 @@ export class PostgresRunWriter implements RunWriter {
       )
       select (select count(*) from run) as won,
         exists (select 1 from ${this.#runs} where id = ${runId}) as known
-        ${this.#notifyStored(['terminal'])}
+        ${this.#notifyStored(events.length === 0 ? ['terminal'] : ['appended', 'terminal'])}
     `.execute(this.#db);
     if (Number(rows[0]?.won ?? 0) > 0) return true;
     if (rows[0]?.known !== true) throw new RunNotFoundError(runId);

@@ -321,6 +321,37 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       expect(await db.listEvents(run.ids.runId, 0)).toHaveLength(6);
     });
 
+    it("stores a run's last events with a finish that loses, and fails both for an unknown run", async () => {
+      const { open } = scoped();
+      const db = open();
+      await db.init();
+      const run = newRun();
+      await db.createRun(run);
+      const done = {
+        status: 'COMPLETED' as const,
+        content: 'done',
+        metrics: null,
+        error: null,
+        messages: [],
+        updatedAt: new Date(),
+      };
+      expect(await finish(db, run, { ...done, status: 'CANCELLED', content: null }, 1)).toBe(true);
+      // Issued together: one group, one statement; the events are stored, the finish loses.
+      const [, won] = await Promise.all([
+        db.appendEvents(run.runId, [eventOf(run, 2)]),
+        finish(db, run, done, 3),
+      ]);
+      expect(won).toBe(false);
+      expect((await db.listEvents(run.runId, 0)).map((e) => e.seq)).toEqual([1, 2]);
+      expect(await db.getRun(run.runId)).toMatchObject({ status: 'CANCELLED' });
+      const lost = { ...run, runId: 'no-such-run' };
+      const results = await Promise.allSettled([
+        db.appendEvents(lost.runId, [eventOf(lost, 1)]),
+        finish(db, lost, done, 2),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    });
+
     it('derives a stable id without credentials', () => {
       expect(new PostgresDb({ dbUrl: 'postgresql://ai:secret@db:5432/ai' }).id).toBe('postgres-ai');
       expect(new PostgresDb({ dbUrl: 'postgresql://db/app', schema: 'agents' }).id).toBe(
