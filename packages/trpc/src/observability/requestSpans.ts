@@ -98,6 +98,8 @@ export function requestSpans(tracer: Tracer): MiddlewareHandler {
     // After the chain, the current route is the one whose handler answered.
     span.answered(routePath(c), c.res.status);
     if (!span.recording) return span.end();
-    c.res = onStreamEnd(c.res, () => span.end());
+    const response = onStreamEnd(c.res, () => span.end());
+    // Setting `c.res` makes Hono rebuild the response from its body: only for a wrapped stream.
+    if (response !== c.res) c.res = response;
   };
 }

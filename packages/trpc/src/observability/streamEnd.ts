@@ -1,10 +1,14 @@
 /**
  * Calls `onEnd` once when a streamed (SSE) response body is done: read to the end, cancelled by
- * the client, or failed. Other responses are left as they are and `onEnd` runs at once.
+ * the client, or failed. Returns the response to send: a new one around the stream, or, for any
+ * other response, the same object untouched, with `onEnd` called at once.
+ *
+ * Only the content type is read first: reading `body` turns @hono/node-server's lightweight
+ * response (a string it writes straight to the socket) into a web stream it must pump.
  */
 export function onStreamEnd(response: Response, onEnd: () => void): Response {
-  const body = response.body;
-  if (!body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+  const body = isEventStream(response) ? response.body : null;
+  if (!body) {
     onEnd();
     return response;
   }
@@ -38,4 +42,9 @@ export function onStreamEnd(response: Response, onEnd: () => void): Response {
     statusText: response.statusText,
     headers: response.headers,
   });
+}
+
+/** Whether a response is server-sent events (its body streams until the run ends). */
+export function isEventStream(response: Response): boolean {
+  return response.headers.get('content-type')?.startsWith('text/event-stream') ?? false;
 }
