@@ -222,8 +222,13 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
     return this.#app.routes.map(({ method, path }) => ({ method, path }));
   }
 
-  /** Web-standard handler: tRPC at /trpc, the REST API at /agents and /sessions, /health. */
-  fetch = (request: Request): Response | Promise<Response> => this.#app.fetch(request);
+  /**
+   * Web-standard handler: tRPC at /trpc, the REST API at /agents and /sessions, /health. `env` is
+   * the host's bindings, passed on to the app (under @hono/node-server, the node:http request and
+   * response: request spans then end when Node has sent the answer).
+   */
+  fetch = (request: Request, env?: object): Response | Promise<Response> =>
+    this.#app.fetch(request, env);
 
   #createApp(
     maxBodyBytes: number,

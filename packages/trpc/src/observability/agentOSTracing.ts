@@ -9,6 +9,7 @@ import {
   context,
   type Span,
   SpanKind,
+  type SpanOptions,
   type Tracer,
   type TracerProvider,
   trace,
@@ -83,15 +84,12 @@ export class AgentOSTracing implements Instrumentation {
     const parent = context.active();
     // A continue of a run paused in this process: its span links to the paused one.
     const pausedAt = this.#paused.take(observation.ids.runId);
-    const run = this.tracer.startSpan(
-      `invoke_agent ${observation.ids.agentId}`,
-      {
-        kind: SpanKind.INTERNAL,
-        attributes: runAttributes(observation),
-        ...(pausedAt && { links: [{ context: pausedAt }] }),
-      },
-      parent,
-    );
+    const options: SpanOptions = {
+      kind: SpanKind.INTERNAL,
+      attributes: runAttributes(observation),
+    };
+    if (pausedAt) options.links = [{ context: pausedAt }];
+    const run = this.tracer.startSpan(`invoke_agent ${observation.ids.agentId}`, options, parent);
     // Not sampled (or no SDK): no per-event work at all for this run.
     if (!run.isRecording()) return undefined;
     return new RunSpans(this.tracer, run, parent, observation, {

@@ -1,12 +1,20 @@
 import type { Store } from '@agentmint/core';
 
-/** Told when a store call starts; returns what to call when it settles (`error` set on failure). */
-export type StoreCallWatcher = (operation: string) => StoreCallDone;
-export type StoreCallDone = (failed: boolean, error?: unknown) => void;
+/**
+ * Told once per store method call, when it settles (sync or async): the method's name, when the
+ * call started (`performance.now()`), and the error when it failed. One function for all calls,
+ * so a call costs no closure of its own.
+ */
+export type StoreCallWatcher = (
+  operation: string,
+  startedAt: number,
+  failed: boolean,
+  error?: unknown,
+) => void;
 
 /**
- * The store with `watch` told of every method call and its outcome (sync or async). A Proxy, not
- * a class: a store's own extra methods pass through too, and calls keep the store as `this`.
+ * The store with `watch` told of every method call's outcome. A Proxy, not a class: a store's own
+ * extra methods pass through too, and calls keep the store as `this`.
  */
 export function observeStoreCalls(store: Store, watch: StoreCallWatcher): Store {
   const wrapped = new Map<string, unknown>();
@@ -31,25 +39,25 @@ function observeCall(
   watch: StoreCallWatcher,
 ): (...args: unknown[]) => unknown {
   return (...args) => {
-    const done = watch(operation);
+    const startedAt = performance.now();
     let result: unknown;
     try {
       result = method.apply(store, args);
     } catch (error) {
-      done(true, error);
+      watch(operation, startedAt, true, error);
       throw error;
     }
     if (!isThenable(result)) {
-      done(false);
+      watch(operation, startedAt, false);
       return result;
     }
     return result.then(
       (value) => {
-        done(false);
+        watch(operation, startedAt, false);
         return value;
       },
       (error: unknown) => {
-        done(true, error);
+        watch(operation, startedAt, true, error);
         throw error;
       },
     );

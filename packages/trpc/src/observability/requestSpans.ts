@@ -1,4 +1,5 @@
 import {
+  type Context,
   context,
   propagation,
   ROOT_CONTEXT,
@@ -14,7 +15,7 @@ import { routePath } from 'hono/route';
 import { ATTR } from './attributes.ts';
 import { onStreamEnd } from './streamEnd.ts';
 
-/** The parts of a request a SERVER span records or reads its parent from. */
+/** The parts of a request a SERVER span records or reads its parent from (Hono's `c.req` is one). */
 export interface SpannedRequest {
   readonly method: string;
   /** The URL's path, without the query string. */
@@ -27,10 +28,11 @@ export interface SpannedRequest {
 export interface RequestSpan {
   /** Runs the handler with the span as the active one (its children nest under it). */
   run<T>(handler: () => T): T;
-  /** Names the span after the route that answered and records the status; ends it unless streamed. */
+  /** Names the span after the route that answered and records the status. */
   answered(route: string, status: number): void;
   /** Whether the span is recorded (a streamed answer then ends it with `end`). */
   readonly recording: boolean;
+  /** Ends the span; later calls do nothing. */
   end(): void;
   /** Marks the span failed and ends it (the handler threw). */
   fail(): void;
@@ -48,47 +50,76 @@ const headerGetter: TextMapGetter<SpannedRequest> = {
  * the Hono middleware and serve()'s node:http tRPC path, so both give the same span.
  */
 export function startRequestSpan(tracer: Tracer, request: SpannedRequest): RequestSpan {
-  const { method } = request;
-  const parent = propagation.extract(ROOT_CONTEXT, request, headerGetter);
-  const span: Span = tracer.startSpan(
-    method,
-    {
-      kind: SpanKind.SERVER,
-      attributes: { [ATTR.httpMethod]: method, [ATTR.urlPath]: request.path },
-    },
-    parent,
-  );
-  const active = trace.setSpan(parent, span);
-  return {
-    run: (handler) => context.with(active, handler),
-    answered(route, status) {
-      span.updateName(`${method} ${route}`);
-      span.setAttribute(ATTR.httpRoute, route);
-      span.setAttribute(ATTR.httpStatus, status);
-      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    },
-    get recording() {
-      return span.isRecording();
-    },
-    end: () => span.end(),
-    fail() {
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-    },
-  };
+  return new ServerSpan(tracer, request);
+}
+
+/** One object per request (not a handful of closures): it is made for every request traced. */
+class ServerSpan implements RequestSpan {
+  readonly #span: Span;
+  readonly #active: Context;
+  readonly #method: string;
+  #ended = false;
+
+  constructor(tracer: Tracer, request: SpannedRequest) {
+    const method = request.method;
+    const parent = propagation.extract(ROOT_CONTEXT, request, headerGetter);
+    this.#method = method;
+    this.#span = tracer.startSpan(
+      method,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { [ATTR.httpMethod]: method, [ATTR.urlPath]: request.path },
+      },
+      parent,
+    );
+    this.#active = trace.setSpan(parent, this.#span);
+  }
+
+  run<T>(handler: () => T): T {
+    return context.with(this.#active, handler);
+  }
+
+  answered(route: string, status: number): void {
+    const span = this.#span;
+    span.updateName(`${this.#method} ${route}`);
+    span.setAttribute(ATTR.httpRoute, route);
+    span.setAttribute(ATTR.httpStatus, status);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+
+  get recording(): boolean {
+    return !this.#ended && this.#span.isRecording();
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#span.end();
+  }
+
+  fail(): void {
+    if (this.#ended) return;
+    this.#span.setStatus({ code: SpanStatusCode.ERROR });
+    this.end();
+  }
+}
+
+/** The node:http response under @hono/node-server (its `env`), to end the span when it closes. */
+interface NodeServerEnv {
+  readonly outgoing?: { once(event: 'close', listener: () => void): unknown };
 }
 
 /**
- * A SERVER span per HTTP request (REST, tRPC, and any later transport on the same app). A
- * streamed (SSE) response's span lasts until the stream ends.
+ * A SERVER span per HTTP request (REST, tRPC, and any later transport on the same app). Under
+ * @hono/node-server (AgentOS `serve()`, or a host passing `env` on) the span ends when Node has
+ * sent the answer or the client left, as serve()'s tRPC path does, without looking into the
+ * response; elsewhere a streamed (SSE) response's span lasts until the stream ends.
  */
 export function requestSpans(tracer: Tracer): MiddlewareHandler {
   return async (c, next) => {
-    const span = startRequestSpan(tracer, {
-      method: c.req.method,
-      path: c.req.path,
-      header: (name) => c.req.header(name),
-    });
+    const span = startRequestSpan(tracer, c.req);
+    const outgoing = (c.env as NodeServerEnv | undefined)?.outgoing;
+    outgoing?.once('close', () => span.end());
     try {
       await span.run(next);
     } catch (error) {
@@ -97,6 +128,7 @@ export function requestSpans(tracer: Tracer): MiddlewareHandler {
     }
     // After the chain, the current route is the one whose handler answered.
     span.answered(routePath(c), c.res.status);
+    if (outgoing) return;
     if (!span.recording) return span.end();
     const response = onStreamEnd(c.res, () => span.end());
     // Setting `c.res` makes Hono rebuild the response from its body: only for a wrapped stream.

@@ -177,7 +177,7 @@ function providerName(label: string): string {
 export function runAttributes(observation: RunObservation): Record<string, string> {
   const { ids, model } = observation;
   const provider = providerName(model.provider);
-  return {
+  const attributes: Record<string, string> = {
     [ATTR.genAiOperation]: 'invoke_agent',
     [ATTR.genAiAgentId]: ids.agentId,
     [ATTR.genAiConversationId]: ids.sessionId,
@@ -185,6 +185,7 @@ export function runAttributes(observation: RunObservation): Record<string, strin
     [ATTR.genAiProvider]: provider,
     [ATTR.genAiSystem]: provider,
     [ATTR.runId]: ids.runId,
-    ...(ids.userId !== null && { [ATTR.userId]: ids.userId }),
   };
+  if (ids.userId !== null) attributes[ATTR.userId] = ids.userId;
+  return attributes;
 }

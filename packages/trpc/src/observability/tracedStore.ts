@@ -11,23 +11,20 @@ import { errorCodeOf, failSpan } from './spanErrors.ts';
  * span would, so it gets none unless `minMs` is 0.
  */
 export function tracedStore(store: Store, tracer: Tracer, parent: Context, minMs: number): Store {
-  return observeStoreCalls(store, (operation) => {
-    const started = performance.now();
-    return (failed, error) => {
-      const ended = performance.now();
-      if (!failed && ended - started < minMs) return;
-      const span = tracer.startSpan(
-        `agentmint.store ${operation}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: { [ATTR.dbOperation]: operation },
-          startTime: started,
-        },
-        parent,
-      );
-      // A driver error has no stable code; to a client it is STORE_UNAVAILABLE, so it is here too.
-      if (failed) failSpan(span, errorCodeOf(error, 'STORE_UNAVAILABLE'));
-      span.end(ended);
-    };
+  return observeStoreCalls(store, (operation, startedAt, failed, error) => {
+    const endedAt = performance.now();
+    if (!failed && endedAt - startedAt < minMs) return;
+    const span = tracer.startSpan(
+      `agentmint.store ${operation}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { [ATTR.dbOperation]: operation },
+        startTime: startedAt,
+      },
+      parent,
+    );
+    // A driver error has no stable code; to a client it is STORE_UNAVAILABLE, so it is here too.
+    if (failed) failSpan(span, errorCodeOf(error, 'STORE_UNAVAILABLE'));
+    span.end(endedAt);
   });
 }
