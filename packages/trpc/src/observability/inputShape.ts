@@ -15,7 +15,7 @@ function shapeOf(value: unknown, depth: number): string {
   if (Array.isArray(value)) return '"array"';
   if (typeof value !== 'object') return `"${typeof value}"`;
   if (depth === 0) return '"object"';
-  const keys = Object.keys(value).sort();
+  const keys = sortInPlace(Object.keys(value));
   let text = '{';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
@@ -24,4 +24,20 @@ function shapeOf(value: unknown, depth: number): string {
     text += `${quoted}:${shapeOf((value as Record<string, unknown>)[key], depth - 1)}`;
   }
   return `${text}}`;
+}
+
+// An input has a handful of keys: an insertion sort in place, where Array#sort would allocate a
+// work buffer per call (the same code-unit order). Many keys (a record input) take Array#sort.
+function sortInPlace(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }

@@ -20,4 +20,10 @@ describe('inputShape', () => {
       ünï: 'string',
     });
   });
+
+  it('sorts many keys too', () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `k${String(19 - i).padStart(2, '0')}`);
+    const shape = JSON.parse(inputShape(Object.fromEntries(keys.map((key) => [key, 1]))));
+    expect(Object.keys(shape)).toEqual([...keys].sort());
+  });
 });
