@@ -12,6 +12,7 @@ import {
   TRPCError as TRPCErrorClass,
 } from '@trpc/server/unstable-core-do-not-import';
 import { callProcedure } from './callProcedure.ts';
+import { corkForThisTick } from './corkForThisTick.ts';
 import { type DirectCall, deserializeInput } from './directCalls.ts';
 import { drained } from './drained.ts';
 import type { SsePinger } from './ssePinger.ts';
@@ -36,7 +37,8 @@ export interface SseSubscriptionOptions {
  * `sseStreamProducer` writes (`connected` with the client options, `data:`/`id:` per event with
  * tracked ids, `restore-id`, `ping` after a quiet interval, `return` at the end, `serialized-error`
  * on a failure), so `httpSubscriptionLink` and any EventSource read it unchanged. One `res.write`
- * per event, from the procedure's iterator: no web streams, no per-event timer race.
+ * per event, from the procedure's iterator: no web streams, no per-event timer race. What is ready
+ * in the first tick goes out in one socket write with the head.
  */
 export async function serveSseSubscription(
   res: ServerResponse,
@@ -60,6 +62,9 @@ export async function serveSseSubscription(
     return frame('serialized-error', serialize(shape));
   };
 
+  // The head, `connected` and the events ready without waiting (a run's stored or buffered ones)
+  // leave in one socket write; back-pressure still holds (the cork ends this tick).
+  corkForThisTick(res);
   writeHead(res, 200, { vary: 'trpc-accept, accept', ...sseHeaders });
   res.write(`${options.preamble}${frame('connected', JSON.stringify(config.sse?.client ?? {}))}`);
   let iterator: AsyncIterator<unknown> | undefined;
