@@ -1,11 +1,10 @@
-import { AgentMintError, MAX_ID_LENGTH, type RunEvent } from '@agentmint/core';
-import { tracked } from '@trpc/server';
+import { AgentMintError, MAX_ID_LENGTH } from '@agentmint/core';
 import { z } from 'zod';
 import type { AgentMintRequestState } from './context.ts';
-import { formatEventId, parseEventId } from './lastEventId.ts';
+import { parseEventId } from './lastEventId.ts';
 import type { AgentOperations } from './operations/agentOperations.ts';
+import { trackedRunEvents } from './trackedRunEvents.ts';
 import type { createBaseProcedure } from './trpc.ts';
-import { endsWatch } from './watchEndingEvents.ts';
 
 /** Input of `runs.watch`. */
 export interface WatchInput {
@@ -41,7 +40,7 @@ const watchInput = z.object({
 export function runWatchProcedure(deps: RunWatchDeps) {
   return deps.base
     .input(watchInput as z.ZodType<z.output<typeof watchInput>, WatchInput>)
-    .subscription(async function* ({ input, ctx, signal }) {
+    .subscription(async ({ input, ctx, signal }) => {
       const afterSeq = resumeAfter(input.runId, input.lastEventId);
       const events = await deps.operations.watchRun(ctx.agentmint as AgentMintRequestState, {
         runId: input.runId,
@@ -50,10 +49,7 @@ export function runWatchProcedure(deps: RunWatchDeps) {
         ...(deps.cancelAfterMs !== undefined && { cancelAfterMs: deps.cancelAfterMs }),
         ...(signal && { signal }),
       });
-      for await (const event of events) {
-        yield tracked(formatEventId(input.runId, event.seq), event as RunEvent);
-        if (endsWatch(event)) return;
-      }
+      return trackedRunEvents(input.runId, events);
     });
 }
 

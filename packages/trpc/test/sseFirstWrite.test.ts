@@ -38,14 +38,17 @@ beforeAll(async () => {
   server.on('connection', (socket: Socket) => {
     const writes: string[] = [];
     socketWrites.push(writes);
-    const plain = socket as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const write = plain._write!;
-    const writev = plain._writev!;
-    plain._write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
+    const plain = socket as unknown as {
+      _write: (this: Socket, chunk: unknown, ...rest: unknown[]) => unknown;
+      _writev: (this: Socket, chunks: { chunk: unknown }[], ...rest: unknown[]) => unknown;
+    };
+    const write = plain._write;
+    const writev = plain._writev;
+    plain._write = function (chunk, ...rest) {
       writes.push(String(chunk));
       return write.call(this, chunk, ...rest);
     };
-    plain._writev = function (this: Socket, chunks: { chunk: unknown }[], ...rest: unknown[]) {
+    plain._writev = function (chunks, ...rest) {
       writes.push(chunks.map(({ chunk }) => String(chunk)).join(''));
       return writev.call(this, chunks, ...rest);
     };
