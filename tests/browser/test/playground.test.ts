@@ -257,7 +257,7 @@ describe.skipIf(missing !== undefined)('the playground in Chromium', () => {
       .toBe(aliceSessions.length);
     // A new chat, then open the session again: its run comes back from the store.
     await page.getByRole('button', { name: 'New chat' }).click();
-    const title = `tenant-agent · ${sessionId.slice(0, 8)}`;
+    const title = `tenant-agent · ${sessionId.slice(-8)}`;
     await sessions.getByRole('button', { name: title, exact: true }).click();
     await expect
       .poll(() => page.locator('.turn.past .user').first().textContent(), WAIT)

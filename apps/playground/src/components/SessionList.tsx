@@ -64,7 +64,8 @@ function SessionItem(props: {
       },
     }),
   );
-  const title = session.name ?? `${session.agentId} · ${session.sessionId.slice(0, 8)}`;
+  // The id's end: its start is a timestamp (time-ordered ids), the same for sessions made together.
+  const title = session.name ?? `${session.agentId} · ${session.sessionId.slice(-8)}`;
   if (draft !== undefined) {
     return (
       <li>
