@@ -84,6 +84,27 @@ describe('createAgentClient against a real AgentOS', () => {
     expect(requests).toBe(2);
   });
 
+  it('sends a mutation in a request of its own: a run never holds back the queries sent with it', async () => {
+    const { url } = await serve(testOS(), cleanup);
+    const sent: string[] = [];
+    const recording: typeof fetch = (input, init) => {
+      sent.push(String(input instanceof Request ? input.url : input));
+      return fetch(input, init);
+    };
+    const client = createAgentClient<TestRouter>({ url, fetch: recording });
+    const [run, agents, agent] = await Promise.all([
+      client.agents['plain-agent'].run({ message: 'hi' }),
+      client.agents.list(),
+      client.agents.get({ agentId: 'plain-agent' }),
+    ]);
+    expect(run.status).toBe('COMPLETED');
+    expect(agents.length).toBeGreaterThan(0);
+    expect(agent.id).toBe('plain-agent');
+    const paths = sent.map((u) => new URL(u).pathname.replace(/^.*\/trpc\//, ''));
+    expect(paths.sort()).toEqual(['agents.list,agents.get', 'agents.plain-agent.run']);
+    expect(sent.find((u) => u.includes('plain-agent.run'))).not.toContain('batch=1');
+  });
+
   it('lists and gets agents without calling a factory', async () => {
     const { url, calls } = await serve(testOS(), cleanup);
     const client = createAgentClient<TestRouter>({ url });
