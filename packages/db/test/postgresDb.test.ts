@@ -247,14 +247,7 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       await db.init();
       const run = newRun();
       const events = Array.from({ length: 4 }, (_, i) => eventOf(run, i + 1));
-      const done = {
-        status: 'COMPLETED' as const,
-        content: 'done',
-        metrics: null,
-        error: null,
-        messages: [],
-        updatedAt: new Date(),
-      };
+      const done = completedResult();
       await Promise.all([
         db.createRun(run),
         db.appendEvents(run.runId, events.slice(0, 2)),
@@ -327,14 +320,7 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       await db.init();
       const run = newRun();
       await db.createRun(run);
-      const done = {
-        status: 'COMPLETED' as const,
-        content: 'done',
-        metrics: null,
-        error: null,
-        messages: [],
-        updatedAt: new Date(),
-      };
+      const done = completedResult();
       expect(await finish(db, run, { ...done, status: 'CANCELLED', content: null }, 1)).toBe(true);
       // Issued together: one group, one statement; the events are stored, the finish loses.
       const [, won] = await Promise.all([
@@ -393,3 +379,15 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
     });
   });
 });
+
+/** A run's final result as the runtime writes it for a plain completed run. */
+function completedResult() {
+  return {
+    status: 'COMPLETED' as const,
+    content: 'done',
+    metrics: null,
+    error: null,
+    messages: [],
+    updatedAt: new Date(),
+  };
+}
