@@ -233,15 +233,22 @@ async function drive(
     logger.warn('the run had already been ended elsewhere; its status stands', {
       runId: ctx.runId,
     });
-    const record = await store.getRun(ctx.runId).catch(() => undefined);
-    if (record) {
-      const storedEnding = await storedEndingOf(store, ctx.runId);
-      if (storedEnding) run.endedElsewhere(storedEnding);
-      run.settle(toRunOutput(record));
-      return;
-    }
+    if (await settleAsStored(run, store)) return;
   }
   run.settle(toOutput(run, result, createdAt, agent));
+}
+
+/**
+ * Settles a run that was ended elsewhere first as the store has it: its live watchers get the
+ * stored ending. False when the row cannot be read (the caller settles with its own outcome).
+ */
+async function settleAsStored(run: ActiveRun, store: Store): Promise<boolean> {
+  const record = await store.getRun(run.ids.runId).catch(() => undefined);
+  if (!record) return false;
+  const storedEnding = await storedEndingOf(store, run.ids.runId);
+  if (storedEnding) run.endedElsewhere(storedEnding);
+  run.settle(toRunOutput(record));
+  return true;
 }
 
 /** The terminal event the store holds for a run ended elsewhere; undefined if it cannot be read. */
@@ -312,13 +319,7 @@ async function pause(
   }
   if (paused === false) {
     // Ended elsewhere first (a cancel): the stored status is the run's outcome.
-    const record = await store.getRun(ctx.runId).catch(() => undefined);
-    if (record) {
-      const storedEnding = await storedEndingOf(store, ctx.runId);
-      if (storedEnding) run.endedElsewhere(storedEnding);
-      run.settle(toRunOutput(record));
-      return;
-    }
+    if (await settleAsStored(run, store)) return;
   }
   run.settle({
     ...toOutput(run, finished('COMPLETED', null, null, null, loop.messages), createdAt, agent),
