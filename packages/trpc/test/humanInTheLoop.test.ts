@@ -10,6 +10,7 @@ import superjson from 'superjson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentOS, type ServerHandle } from '../src/index.ts';
+import { deleteFileTool } from './deleteFileTool.ts';
 import { readSSE, signToken, TEST_JWT_SECRET } from './fixtures.ts';
 
 /** A database that outlives one server: each `open()` is a new process's store on it. */
@@ -53,16 +54,7 @@ const deleted: string[] = [];
 
 /** An AgentOS process on `database`: its agent deletes files only once a human approves. */
 async function serve(): Promise<string> {
-  const deleteFile = tool({
-    name: 'delete_file',
-    description: 'Deletes a file',
-    parameters: z.object({ path: z.string() }),
-    requiresConfirmation: true,
-    execute: ({ path }) => {
-      deleted.push(path);
-      return `deleted ${path}`;
-    },
-  });
+  const deleteFile = deleteFileTool(deleted);
   const weather = tool({
     name: 'local_weather',
     description: "The weather at the user's place, measured by the user's device",

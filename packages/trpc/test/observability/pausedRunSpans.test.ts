@@ -1,11 +1,11 @@
-import { Agent, InMemoryDb, silentLogger, tool } from '@agentmint/core';
+import { Agent, InMemoryDb, silentLogger } from '@agentmint/core';
 import { OpenAIResponses } from '@agentmint/openai';
 import { type FakeOpenAIServer, startFakeOpenAIServer } from '@agentmint/testing';
 import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { AgentOS, type ServerHandle } from '../../src/index.ts';
+import { deleteFileTool } from '../deleteFileTool.ts';
 import { form } from '../fixtures.ts';
 import { MemoryTracing } from './memoryTracing.ts';
 
@@ -21,16 +21,7 @@ const deleted: string[] = [];
 beforeAll(async () => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   fake = await startFakeOpenAIServer({ apiKey: 'sk-test' });
-  const deleteFile = tool({
-    name: 'delete_file',
-    description: 'Deletes a file',
-    parameters: z.object({ path: z.string() }),
-    requiresConfirmation: true,
-    execute: ({ path }) => {
-      deleted.push(path);
-      return `deleted ${path}`;
-    },
-  });
+  const deleteFile = deleteFileTool(deleted);
   const model = new OpenAIResponses({
     id: 'gpt-test',
     baseURL: fake.url,
