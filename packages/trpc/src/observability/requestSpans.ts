@@ -2,7 +2,6 @@ import {
   type Context,
   context,
   propagation,
-  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -13,6 +12,7 @@ import {
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { ATTR } from './attributes.ts';
+import { EMPTY_CONTEXT } from './linkedContext.ts';
 import { onStreamEnd } from './streamEnd.ts';
 
 /** The parts of a request a SERVER span records or reads its parent from (Hono's `c.req` is one). */
@@ -62,7 +62,8 @@ class ServerSpan implements RequestSpan {
 
   constructor(tracer: Tracer, request: SpannedRequest) {
     const method = request.method;
-    const parent = propagation.extract(ROOT_CONTEXT, request, headerGetter);
+    // A fresh trace context (the caller's, if it sent one), of the cheap kind its children share.
+    const parent = propagation.extract(EMPTY_CONTEXT, request, headerGetter);
     this.#method = method;
     this.#span = tracer.startSpan(
       method,
