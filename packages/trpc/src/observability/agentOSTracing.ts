@@ -65,19 +65,19 @@ export class AgentOSTracing implements Instrumentation {
     // A plain agent is shared, not built: no span for a lookup.
     if (!info.isFactory || !this.live) return resolve();
     const attributes = { [ATTR.agentId]: info.agentId, [ATTR.isFactory]: true };
-    return this.inSpan('agentmint.factory.resolve', attributes, async (span) => {
-      const resolved = await resolve();
-      const { ctx } = resolved;
-      // The run and session ids are on the run span beside it.
-      if (ctx.input !== undefined) {
-        span.setAttribute(ATTR.factoryInputShape, inputShape(ctx.input));
-        if (this.#recordFactoryInput) {
-          span.setAttribute(ATTR.factoryInput, JSON.stringify(ctx.input) ?? 'undefined');
-        }
-      }
-      return resolved;
-    });
+    return this.inSpan('agentmint.factory.resolve', attributes, resolve, this.#describeResolved);
   }
+
+  // The run and session ids are on the run span beside it; the input's shape (or, opted in, the
+  // input) is known once the factory resolved.
+  readonly #describeResolved = (span: Span, resolved: ResolvedAgent): void => {
+    const { input } = resolved.ctx;
+    if (input === undefined) return;
+    span.setAttribute(ATTR.factoryInputShape, inputShape(input));
+    if (this.#recordFactoryInput) {
+      span.setAttribute(ATTR.factoryInput, JSON.stringify(input) ?? 'undefined');
+    }
+  };
 
   observeRun(observation: RunObservation): RunObserver | undefined {
     if (!this.live) return undefined;
@@ -98,21 +98,34 @@ export class AgentOSTracing implements Instrumentation {
     });
   }
 
-  /** An active span around `work` (children nest under it), failed with the thrown error's code. */
+  /**
+   * An active span around `work` (children nest under it), failed with the thrown error's code;
+   * `describe` adds what the result tells before the span ends. One `then` on `work`'s promise,
+   * not an async wrapper (a traced request makes a few of these).
+   */
   inSpan<T>(
     name: string,
     attributes: Record<string, string | boolean>,
     work: (span: Span) => Promise<T>,
+    describe?: (span: Span, result: T) => void,
   ): Promise<T> {
-    return this.tracer.startActiveSpan(name, { attributes }, async (span) => {
-      try {
-        return await work(span);
-      } catch (error) {
-        failSpan(span, errorCodeOf(error));
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    const parent = context.active();
+    const span = this.tracer.startSpan(name, { attributes }, parent);
+    const failed = (error: unknown): never => {
+      failSpan(span, errorCodeOf(error));
+      span.end();
+      throw error;
+    };
+    let pending: Promise<T>;
+    try {
+      pending = context.with(trace.setSpan(parent, span), work, undefined, span);
+    } catch (error) {
+      return Promise.reject(error).catch(failed);
+    }
+    return pending.then((result) => {
+      describe?.(span, result);
+      span.end();
+      return result;
+    }, failed);
   }
 }

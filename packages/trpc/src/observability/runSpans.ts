@@ -20,7 +20,8 @@ export class RunSpans implements RunObserver {
   #modelCall: Span | undefined;
   /** The context with the open model call's span active, made once per call. */
   #modelContext: Context | undefined;
-  readonly #toolCalls = new Map<string, Span>();
+  /** Open tool calls by id, made at the run's first tool call (most runs make none). */
+  #toolCalls: Map<string, Span> | undefined;
   readonly #storeSpanMinMs: number;
   readonly #paused: PausedSpans;
   readonly #runId: string;
@@ -71,6 +72,7 @@ export class RunSpans implements RunObserver {
         return;
       }
       case 'ToolCallStarted':
+        this.#toolCalls ??= new Map();
         this.#toolCalls.set(
           event.tool.toolCallId,
           this.#tracer.startSpan(
@@ -90,12 +92,12 @@ export class RunSpans implements RunObserver {
         return;
       case 'ToolCallCompleted':
       case 'ToolCallError': {
-        const span = this.#toolCalls.get(event.tool.toolCallId);
+        const span = this.#toolCalls?.get(event.tool.toolCallId);
         if (!span) return;
         // The tool's error text is the tool's (or the user's) words: only a code goes on the span.
         if (event.event === 'ToolCallError') failSpan(span, 'TOOL_CALL_ERROR');
         span.end();
-        this.#toolCalls.delete(event.tool.toolCallId);
+        this.#toolCalls?.delete(event.tool.toolCallId);
         return;
       }
       case 'RunCompleted':
@@ -141,7 +143,7 @@ export class RunSpans implements RunObserver {
       this.#modelContext ??= trace.setSpan(this.#context, span);
       return context.with(this.#modelContext, work);
     }
-    const span = this.#toolCalls.get(call.toolCallId);
+    const span = this.#toolCalls?.get(call.toolCallId);
     return span ? context.with(trace.setSpan(this.#context, span), work) : work();
   }
 
@@ -151,17 +153,20 @@ export class RunSpans implements RunObserver {
    */
   #end(status: string, errorCode: string | undefined): void {
     this.#run.setAttribute(ATTR.runStatus, status);
-    for (const span of [this.#modelCall, ...this.#toolCalls.values()]) {
-      if (!span) continue;
-      if (errorCode !== undefined) failSpan(span, errorCode);
-      span.end();
-    }
+    if (this.#modelCall) endOpenCall(this.#modelCall, errorCode);
+    if (this.#toolCalls) for (const span of this.#toolCalls.values()) endOpenCall(span, errorCode);
     this.#modelCall = undefined;
     this.#modelContext = undefined;
-    this.#toolCalls.clear();
+    this.#toolCalls = undefined;
     if (errorCode !== undefined) failSpan(this.#run, errorCode);
     this.#run.end();
   }
+}
+
+/** A call still open when its run ended: failed with the run's error code, if it has one. */
+function endOpenCall(span: Span, errorCode: string | undefined): void {
+  if (errorCode !== undefined) failSpan(span, errorCode);
+  span.end();
 }
 
 /** GenAI conventions use lower-case provider ids (`openai`); AgentMint's labels read `OpenAI`. */
