@@ -7,11 +7,13 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InMemoryDb } from '@agentmint/core';
+import { InMemoryDb, type NewRunRecord } from '@agentmint/core';
+import { ROOT_CONTEXT, type Tracer } from '@opentelemetry/api';
 import { restRunRequest } from './http/requests.ts';
 import { createBenchModel } from './servers/benchModel.ts';
 import { createBenchOS } from './servers/benchOS.ts';
-import { benchTracing } from './servers/benchTracing.ts';
+import { benchTracerProvider, benchTracing } from './servers/benchTracing.ts';
+import { recordFloorSpans } from './servers/floorSpans.ts';
 
 /**
  * Server CPU per REST run, tracing off vs on with the SDK, both AgentOS in ONE process with a
@@ -19,12 +21,14 @@ import { benchTracing } from './servers/benchTracing.ts';
  * box noise that moves over seconds hits both alike, which the HTTP suite's separate processes
  * cannot promise on a shared machine. A bare node:http server answering a run-sized JSON gives the
  * client's own cost, taken off both. Spans the SDK keeps add GC work that the off chunks share too,
- * so this understates the SDK's cost a little, never overstates it.
+ * so this understates the SDK's cost a little, never overstates it. "floor" is the off server with
+ * the SDK calls of a run's 4 spans made in its `createRun` (`recordFloorSpans`, into the same kind
+ * of provider): what those calls cost inside a server, with no code of AgentMint's around them.
  *
  * `pnpm bench:tracing-in-process` (CHUNKS, CHUNK and C in the environment).
  */
-type Mode = 'off' | 'sdk' | 'bare';
-const MODES: readonly Mode[] = ['off', 'sdk', 'bare'];
+type Mode = 'off' | 'sdk' | 'floor' | 'bare';
+const MODES: readonly Mode[] = ['off', 'sdk', 'floor', 'bare'];
 const concurrency = Number(process.env.C ?? 16);
 const chunkRuns = Number(process.env.CHUNK ?? 200);
 const chunks = Number(process.env.CHUNKS ?? 30);
@@ -38,6 +42,21 @@ interface Target {
   runs: number;
 }
 
+/** InMemoryDb recording a run's 4 spans at each `createRun` (once per run). */
+class FloorSpansDb extends InMemoryDb {
+  readonly #tracer: Tracer;
+
+  constructor(tracer: Tracer) {
+    super({ id: 'bench' });
+    this.#tracer = tracer;
+  }
+
+  override createRun(run: NewRunRecord): Promise<void> {
+    recordFloorSpans(this.#tracer, ROOT_CONTEXT);
+    return super.createRun(run);
+  }
+}
+
 const runRequest = await restRunRequest({ stream: false });
 const targets: Target[] = [];
 for (const mode of MODES) targets.push(await start(mode));
@@ -49,11 +68,16 @@ async function start(mode: Mode): Promise<Target> {
     const port = await listen(server);
     return { mode, port, agent, close: async () => void server.close(), cpuMicros: 0, runs: 0 };
   }
-  const os = createBenchOS(
-    new InMemoryDb({ id: 'bench' }),
-    createBenchModel('ok'),
-    benchTracing(mode),
-  );
+  const os =
+    mode === 'floor'
+      ? createBenchOS(
+          new FloorSpansDb(benchTracerProvider().getTracer('floor')),
+          createBenchModel('ok'),
+          {
+            tracing: false,
+          },
+        )
+      : createBenchOS(new InMemoryDb({ id: 'bench' }), createBenchModel('ok'), benchTracing(mode));
   const handle = await os.serve({ port: 0, hostname: '127.0.0.1' });
   const port = Number(new URL(handle.url).port);
   return { mode, port, agent, close: () => handle.close({ graceMs: 100 }), cpuMicros: 0, runs: 0 };
@@ -125,10 +149,11 @@ const perRun = (mode: Mode) => {
 const client = perRun('bare');
 const off = perRun('off') - client;
 const sdk = perRun('sdk') - client;
+const floor = perRun('floor') - client;
 console.log(
   `c=${concurrency}, ${chunks} × ${chunkRuns} runs each: server CPU per run off ${off.toFixed(0)} µs, ` +
-    `SDK ${sdk.toFixed(0)} µs (${(sdk / off).toFixed(2)}x, +${(sdk - off).toFixed(0)} µs); ` +
-    `client ${client.toFixed(0)} µs`,
+    `SDK ${sdk.toFixed(0)} µs (${(sdk / off).toFixed(2)}x, +${(sdk - off).toFixed(0)} µs), ` +
+    `floor ${floor.toFixed(0)} µs (+${(floor - off).toFixed(0)} µs); client ${client.toFixed(0)} µs`,
 );
 for (const target of targets) await target.close();
 process.exit(0);

@@ -21,10 +21,19 @@ export function benchTracingMode(): BenchTracing {
 export function benchTracing(mode: BenchTracing): Pick<AgentOSOptions<[]>, 'tracing'> {
   if (mode === 'off') return { tracing: false };
   if (mode === 'api') return {};
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  return { tracing: { tracerProvider: benchTracerProvider() } };
+}
+
+let globalsSet = false;
+
+/** The `sdk` mode's provider (and the process's context manager and propagator, set once). */
+export function benchTracerProvider(): TracerProvider {
+  if (!globalsSet) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    globalsSet = true;
+  }
   const exporter = new InMemorySpanExporter();
   setInterval(() => exporter.reset(), 1_000).unref();
-  const spanProcessors = [new BatchSpanProcessor({ exporter })];
-  return { tracing: { tracerProvider: new TracerProvider({ spanProcessors }) } };
+  return new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter })] });
 }
