@@ -6,7 +6,7 @@ import { recordFloorSpans } from './servers/floorSpans.ts';
  * The SDK's floor for one traced REST run, in a tight loop: the 4 spans of a run on InMemoryDb
  * (`recordFloorSpans`) and the 3 `context.with` a run makes (request, resolve, model call), across
  * a few awaits, with `bench tracing`'s SDK set-up (AsyncLocalStorage context manager, W3C
- * propagator, `BatchSpanProcessor` into an `InMemorySpanExporter` emptied every second). "plain"
+ * propagator, `BatchSpanProcessor` into an `InMemorySpanExporter` emptied at each export). "plain"
  * does the same awaits untraced; modes alternate in chunks of `CHUNK` runs (`C` at a time,
  * `CHUNKS` each) in one process. Hot code and a small heap: a server pays several times this for
  * the same calls (`bench:tracing-in-process` has them inside the "off" server as its floor mode).
