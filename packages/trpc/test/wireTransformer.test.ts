@@ -1,6 +1,11 @@
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { serializeLikeSuperjson, wireTransformer } from '../src/wireTransformer.ts';
+import {
+  serializeForText,
+  serializeLikeSuperjson,
+  textSerializer,
+  wireTransformer,
+} from '../src/wireTransformer.ts';
 
 /** The fast serializer must write what superjson writes, byte for byte and field for field. */
 function expectSameAsSuperjson(value: unknown): void {
@@ -8,6 +13,8 @@ function expectSameAsSuperjson(value: unknown): void {
   const theirs = superjson.serialize(value);
   expect(JSON.stringify(ours)).toBe(JSON.stringify(theirs));
   expect(ours).toStrictEqual(theirs);
+  // The text serializer writes the same bytes.
+  expect(JSON.stringify(serializeForText(value))).toBe(JSON.stringify(theirs));
 }
 
 const createdAt = new Date('2026-01-02T03:04:05.678Z');
@@ -96,5 +103,51 @@ describe('wireTransformer (superjson, fast serializer)', () => {
     const wire = JSON.parse(JSON.stringify(wireTransformer.serialize(runOutput)));
     expect(wireTransformer.deserialize(wire)).toStrictEqual(superjson.deserialize(wire));
     expect(superjson.deserialize(wire)).toStrictEqual(runOutput);
+  });
+
+  it('copies for text only what it writes otherwise, and leaves the value as it was', () => {
+    const before = structuredClone(runOutput);
+    const text = serializeForText(runOutput);
+    expect(runOutput).toStrictEqual(before);
+    const json = text.json as Record<string, unknown>;
+    // The record holds a Date and an undefined: copied; metrics and model hold neither: shared.
+    expect(json).not.toBe(runOutput);
+    expect(json.createdAt).toBe(createdAt.toISOString());
+    expect(json.userId).toBeNull();
+    expect(json.metrics).toBe(runOutput.metrics);
+    expect(json.model).toBe(runOutput.model);
+    expect((json.messages as unknown[])[1]).toBe(runOutput.messages[1]);
+    const plain = { event: 'RunContent', content: 'ok', seq: 3, createdAt: 1 };
+    expect(serializeForText(plain)).toStrictEqual({ json: plain });
+    expect(serializeForText(plain).json).toBe(plain);
+  });
+
+  it('gives the text serializer for the wire transformer only', () => {
+    expect(textSerializer(wireTransformer.serialize)).toBe(serializeForText);
+    const other = (value: unknown) => value;
+    expect(textSerializer(other)).toBe(other);
+  });
+
+  it('deserializes as superjson does, handing plain JSON on without a copy', () => {
+    const plain = JSON.parse('{"json":{"message":"hi","factoryInput":{"depth":5,"tags":["a"]}}}');
+    expect(wireTransformer.deserialize(plain)).toBe(plain.json);
+    expect(wireTransformer.deserialize(plain)).toStrictEqual(superjson.deserialize(plain));
+    for (const text of [
+      '{"json":{"at":"2026-01-02T03:04:05.678Z"},"meta":{"values":{"at":["Date"]},"v":1}}',
+      '{"json":{"a":{"__proto__":{"polluted":true},"b":1}}}',
+      '{"json":[{"x":[{"__proto__":{}}]}]}',
+      '{"json":"text"}',
+      '{"json":null}',
+      '{}',
+    ]) {
+      const wire = JSON.parse(text);
+      expect(wireTransformer.deserialize(JSON.parse(text))).toStrictEqual(
+        superjson.deserialize(wire),
+      );
+    }
+    expect(() => wireTransformer.deserialize(null)).toThrow(TypeError);
+    // A hostile depth is handed on (the factory's depth check refuses it), not a stack overflow.
+    const deep = JSON.parse(`{"json":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`);
+    expect(wireTransformer.deserialize(deep)).toBe(deep.json);
   });
 });

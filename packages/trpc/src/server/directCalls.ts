@@ -10,6 +10,7 @@ import {
   type TRPCResponse,
   transformTRPCResponse,
 } from '@trpc/server/unstable-core-do-not-import';
+import { textSerializer } from '../wireTransformer.ts';
 import { callProcedure } from './callProcedure.ts';
 
 /** One call of a request, its procedure already looked up. */
@@ -38,41 +39,18 @@ export interface DirectCallsOptions {
 export async function runDirectCalls(
   options: DirectCallsOptions,
 ): Promise<{ status: number; body: string }> {
-  const { router, ctx, signal } = options;
+  const { router, calls } = options;
   const config = router._def._config;
-  const answers = await Promise.all(
-    options.calls.map(async (call, batchIndex): Promise<[TRPCResponse, TRPCError | undefined]> => {
-      const type = call.procedure._def.type;
-      let input: unknown;
-      try {
-        const data: unknown = await callProcedure(call.procedure, {
-          path: call.path,
-          getRawInput: async () => {
-            input = deserializeInput(router, call.rawInput);
-            return input;
-          },
-          ctx,
-          type,
-          signal,
-          batchIndex,
-        });
-        if (isDataStream(data)) {
-          throw new TRPCErrorClass({
-            code: 'UNSUPPORTED_MEDIA_TYPE',
-            message:
-              'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
-          });
-        }
-        return [{ result: { data } }, undefined];
-      } catch (cause) {
-        const error = getTRPCErrorFromUnknown(cause);
-        options.onError({ error, path: call.path });
-        const shape = getErrorShape({ config, ctx, error, input, path: call.path, type });
-        return [{ error: shape }, error];
-      }
-    }),
-  );
+  // One call (most requests): no Promise.all and no array of promises around it.
+  const answers =
+    calls.length === 1
+      ? [await runDirectCall(options, calls[0] as DirectCall, 0)]
+      : await Promise.all(
+          calls.map((call, batchIndex) => runDirectCall(options, call, batchIndex)),
+        );
   const json = answers.map(([answer]) => answer);
+  // Stringified at once: the wire transformer needs no copy of the answer.
+  const serialize = textSerializer(config.transformer.output.serialize);
   const status = getHTTPStatusCode(
     json,
     answers.map(([, error]) => error),
@@ -80,10 +58,48 @@ export async function runDirectCalls(
   // As transformTRPCResponse, without its copies of each answer: a result is `{ result: { data } }`.
   const transformed = json.map((answer) =>
     'result' in answer
-      ? { result: { data: config.transformer.output.serialize(answer.result.data) } }
+      ? { result: { data: serialize(answer.result.data) } }
       : transformTRPCResponse(config, answer),
   );
   return { status, body: JSON.stringify(options.isBatch ? transformed : transformed[0]) };
+}
+
+/** One call as tRPC makes it: its answer, and its error (also given to `onError`) when it failed. */
+async function runDirectCall(
+  options: DirectCallsOptions,
+  call: DirectCall,
+  batchIndex: number,
+): Promise<[TRPCResponse, TRPCError | undefined]> {
+  const { router, ctx } = options;
+  const type = call.procedure._def.type;
+  let input: unknown;
+  try {
+    const data: unknown = await callProcedure(call.procedure, {
+      path: call.path,
+      getRawInput: async () => {
+        input = deserializeInput(router, call.rawInput);
+        return input;
+      },
+      ctx,
+      type,
+      signal: options.signal,
+      batchIndex,
+    });
+    if (isDataStream(data)) {
+      throw new TRPCErrorClass({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message:
+          'Cannot use stream-like response in non-streaming request - use httpBatchStreamLink',
+      });
+    }
+    return [{ result: { data } }, undefined];
+  } catch (cause) {
+    const error = getTRPCErrorFromUnknown(cause);
+    options.onError({ error, path: call.path });
+    const config = router._def._config;
+    const shape = getErrorShape({ config, ctx, error, input, path: call.path, type });
+    return [{ error: shape }, error];
+  }
 }
 
 export type DirectPlan =

@@ -11,6 +11,7 @@ import {
   sseHeaders,
   TRPCError as TRPCErrorClass,
 } from '@trpc/server/unstable-core-do-not-import';
+import { textSerializer } from '../wireTransformer.ts';
 import { callProcedure } from './callProcedure.ts';
 import { corkForThisTick } from './corkForThisTick.ts';
 import { type DirectCall, deserializeInput } from './directCalls.ts';
@@ -46,7 +47,8 @@ export async function serveSseSubscription(
 ): Promise<void> {
   const { router, call, ctx, signal } = options;
   const config = router._def._config;
-  const serialize = (value: unknown) => JSON.stringify(config.transformer.output.serialize(value));
+  const toJson = textSerializer(config.transformer.output.serialize);
+  const serialize = (value: unknown) => JSON.stringify(toJson(value));
   let input: unknown;
   const fail = (cause: unknown): string => {
     const error = getTRPCErrorFromUnknown(cause);
