@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { callProcedure } from '../src/server/callProcedure.ts';
 
-const t = initTRPC.context<{ user?: string; trace?: string[] }>().create();
+const t = initTRPC
+  .context<{ user?: string; trace?: string[] }>()
+  .meta<{ label: string }>()
+  .create();
 const seen: unknown[] = [];
 const withUser = t.procedure.use(async ({ next, meta, path, type }) => {
   seen.push({ meta, path, type });
@@ -22,6 +25,17 @@ const procedures = {
     throw new TRPCError({ code: 'FORBIDDEN', message: 'no' });
   }),
   forgetsNext: t.procedure.use((async () => undefined) as never).query(() => 1),
+  // An async refinement: zod's sync parse throws, tRPC's parse function goes async from then on.
+  slowCheck: t.procedure
+    .meta({ label: 'slow' })
+    .input(z.object({ n: z.number() }).refine(async ({ n }) => n > 0, 'n must be positive'))
+    .mutation((opts) => ({
+      input: opts.input,
+      // Given at run time, as tRPC gives it, though the resolver's type leaves it out.
+      meta: (opts as typeof opts & { meta?: unknown }).meta,
+      keys: Object.keys(opts).sort(),
+    })),
+  noInput: t.procedure.query(({ input }) => ({ input: input ?? 'none' })),
 };
 
 function opts(path: string, type: 'query' | 'mutation', raw: unknown) {
@@ -59,5 +73,36 @@ describe('callProcedure calls a procedure as procedure(opts) does', () => {
       expect((ours as TRPCError).code).toBe((theirs as TRPCError).code);
       expect((ours as TRPCError).message).toBe((theirs as TRPCError).message);
     }
+  });
+
+  it('parses inputs (sync or async parsers) and calls the resolver with the same options', async () => {
+    for (const [procedure, type, raw] of [
+      [procedures.slowCheck, 'mutation', { n: 2 }],
+      [procedures.slowCheck, 'mutation', { n: 3 }],
+      [procedures.noInput, 'query', undefined],
+    ] as const) {
+      const theirs = await procedure(opts('p', type, raw));
+      const ours = await callProcedure(procedure, opts('p', type, raw));
+      expect(ours).toEqual(theirs);
+    }
+    expect(await callProcedure(procedures.slowCheck, opts('p', 'mutation', { n: 2 }))).toEqual({
+      input: { n: 2 },
+      meta: { label: 'slow' },
+      keys: ['batchIndex', 'ctx', 'getRawInput', 'input', 'meta', 'next', 'path', 'signal', 'type'],
+    });
+  });
+
+  it('fails a bad input as BAD_REQUEST caused by the parser error, as tRPC does', async () => {
+    const failure = async (call: () => Promise<unknown>) => call().catch((error: unknown) => error);
+    const raw = { n: -1 };
+    const theirs = await failure(() => procedures.slowCheck(opts('p', 'mutation', raw)));
+    const ours = await failure(() =>
+      callProcedure(procedures.slowCheck, opts('p', 'mutation', raw)),
+    );
+    expect(ours).toBeInstanceOf(TRPCError);
+    expect((ours as TRPCError).code).toBe('BAD_REQUEST');
+    expect((ours as TRPCError).code).toBe((theirs as TRPCError).code);
+    expect((ours as TRPCError).message).toBe((theirs as TRPCError).message);
+    expect((ours as TRPCError).cause?.constructor).toBe((theirs as TRPCError).cause?.constructor);
   });
 });
