@@ -69,7 +69,8 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
       } as typeof writeHead;
     }
     const aborter = new AbortController();
-    res.once('close', () => {
+    // `on`, not `once`: 'close' comes once, and `once` wraps every listener in two more objects.
+    res.on('close', () => {
       if (!res.writableFinished) aborter.abort();
     });
     const tooBig = refuseLargeBatch(req.url ?? '/', { router, max: options.maxBatchSize });
@@ -86,11 +87,9 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     }
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const query = new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    const query = queryAt < 0 ? NO_QUERY : new URLSearchParams(url.slice(queryAt + 1));
     // As tRPC's fetch adapter: the path after the endpoint, without slashes around it (tRPC decodes it).
-    const path = url
-      .slice(endpoint.length, queryAt < 0 ? undefined : queryAt)
-      .replace(/^\/+|\/+$/g, '');
+    const path = trimSlashes(url.slice(endpoint.length, queryAt < 0 ? undefined : queryAt));
     const ctx = createContext(req);
     const json = isJson(header(req, 'content-type'));
     const plan =
@@ -219,6 +218,14 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** The query of a URL without one (read, never written). */
+const NO_QUERY = new URLSearchParams();
+
+/** `path` without slashes at either end (a path mostly has none: no regex then). */
+function trimSlashes(path: string): string {
+  return path.startsWith('/') || path.endsWith('/') ? path.replace(/^\/+|\/+$/g, '') : path;
+}
+
 const JSON_HEADERS = { vary: 'trpc-accept, accept', 'content-type': 'application/json' };
 
 /** The request's headers as web `Headers` (HTTP/2 pseudo-headers left out). */
@@ -243,15 +250,13 @@ function header(req: IncomingMessage, name: string): string | null {
 function acceptsJsonl(req: IncomingMessage): boolean {
   const trpcAccept = header(req, 'trpc-accept');
   if (trpcAccept !== null) return trpcAccept === 'application/jsonl';
-  return (
-    header(req, 'accept')
-      ?.split(',')
-      .some((type) => type.trim() === 'application/jsonl') ?? false
-  );
+  const accept = header(req, 'accept');
+  if (accept === null || !accept.includes('application/jsonl')) return false;
+  return accept.split(',').some((type) => type.trim() === 'application/jsonl');
 }
 
 function isJson(type: string | null): boolean {
-  return type !== null && /^application\/json\s*(;|$)/i.test(type);
+  return type === 'application/json' || (type !== null && /^application\/json\s*(;|$)/i.test(type));
 }
 
 /** The whole body as text, or undefined when it is over `maxBytes` (declared or counted). */
@@ -271,8 +276,11 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string | unde
       resolve(undefined);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size).toString()));
-    req.once('error', reject);
+    // One chunk (a small body): decoded as it is, not copied into a new buffer first.
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? String(chunks[0]) : Buffer.concat(chunks, size).toString()),
+    );
+    req.on('error', reject);
   });
 }
 
