@@ -18,7 +18,12 @@ const router = t.router({
     });
     yield tracked('4', { i: 4 });
   }),
+  // A long backlog ready at once (a finished run's 200 deltas): about 60 KB of frames.
+  backlog: t.procedure.subscription(async function* () {
+    for (let i = 1; i <= BACKLOG; i++) yield tracked(String(i), { i, text: 'x'.repeat(120) });
+  }),
 });
+const BACKLOG = 400;
 
 /** How many times the server's socket wrote to the kernel (one `_write` or `_writev` each). */
 const socketWrites: string[][] = [];
@@ -80,5 +85,22 @@ describe('an SSE subscription on the node path', () => {
     expect(writes[0]).not.toContain('id: 4');
     expect(writes.slice(1).join('')).toContain('id: 4');
     expect(text).toContain('event: return');
+  });
+
+  it('sends a long backlog in a few writes, the first one a small one with the first events', async () => {
+    const response = await fetch(`${url}/trpc/backlog`, {
+      headers: { accept: 'text/event-stream' },
+    });
+    const text = await response.text();
+    for (const id of [1, 2, BACKLOG / 2, BACKLOG]) expect(text).toContain(`id: ${id}\n`);
+    expect(text.match(/^id: /gm)).toHaveLength(BACKLOG);
+    const writes = socketWrites.at(-1)!;
+    expect(writes[0]).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(writes[0]).toContain('id: 1\n');
+    // The first event does not wait for the whole backlog to be serialized.
+    expect(writes[0]).not.toContain(`id: ${BACKLOG / 2}\n`);
+    expect(writes[0]!.length).toBeLessThan(8_192);
+    // Still a few writes, not one per event.
+    expect(writes.length).toBeLessThan(BACKLOG / 10);
   });
 });

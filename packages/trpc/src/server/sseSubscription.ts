@@ -66,7 +66,7 @@ export async function serveSseSubscription(
 
   // The head, `connected` and the events ready without waiting (a run's stored or buffered ones)
   // leave in one socket write; back-pressure still holds (the cork ends this tick).
-  corkForThisTick(res);
+  const cork = corkForThisTick(res);
   writeHead(res, 200, { vary: 'trpc-accept, accept', ...sseHeaders });
   res.write(`${options.preamble}${frame('connected', JSON.stringify(config.sse?.client ?? {}))}`);
   let iterator: AsyncIterator<unknown> | undefined;
@@ -113,7 +113,9 @@ export async function serveSseSubscription(
         chunk = `data: ${serialize(value)}\nid: \n\n\n${frame('restore-id', '', lastEventId)}`;
       }
       stream.wrote();
-      if (!res.write(chunk)) await drained(res);
+      const flowing = res.write(chunk);
+      cork.wrote();
+      if (!flowing) await drained(res);
     }
   } catch (cause) {
     ending = isAbortError(cause) || signal.aborted ? '' : fail(cause);
