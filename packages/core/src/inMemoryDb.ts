@@ -40,6 +40,8 @@ export class InMemoryDb implements Store {
   readonly ordersWrites: boolean = true;
   readonly #sessions = new Map<string, SessionRecord>();
   readonly #runs = new Map<string, StoredRun>();
+  /** Runs still RUNNING or PENDING: a lease sweep looks at these, not at every run ever kept. */
+  readonly #executing = new Set<StoredRun>();
 
   constructor(options: { id?: string } = {}) {
     this.id = options.id ?? `memory-${newId()}`;
@@ -74,7 +76,9 @@ export class InMemoryDb implements Store {
       messages: [],
       updatedAt: run.createdAt,
     };
-    this.#runs.set(run.runId, { record, events: [] });
+    const stored: StoredRun = { record, events: [] };
+    this.#runs.set(run.runId, stored);
+    this.#executing.add(stored);
   }
 
   async appendEvents(runId: string, events: readonly RunEvent[]): Promise<void> {
@@ -103,6 +107,7 @@ export class InMemoryDb implements Store {
     if (!stored) throw new RunNotFoundError(runId);
     if (isTerminalStatus(stored.record.status)) return false;
     stored.record = { ...stored.record, ...result, pause: null, output: result.output ?? null };
+    this.#executing.delete(stored);
     this.#append(stored, [terminalEvent]);
     this.signals.eventsStored(runId, terminalEvent.seq);
     this.#touchSession(stored.record.sessionId, result.updatedAt);
@@ -121,6 +126,7 @@ export class InMemoryDb implements Store {
       messages: result.messages,
       updatedAt: result.updatedAt,
     };
+    this.#executing.delete(stored);
     this.#append(stored, [event]);
     this.signals.eventsStored(runId, event.seq);
     this.#touchSession(stored.record.sessionId, result.updatedAt);
@@ -139,6 +145,7 @@ export class InMemoryDb implements Store {
       updatedAt: claim.updatedAt,
       ...(claim.lease && { lease: claim.lease }),
     };
+    this.#executing.add(stored);
     return true;
   }
 
@@ -165,11 +172,11 @@ export class InMemoryDb implements Store {
   }
 
   async listStaleRuns(query: StaleRunsQuery): Promise<RunRecord[]> {
-    return [...this.#runs.values()]
+    return [...this.#executing]
       .map((stored) => stored.record)
       .filter(
         (run) =>
-          (run.status === 'RUNNING' || run.status === 'PENDING') &&
+          isExecuting(run.status) &&
           (run.lease
             ? run.lease.expiresAt < query.leaseExpiredBefore
             : run.updatedAt < query.writtenBefore),
@@ -301,7 +308,9 @@ export class InMemoryDb implements Store {
     if (!session || !inScope(session, scope)) return false;
     this.#sessions.delete(sessionId);
     for (const [runId, stored] of this.#runs) {
-      if (stored.record.sessionId === sessionId) this.#runs.delete(runId);
+      if (stored.record.sessionId !== sessionId) continue;
+      this.#runs.delete(runId);
+      this.#executing.delete(stored);
     }
     return true;
   }

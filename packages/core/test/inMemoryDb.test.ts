@@ -90,4 +90,41 @@ describe('InMemoryDb', () => {
     expect(await db.deleteSession('sa', { userId: 'alice' })).toBe(true);
     expect(await db.getRun('r1')).toBeUndefined();
   });
+  it('sweeps only runs still executing: finished, paused and deleted ones drop out, a resumed one is back', async () => {
+    const db = new InMemoryDb();
+    const ids = ['done', 'paused', 'running', 'resumed', 'deleted'];
+    for (const id of ids) await db.createRun(run(id, 'u', id === 'deleted' ? 'gone' : 's'));
+    const base = { seq: 1, createdAt: 0, agentId: 'a', sessionId: 's' };
+    const metrics = {
+      duration: 0,
+      timeToFirstToken: null,
+      inputTokens: 0,
+      outputTokens: 0,
+      totalTokens: 0,
+    };
+    await db.finishRun('done', completed('x'), {
+      ...base,
+      event: 'RunCompleted',
+      runId: 'done',
+      content: 'x',
+      metrics,
+    });
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    for (const id of ['paused', 'resumed']) {
+      await db.pauseRun(
+        id,
+        { pause: { pending: [], usage }, messages: [], updatedAt: new Date() },
+        { ...base, event: 'RunPaused', runId: id, tools: [] },
+      );
+    }
+    await db.resumeRun('resumed', { from: 'PAUSED', updatedAt: new Date(0) });
+    await db.deleteSession('gone');
+    const future = new Date(Date.now() + 60_000);
+    const stale = await db.listStaleRuns({
+      leaseExpiredBefore: future,
+      writtenBefore: future,
+      limit: 10,
+    });
+    expect(stale.map((r) => r.runId)).toEqual(['running', 'resumed']);
+  });
 });
