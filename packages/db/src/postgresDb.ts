@@ -4,6 +4,7 @@ import { postgresMigrations } from './migrations/postgres/index.ts';
 import { sharedOrmOptions } from './ormOptions.ts';
 import { PostgresRunWriter } from './postgresRunWriter.ts';
 import { channelOf, PostgresSignals } from './postgresSignals.ts';
+import { PostgresStatements } from './postgresStatements.ts';
 import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
 import type { StoredTables } from './storedTables.ts';
 import { postgresCodec } from './valueCodec.ts';
@@ -31,6 +32,14 @@ export interface PostgresDbOptions {
    * requests always travel by NOTIFY. Default true.
    */
   notifyEvents?: boolean;
+  /**
+   * Send each run's writes as named prepared statements, parsed and planned once per pooled
+   * connection instead of on every write. Turn off behind a pooler that runs a session's
+   * statements on different server connections without carrying prepared statements over:
+   * PgBouncer in transaction or statement mode before 1.21 (1.21+ with `max_prepared_statements`
+   * set handles them). Default true.
+   */
+  preparedStatements?: boolean;
   /** Log MikroORM's queries and migrations. */
   debug?: boolean;
 }
@@ -47,6 +56,7 @@ export class PostgresDb extends SqlStore {
   readonly #pool: { min: number; max: number };
   readonly #debug: boolean;
   readonly #asyncEventCommit: boolean;
+  readonly #preparedStatements: boolean;
   readonly #signals: PostgresSignals;
   readonly #channel: string | undefined;
 
@@ -86,6 +96,7 @@ export class PostgresDb extends SqlStore {
     this.#pool = pool;
     this.#debug = options.debug ?? false;
     this.#asyncEventCommit = options.asyncEventCommit ?? false;
+    this.#preparedStatements = options.preparedStatements ?? true;
   }
 
   protected async open(): Promise<OpenedDatabase> {
@@ -107,11 +118,14 @@ export class PostgresDb extends SqlStore {
       await orm.connect();
       const db = orm.em.getKysely<StoredTables>();
       await sql`select 1`.execute(db); // the pool connects lazily: fail here, not on the first run
+      const pool = this.#preparedStatements
+        ? await orm.em.getConnection().getNativeClient()
+        : undefined;
 
       return {
         orm: orm as unknown as SqlOrm,
         db: this.schema === undefined ? db : db.withSchema(this.schema),
-        writer: new PostgresRunWriter(db, {
+        writer: new PostgresRunWriter(db, new PostgresStatements(db, pool), {
           schema: this.schema,
           asyncEventCommit: this.#asyncEventCommit,
           channel: this.#channel,

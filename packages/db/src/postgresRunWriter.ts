@@ -11,6 +11,7 @@ import {
 } from '@agentmint/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { PostgresGroupCommit } from './postgresGroupCommit.ts';
+import type { PostgresStatements } from './postgresStatements.ts';
 import { pgJson, pgText } from './postgresText.ts';
 import type { RunWriter } from './runWriter.ts';
 import {
@@ -34,9 +35,6 @@ const CLAIM_SESSION = sql`on conflict (id) do update set user_id = s.user_id
   where s.user_id is distinct from excluded.user_id
   returning s.id, s.user_id`;
 
-// Keeps a lone write's multi-row insert under PostgreSQL's 65,535 bound parameters.
-const EVENT_CHUNK = 1_000;
-
 type RunWrite =
   | { readonly kind: 'create'; readonly runId: string; readonly run: NewRunRecord }
   | { readonly kind: 'append'; readonly runId: string; readonly events: readonly RunEvent[] }
@@ -53,7 +51,8 @@ type WriteResult = boolean | undefined;
 /**
  * PostgreSQL writes through a group commit: the writes of concurrent runs that queue up while one
  * group is in flight go out together as ONE statement, so one round trip and one commit per
- * group, whatever its size; a lone write takes a leaner statement of its own. Data-modifying CTEs
+ * group, whatever its size; a lone write takes a leaner statement of its own, of a fixed text, sent
+ * as a named prepared statement (`PostgresStatements`). Data-modifying CTEs
  * make each atomic without BEGIN/COMMIT round trips: createRun (session + run), appendEvents and
  * finishRun (run + messages + session). A group's rows of each kind travel as one jsonb parameter.
  *
@@ -65,6 +64,7 @@ type WriteResult = boolean | undefined;
  */
 export class PostgresRunWriter implements RunWriter {
   readonly #db: Kysely<StoredTables>;
+  readonly #statements: PostgresStatements;
   readonly #group: PostgresGroupCommit<RunWrite, WriteResult>;
   readonly #sessions: RawBuilder<unknown>;
   readonly #runs: RawBuilder<unknown>;
@@ -76,6 +76,7 @@ export class PostgresRunWriter implements RunWriter {
 
   constructor(
     db: Kysely<StoredTables>,
+    statements: PostgresStatements,
     options: {
       schema: string | undefined;
       asyncEventCommit: boolean;
@@ -85,6 +86,7 @@ export class PostgresRunWriter implements RunWriter {
   ) {
     const { schema } = options;
     this.#db = db;
+    this.#statements = statements;
     this.#channel = options.channel;
     // A run's last events and its final row share a statement: the events insert and the row
     // update are independent CTEs, and the finish is what makes the commit synchronous. An append
@@ -174,10 +176,14 @@ export class PostgresRunWriter implements RunWriter {
       ...(events.length > 0 ? ['appended'] : []),
       ...(finishes.length > 0 ? ['terminal'] : []),
     ];
-    const { rows } = await sql<{ finished: string[]; known: string[]; created: string[] }>`
+    // Unnamed: the text holds the group's row counts, so it is seldom the same twice.
+    const rows = await this.#statements.rows(
+      sql<{ finished: string[]; known: string[]; created: string[] }>`
       with ${sql.join(parts)}
       select ${finishedIds}, ${createdIds} as created ${asyncCommit} ${this.#notifyStored(stored)}
-    `.execute(this.#db);
+    `,
+      { named: false },
+    );
     const finished = new Set(rows[0]?.finished ?? []);
     const known = new Set(rows[0]?.known ?? []);
     const created = new Set(rows[0]?.created ?? []);
@@ -201,7 +207,8 @@ export class PostgresRunWriter implements RunWriter {
 
   async #createOne(run: NewRunRecord): Promise<void> {
     // The run's foreign key is checked at the end of the statement, when the session row exists.
-    const { rows } = await sql<{ id: string }>`
+    const rows = await this.#statements.rows(
+      sql<{ id: string }>`
       with session as (
         insert into ${this.#sessions} as s (id, agent_id, user_id, name, state, created_at, updated_at)
         values (${run.sessionId}, ${run.agentId}, ${run.userId}, null, '{}', ${run.createdAt}, ${run.createdAt})
@@ -217,30 +224,37 @@ export class PostgresRunWriter implements RunWriter {
         ${run.lease?.ownerId ?? null}, ${run.lease?.expiresAt ?? null}::timestamptz
       where not exists (select 1 from session where session.user_id is distinct from ${run.userId})
       returning id
-    `.execute(this.#db);
+    `,
+      { named: true },
+    );
     if (rows.length === 0) throw new SessionNotFoundError(run.sessionId);
   }
 
   async #appendOne(runId: string, events: readonly RunEvent[]): Promise<void> {
-    for (let start = 0; start < events.length; start += EVENT_CHUNK) {
-      const rows = events
-        .slice(start, start + EVENT_CHUNK)
-        .map((e) => sql`(${runId}, ${e.seq}::int, ${e.event}, ${pgJson(e)}::jsonb)`);
-      // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
-      const asyncCommit = this.#asyncEventCommit
-        ? sql`cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`
-        : sql``;
-      await sql`
-        with appended as (
-          insert into ${this.#events} (run_id, seq, name, payload)
-          select e.run_id, e.seq, e.name, e.payload
-          from (values ${sql.join(rows)}) as e(run_id, seq, name, payload) ${asyncCommit}
-          on conflict (run_id, seq) do nothing
-          returning run_id, seq
-        )
-        select 1 as stored ${this.#notifyStored(['appended'])}
-      `.execute(this.#db);
-    }
+    // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
+    const asyncCommit = this.#asyncEventCommit
+      ? sql`, set_config('synchronous_commit', 'off', true) as async_commit`
+      : sql``;
+    await this.#statements.rows(
+      sql`with ${this.#appended(runId, events)}
+        select 1 as stored ${asyncCommit} ${this.#notifyStored(['appended'])}`,
+      { named: true },
+    );
+  }
+
+  /**
+   * The `appended` CTE: a run's events, one jsonb parameter whatever their number (so one text).
+   * An unknown run fails the events' foreign key.
+   */
+  #appended(runId: string, events: readonly RunEvent[]): RawBuilder<unknown> {
+    return sql`appended as (
+      insert into ${this.#events} (run_id, seq, name, payload)
+      select ${runId}, e.seq, e.name, e.payload
+      from jsonb_to_recordset(${pgJson(events.map((e) => ({ seq: e.seq, name: e.event, payload: e })))}::jsonb)
+        as e(seq int, name text, payload jsonb)
+      on conflict (run_id, seq) do nothing
+      returning run_id, seq
+    )`;
   }
 
   /**
@@ -314,19 +328,10 @@ export class PostgresRunWriter implements RunWriter {
     events: readonly RunEvent[] = [],
   ): Promise<boolean> {
     // An unknown run fails the events' foreign key: the group commit then retries write by write.
-    const appended =
-      events.length === 0
-        ? sql``
-        : sql`appended as (
-        insert into ${this.#events} (run_id, seq, name, payload)
-        select ${runId}, e.seq, e.name, e.payload
-        from jsonb_to_recordset(${pgJson(events.map((e) => ({ seq: e.seq, name: e.event, payload: e })))}::jsonb)
-          as e(seq int, name text, payload jsonb)
-        on conflict (run_id, seq) do nothing
-        returning run_id, seq
-      ), `;
+    const appended = events.length === 0 ? sql`` : sql`${this.#appended(runId, events)}, `;
     // Upsert then trim rather than delete then insert: one statement cannot do both to one key.
-    const { rows } = await sql<{ won: string; known: boolean }>`
+    const rows = await this.#statements.rows(
+      sql<{ won: string; known: boolean }>`
       with ${appended}run as (${update}), terminal as (
         insert into ${this.#events} (run_id, seq, name, payload)
         select run.id, ${event.seq}::int, ${event.event}, ${pgJson(event)}::jsonb
@@ -355,7 +360,9 @@ export class PostgresRunWriter implements RunWriter {
       select (select count(*) from run) as won,
         exists (select 1 from ${this.#runs} where id = ${runId}) as known
         ${this.#notifyStored(events.length === 0 ? ['terminal'] : ['appended', 'terminal'])}
-    `.execute(this.#db);
+    `,
+      { named: true },
+    );
     if (Number(rows[0]?.won ?? 0) > 0) return true;
     if (rows[0]?.known !== true) throw new RunNotFoundError(runId);
     return false;

@@ -1,6 +1,7 @@
 import { Agent, AgentMintError, AgentRuntime, silentLogger } from '@agentmint/core';
 import { ScriptedModel } from '@agentmint/testing';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDb, postgresMigrations } from '../src/index.ts';
 import { describeHumanInTheLoopConformance } from './humanInTheLoopConformance.ts';
@@ -33,15 +34,15 @@ async function dropSchema(schema: string): Promise<void> {
   await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(tablesOf(admin));
 }
 
-describe.skipIf(!availability.ok)('PostgresDb', () => {
-  // Every test gets a schema of its own, migrated from empty, dropped afterwards.
-  const harness: StoreHarness = {
-    name: 'PostgresDb',
+// Every test gets a schema of its own, migrated from empty, dropped afterwards.
+function harnessOf(name: string, options: { preparedStatements?: boolean } = {}): StoreHarness {
+  return {
+    name,
     async open() {
       const schema = uniqueSchema();
       const opened: PostgresDb[] = [];
       const open = () => {
-        const db = new PostgresDb({ dbUrl, schema, pool: { max: 8 } });
+        const db = new PostgresDb({ dbUrl, schema, pool: { max: 8 }, ...options });
         opened.push(db);
         return db;
       };
@@ -57,7 +58,34 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       };
     },
   };
+}
+
+/** The `name` of every query the `pg` clients send while `body` runs (undefined: unnamed). */
+async function queryNames(body: () => Promise<void>): Promise<(string | undefined)[]> {
+  const names: (string | undefined)[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const config = args[0];
+    names.push(
+      typeof config === 'object' && config !== null ? (config as pg.QueryConfig).name : undefined,
+    );
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    await body();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+  return names;
+}
+
+describe.skipIf(!availability.ok)('PostgresDb', () => {
+  const harness = harnessOf('PostgresDb');
   describeStoreConformance(harness);
+  // The writes as plain statements, as behind a transaction-pooling PgBouncer before 1.21.
+  describeStoreConformance(
+    harnessOf('PostgresDb (preparedStatements: false)', { preparedStatements: false }),
+  );
   describeHumanInTheLoopConformance(harness);
   // Two PostgresDb on one schema: own pools, own LISTEN connections, as two processes have.
   describeRunInstancesConformance({ ...harness, multiProcess: true });
@@ -175,6 +203,44 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
         ),
       );
       expect(settings.map((s) => s.rows[0]?.synchronous_commit)).toEqual(['on', 'on', 'on', 'on']);
+    });
+
+    it("sends a run's writes as named statements, the same name for the same statement", async () => {
+      const { open } = scoped();
+      const db = open();
+      await db.init();
+      const writeRun = async () => {
+        const run = newRun();
+        await db.createRun(run);
+        await db.appendEvents(run.runId, [eventOf(run, 1)]);
+        await finish(db, run, completedResult(), 2);
+      };
+      const first = await queryNames(writeRun);
+      const second = await queryNames(writeRun);
+      // create, append, finish: each named, three distinct statements, the same names again.
+      expect(first).toHaveLength(3);
+      expect(first.every((name) => name?.startsWith('agentmint_'))).toBe(true);
+      expect(new Set(first).size).toBe(3);
+      expect(second).toEqual(first);
+    });
+
+    it('with preparedStatements: false sends every write unnamed, with the same results', async () => {
+      const { open } = scoped({ preparedStatements: false });
+      const db = open();
+      await db.init();
+      const run = newRun();
+      const done = completedResult();
+      const names = await queryNames(async () => {
+        await db.createRun(run);
+        await db.appendEvents(run.runId, [eventOf(run, 1)]);
+        expect(await finish(db, run, done, 2)).toBe(true);
+      });
+      expect(names).toEqual([undefined, undefined, undefined]);
+      expect(await db.listEvents(run.runId, 0)).toEqual([
+        eventOf(run, 1),
+        terminalEventFor(run, done, 2),
+      ]);
+      expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', content: 'done' });
     });
 
     it('group-commits concurrent writes of many runs: 50 createRun calls, one or two commits', async () => {
