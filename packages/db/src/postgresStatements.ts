@@ -13,6 +13,8 @@ import type { StoredTables } from './storedTables.ts';
 export class PostgresStatements {
   readonly #db: Kysely<StoredTables>;
   readonly #pool: pg.Pool | undefined;
+  /** Text → name; small, since only fixed texts are named. A lookup is cheaper than a hash. */
+  readonly #names = new Map<string, string>();
 
   /** `pool`: the pool behind `db`, to run named statements on; none: every statement unnamed. */
   constructor(db: Kysely<StoredTables>, pool: pg.Pool | undefined) {
@@ -30,11 +32,20 @@ export class PostgresStatements {
     }
     const { sql: text, parameters } = statement.compile(this.#db);
     const result = await this.#pool.query<R & pg.QueryResultRow>({
-      name: statementName(text),
+      name: this.#nameOf(text),
       text,
       values: parameters as unknown[],
     });
     return result.rows;
+  }
+
+  #nameOf(text: string): string {
+    let name = this.#names.get(text);
+    if (name === undefined) {
+      name = statementName(text);
+      this.#names.set(text, name);
+    }
+    return name;
   }
 }
 
