@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { postgresMigrations } from './migrations/postgres/index.ts';
 import { sharedOrmOptions } from './ormOptions.ts';
 import { PostgresRunWriter } from './postgresRunWriter.ts';
-import { channelOf, PostgresSignals } from './postgresSignals.ts';
+import { channelOf, eventsChannelOf, PostgresSignals } from './postgresSignals.ts';
 import { PostgresStatements } from './postgresStatements.ts';
 import { type OpenedDatabase, type SqlOrm, SqlStore } from './sqlStore.ts';
 import type { StoredTables } from './storedTables.ts';
@@ -58,15 +58,17 @@ export class PostgresDb extends SqlStore {
   readonly #asyncEventCommit: boolean;
   readonly #preparedStatements: boolean;
   readonly #signals: PostgresSignals;
-  readonly #channel: string | undefined;
+  readonly #eventsChannel: string | undefined;
 
   constructor(options: PostgresDbOptions = {}) {
     const dbUrl = options.dbUrl ?? process.env.DATABASE_URL;
     const channel = channelOf(options.schema);
+    const eventsChannel = eventsChannelOf(options.schema);
     let send: (channel: string, payload: string) => Promise<void> = async () => {};
     const signals = new PostgresSignals({
       connectionString: () => options.dbUrl ?? process.env.DATABASE_URL,
       channel,
+      eventsChannel,
       send: (to, payload) => send(to, payload),
     });
     super({
@@ -76,7 +78,7 @@ export class PostgresDb extends SqlStore {
       signals,
     });
     this.#signals = signals;
-    this.#channel = options.notifyEvents === false ? undefined : channel;
+    this.#eventsChannel = options.notifyEvents === false ? undefined : eventsChannel;
     // NOTIFY through the pool, once connected.
     send = async (to, payload) => {
       await this.init();
@@ -128,7 +130,7 @@ export class PostgresDb extends SqlStore {
         writer: new PostgresRunWriter(db, new PostgresStatements(db, pool), {
           schema: this.schema,
           asyncEventCommit: this.#asyncEventCommit,
-          channel: this.#channel,
+          channel: this.#eventsChannel,
         }),
       };
     } catch (error) {

@@ -4,8 +4,10 @@ import pg from 'pg';
 
 export interface PostgresSignalsOptions {
   readonly connectionString: () => string | undefined;
-  /** The channel: one per schema, so databases shared by several deployments stay apart. */
+  /** Cancel requests' channel, one per schema (databases shared by deployments stay apart). */
   readonly channel: string;
+  /** Stored events' channel (`eventsChannelOf`): heard only while this process has a watcher. */
+  readonly eventsChannel: string;
   /** Sends one NOTIFY through the store's pool. */
   readonly send: (channel: string, payload: string) => Promise<void>;
   readonly logger?: Logger;
@@ -17,10 +19,13 @@ const MAX_RETRY_MS = 5_000;
 
 /**
  * `RunSignals` over PostgreSQL LISTEN/NOTIFY: ONE dedicated `pg` client per store (so per process,
- * not per watcher) listens on the schema's channel and fans notifications out to in-process
+ * not per watcher) listens on the schema's channels and fans notifications out to in-process
  * listeners. Event notifications are sent by the store's own writes (in the same statement, so
- * they are delivered at commit); cancel requests through the pool. After the connection drops, it
- * reconnects with backoff and wakes every watcher to re-read what it may have missed.
+ * they are delivered at commit) on a channel of their own, which the client LISTENs to only while
+ * a watcher here follows a run: a process that only writes runs is not sent its own notifications
+ * back (a wake-up and a read per write). Cancel requests go through the pool, on the cancel channel,
+ * always heard. After the connection drops, it reconnects with backoff and wakes every watcher to
+ * re-read what it may have missed.
  */
 export class PostgresSignals implements RunSignals {
   readonly #options: PostgresSignalsOptions;
@@ -31,6 +36,12 @@ export class PostgresSignals implements RunSignals {
   #retryMs = RETRY_MS;
   #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Event subscriptions open in this process: the events channel is heard while there are any. */
+  #eventWatchers = 0;
+  /** Whether the current client LISTENs on the events channel. */
+  #eventsHeard = false;
+  /** The LISTEN/UNLISTEN that brings `#eventsHeard` in line with `#eventWatchers`, while one runs. */
+  #eventsSync: Promise<void> | undefined;
 
   constructor(options: PostgresSignalsOptions) {
     this.#options = options;
@@ -48,13 +59,26 @@ export class PostgresSignals implements RunSignals {
 
   subscribeEvents(runId: string, wake: (seq?: number) => void): () => void {
     const unsubscribe = this.#local.subscribeEvents(runId, wake);
-    void this.ready();
-    return unsubscribe;
+    this.#eventWatchers++;
+    if (this.#client) void this.#syncEvents();
+    else void this.ready();
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      unsubscribe();
+      this.#eventWatchers--;
+      void this.#syncEvents();
+    };
   }
 
-  /** Resolves once the LISTEN connection is up (connecting it on first use); never rejects. */
+  /**
+   * Resolves once the LISTEN connection is up (connecting it on first use) and hears the events
+   * channel if a watcher is open; never rejects.
+   */
   ready(): Promise<void> {
-    if (this.#closed || this.#client) return Promise.resolve();
+    if (this.#closed) return Promise.resolve();
+    if (this.#client) return this.#eventsSync ?? Promise.resolve();
     this.#connecting ??= this.#connect().finally(() => {
       this.#connecting = undefined;
     });
@@ -91,9 +115,45 @@ export class PostgresSignals implements RunSignals {
       return;
     }
     this.#client = client;
+    this.#eventsHeard = false;
     this.#retryMs = RETRY_MS;
+    await this.#syncEvents();
     // Anything written while no connection listened: every watcher re-reads.
     this.#local.wakeAll();
+  }
+
+  /** LISTENs to the events channel while watchers are open, UNLISTENs once none is; one at a time. */
+  #syncEvents(): Promise<void> {
+    if (this.#eventsSync === undefined && this.#eventsOutOfLine()) {
+      this.#eventsSync = this.#alignEvents();
+    }
+    return this.#eventsSync ?? Promise.resolve();
+  }
+
+  #eventsOutOfLine(): boolean {
+    return (
+      !this.#closed && this.#client !== undefined && this.#eventWatchers > 0 !== this.#eventsHeard
+    );
+  }
+
+  /** Only called out of line, so it awaits before it ends and `#eventsSync` is set by then. */
+  async #alignEvents(): Promise<void> {
+    try {
+      while (this.#eventsOutOfLine()) {
+        const client = this.#client!;
+        const hear = this.#eventWatchers > 0;
+        const channel = quoteIdentifier(this.#options.eventsChannel);
+        await client.query(hear ? `listen ${channel}` : `unlisten ${channel}`);
+        if (client !== this.#client) return;
+        this.#eventsHeard = hear;
+        // Stored before the LISTEN took effect, their notices never came: the watchers re-read.
+        if (hear) this.#local.wakeAll();
+      }
+    } catch {
+      // The connection failed: it is dropped, and the next one listens as the watchers need.
+    } finally {
+      this.#eventsSync = undefined;
+    }
   }
 
   #dropped(client: pg.Client | undefined, error: unknown): void {
@@ -126,7 +186,15 @@ export class PostgresSignals implements RunSignals {
 
 /** `agentmint_<schema>`, or a hash of it when that would pass PostgreSQL's 63-byte identifier limit. */
 export function channelOf(schema: string | undefined): string {
-  const channel = `agentmint_${schema ?? 'public'}`;
+  return withinIdentifierLimit(`agentmint_${schema ?? 'public'}`);
+}
+
+/** `agentmint_<schema>:events` (a schema name holds no `:`, so it never names another's channel). */
+export function eventsChannelOf(schema: string | undefined): string {
+  return withinIdentifierLimit(`agentmint_${schema ?? 'public'}:events`);
+}
+
+function withinIdentifierLimit(channel: string): string {
   if (Buffer.byteLength(channel) <= 63) return channel;
   return `agentmint_${createHash('sha256').update(channel).digest('hex').slice(0, 40)}`;
 }

@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { PostgresDb, postgresMigrations } from '../src/index.ts';
 import { describeHumanInTheLoopConformance } from './humanInTheLoopConformance.ts';
 import { postgresAvailability } from './postgresAvailability.ts';
-import { describeRunInstancesConformance } from './runInstancesConformance.ts';
+import { describeRunInstancesConformance, waitFor } from './runInstancesConformance.ts';
 import { appliedMigrations, countRows, tablesOf } from './sqlHarness.ts';
 import {
   describeStoreConformance,
@@ -77,6 +77,29 @@ async function queryNames(body: () => Promise<void>): Promise<(string | undefine
     pg.Client.prototype.query = query;
   }
   return names;
+}
+
+/** Every notification a `pg` client receives while `body` runs, as `channel payload`. */
+async function notificationsHeard(body: () => Promise<void>): Promise<string[]> {
+  const heard: string[] = [];
+  const emit = pg.Client.prototype.emit;
+  pg.Client.prototype.emit = function (
+    this: pg.Client,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
+    if (event === 'notification') {
+      const { channel, payload } = args[0] as pg.Notification;
+      heard.push(`${channel} ${payload}`);
+    }
+    return emit.call(this, event, ...args);
+  };
+  try {
+    await body();
+  } finally {
+    pg.Client.prototype.emit = emit;
+  }
+  return heard;
 }
 
 describe.skipIf(!availability.ok)('PostgresDb', () => {
@@ -241,6 +264,42 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
         terminalEventFor(run, done, 2),
       ]);
       expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', content: 'done' });
+    });
+
+    it('hears notices of stored events only while it watches a run, cancel requests always', async () => {
+      const { schema, open } = scoped();
+      const writer = open();
+      const watcher = open();
+      const run = newRun();
+      await writer.createRun(run);
+      const cancels: string[] = [];
+      const woken: (number | undefined)[] = [];
+      // Notifications reach a listener in commit order: once a later cancel is heard, so was the rest.
+      const cancelHeard = async (runId: string) => {
+        await writer.signals!.notifyCancel(runId);
+        await waitFor(async () => cancels.includes(runId));
+      };
+      const heard = await notificationsHeard(async () => {
+        watcher.signals!.onCancel((runId) => cancels.push(runId));
+        await watcher.signals!.ready?.();
+        await writer.appendEvents(run.runId, [eventOf(run, 1)]);
+        await cancelHeard('first');
+
+        const unsubscribe = watcher.signals!.subscribeEvents(run.runId, (seq) => woken.push(seq));
+        await watcher.signals!.ready?.();
+        await writer.appendEvents(run.runId, [eventOf(run, 2)]);
+        await waitFor(async () => woken.includes(2));
+
+        unsubscribe();
+        await watcher.signals!.ready?.();
+        await writer.appendEvents(run.runId, [eventOf(run, 3)]);
+        await cancelHeard('last');
+      });
+      expect(heard).toEqual([
+        `agentmint_${schema} c first`,
+        `agentmint_${schema}:events e 2 ${run.runId}`,
+        `agentmint_${schema} c last`,
+      ]);
     });
 
     it('group-commits concurrent writes of many runs: 50 createRun calls, one or two commits', async () => {

@@ -196,6 +196,6 @@ export function describeRunInstancesConformance(
 }
 
 /** Polls `check` every 20 ms until it holds (the test's own timeout bounds it). */
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
