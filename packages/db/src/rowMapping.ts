@@ -56,8 +56,30 @@ export function toRunRecord(
   };
 }
 
-export function toRunEvent(row: Pick<RunEventsTable, 'payload'>, codec: ValueCodec): RunEvent {
-  return codec.readJson<RunEvent>(row.payload);
+/** An event row read with its run's ids (the run row's, joined). */
+export interface StoredRunEvent extends Pick<RunEventsTable, 'payload' | 'run_id'> {
+  readonly agent_id: string;
+  readonly session_id: string;
+}
+
+/**
+ * An event with its run's ids, which are the last keys of every event (`ActiveRun.emit` stamps
+ * them): SQLite stores the payload without them (`eventPayload`), older SQLite rows and
+ * PostgreSQL's carry the same values, so one spread fits both and keeps the key order.
+ */
+export function toRunEvent(row: StoredRunEvent, codec: ValueCodec): RunEvent {
+  return {
+    ...codec.readJson<RunEvent>(row.payload),
+    agentId: row.agent_id,
+    runId: row.run_id,
+    sessionId: row.session_id,
+  };
+}
+
+/** An event's payload as SQLite stores it: without the run's ids, which its run row holds (half the bytes of a small event). */
+export function eventPayload(event: RunEvent): string {
+  const { agentId: _agentId, runId: _runId, sessionId: _sessionId, ...payload } = event;
+  return JSON.stringify(payload);
 }
 
 /** Rebuilds the exact message shape: optional fields stay absent when they were absent. */

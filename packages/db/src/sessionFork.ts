@@ -27,14 +27,15 @@ export interface ForkWrite {
 export interface ForkDialect {
   /** A table name, schema-qualified where the dialect needs it. */
   table(name: string): RawBuilder<unknown>;
-  /** The event payload `e.payload` with its `runId` and `sessionId` replaced. */
+  /** The copied event's payload: `e.payload` with its `runId` and `sessionId` replaced, or left out. */
   repointPayload(runId: RawBuilder<unknown>, sessionId: string): RawBuilder<unknown>;
 }
 
 export const sqliteForkDialect: ForkDialect = {
   table: (name) => sql.table(name),
-  repointPayload: (runId, sessionId) =>
-    sql`json_set(e.payload, '$.runId', ${runId}, '$.sessionId', ${text(sessionId)})`,
+  // SQLite's payloads leave the run's ids to the run row (`eventPayload`); a row from before keeps
+  // the source's ids, so they go as well.
+  repointPayload: () => sql`json_remove(e.payload, '$.agentId', '$.runId', '$.sessionId')`,
 };
 
 export function postgresForkDialect(schema: string | undefined): ForkDialect {

@@ -11,7 +11,7 @@ import {
 } from '@agentmint/core';
 import type { Kysely } from 'kysely';
 import { GroupCommit } from './groupCommit.ts';
-import { toMessageRow } from './rowMapping.ts';
+import { eventPayload, toMessageRow } from './rowMapping.ts';
 import type { RunWriter } from './runWriter.ts';
 import { type ForkWrite, forkStatements, sqliteForkDialect } from './sessionFork.ts';
 import { BatchInsert } from './sqliteBatchInsert.ts';
@@ -153,7 +153,7 @@ function prepareWrites(db: NativeSqlite): Writes {
   const appendEvents = (runId: string, events: readonly RunEvent[]) => {
     // An unknown run fails on the foreign key, rolling the batch back.
     const values: unknown[] = [];
-    for (const event of events) values.push(runId, event.seq, event.event, JSON.stringify(event));
+    for (const event of events) values.push(runId, event.seq, event.event, eventPayload(event));
     insertEvents.run(values);
   };
   const finishRun = (

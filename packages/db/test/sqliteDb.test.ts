@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentMintError } from '@agentmint/core';
+import { AgentMintError, type RunEvent } from '@agentmint/core';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDb, sqliteMigrations } from '../src/index.ts';
@@ -143,6 +143,60 @@ describe('SqliteDb specifics', () => {
     expect(await db.listEvents(other.runId, 0)).toHaveLength(3);
     expect(await db.getRun(other.runId)).toMatchObject({ status: 'COMPLETED' });
     expect(await countRows(db)).toEqual({ sessions: 2, runs: 2, events: 3, messages: 1 });
+  });
+
+  it("stores an event's payload without the run's ids and reads it back whole, rows from before too", async () => {
+    const db = open();
+    await db.init();
+    const run = newRun();
+    await db.createRun(run);
+    // As `ActiveRun.emit` stamps them: the run's ids are an event's last keys.
+    const emitted = (seq: number): RunEvent => {
+      const { agentId, runId, sessionId, ...body } = eventOf(run, seq);
+      return { ...body, agentId, runId, sessionId };
+    };
+    const [lean, before] = [emitted(1), emitted(2)];
+    await db.appendEvents(run.runId, [lean]);
+    // A row written before the payloads went lean: the whole event, ids included.
+    await tablesOf(db)
+      .insertInto('agentmint_run_events')
+      .values({ run_id: run.runId, seq: 2, name: before.event, payload: JSON.stringify(before) })
+      .execute();
+
+    const payloads = await tablesOf(db)
+      .selectFrom('agentmint_run_events')
+      .select(sql<string>`payload`.as('payload'))
+      .orderBy(sql`seq`)
+      .execute();
+    const { agentId: _agentId, runId: _runId, sessionId: _sessionId, ...rest } = lean;
+    expect(JSON.parse(payloads[0]!.payload)).toEqual(rest);
+
+    const read = await db.listEvents(run.runId, 0);
+    expect(read).toEqual([lean, before]);
+    // Same key order as the emitted events (the run's ids last), old row or new.
+    expect(read.map((event) => JSON.stringify(event))).toEqual(
+      [lean, before].map((event) => JSON.stringify(event)),
+    );
+
+    await finish(db, run, completed([{ role: 'user', content: 'hi' }]));
+    const fork = await db.forkSession({
+      fromSessionId: run.sessionId,
+      sessionId: 'forked',
+      name: null,
+      createdAt: new Date(),
+    });
+    const [copy] = await db.listRuns({ sessionId: fork!.sessionId });
+    const copied = await db.listEvents(copy!.runId, 0);
+    expect(copied.slice(0, 2)).toEqual(
+      [lean, before].map((event) => ({ ...event, runId: copy!.runId, sessionId: 'forked' })),
+    );
+    const forkedPayloads = await tablesOf(db)
+      .selectFrom('agentmint_run_events')
+      .select(sql<string>`payload`.as('payload'))
+      .where(sql.ref('run_id'), '=', copy!.runId)
+      .execute();
+    for (const { payload } of forkedPayloads)
+      expect(JSON.parse(payload)).not.toHaveProperty('runId');
   });
 
   it('runs in WAL mode with foreign keys enforced', async () => {
