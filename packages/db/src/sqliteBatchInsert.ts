@@ -21,6 +21,7 @@ export class BatchInsert {
   readonly #shape: BatchInsertShape;
   readonly #tuple: string;
   readonly #byRows: (NativeStatement | undefined)[] = [];
+  #deferred: unknown[] = [];
 
   constructor(db: NativeSqlite, shape: BatchInsertShape) {
     this.#db = db;
@@ -40,6 +41,23 @@ export class BatchInsert {
       const end = Math.min(rows, start + maxRows);
       this.#statement(end - start).run(values.slice(start * columns, end * columns));
     }
+  }
+
+  /** Keeps rows for `runDeferred()`: the rows of a whole transaction go in as few statements as possible. */
+  defer(values: readonly unknown[]): void {
+    for (const value of values) this.#deferred.push(value);
+  }
+
+  /** Inserts the rows kept by `defer()` (in the order they came), then forgets them. */
+  runDeferred(): void {
+    const values = this.#deferred;
+    this.#deferred = [];
+    this.run(values);
+  }
+
+  /** Forgets the rows kept by `defer()`: their transaction rolled back. */
+  dropDeferred(): void {
+    this.#deferred = [];
   }
 
   #statement(rows: number): NativeStatement {

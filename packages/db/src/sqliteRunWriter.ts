@@ -22,7 +22,8 @@ import { sqliteCodec, writeJson } from './valueCodec.ts';
 
 /**
  * SQLite writes on better-sqlite3 directly: statements prepared once, each write synchronous and
- * run inside a group commit's transaction. Nothing interleaves with it, not even another
+ * run inside a group commit's transaction. The events and messages of every write in a transaction
+ * go in just before it commits, in one multi-row insert per table, not one or two per write. Nothing interleaves with it, not even another
  * connection of this process, which would otherwise block the event loop in SQLite's busy handler.
  */
 export class SqliteRunWriter implements RunWriter {
@@ -35,7 +36,14 @@ export class SqliteRunWriter implements RunWriter {
   constructor(db: NativeSqlite, compiler: Kysely<StoredTables>) {
     this.#db = db;
     this.#compiler = compiler;
-    this.#group = new GroupCommit((fn) => db.transaction(fn));
+    this.#group = new GroupCommit((fn) =>
+      db.transaction((...args) => {
+        this.#writes?.dropDeferred(); // left by a transaction that rolled back
+        const result = fn(...args);
+        this.#writes?.runDeferred();
+        return result;
+      }),
+    );
   }
 
   createRun(run: NewRunRecord): Promise<void> {
@@ -61,6 +69,7 @@ export class SqliteRunWriter implements RunWriter {
       statement.compile(this.#compiler),
     );
     return this.#group.submit(() => {
+      this.#writes?.runDeferred(); // the events and messages written before it in this transaction
       const run = ({ sql, parameters }: { sql: string; parameters: readonly unknown[] }) =>
         this.#db.prepare(sql).run(...parameters);
       if (run(session!).changes === 0) return false;
@@ -78,12 +87,17 @@ export class SqliteRunWriter implements RunWriter {
 
 interface Writes {
   createRun(run: NewRunRecord): void;
+  /** Kept back (as the messages of a finish or pause are) for `runDeferred()`, before the commit. */
   appendEvents(runId: string, events: readonly RunEvent[]): void;
   finishRun(runId: string, result: RunResult, terminalEvent: TerminalRunEvent): boolean;
   pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): boolean;
+  /** Inserts the events and messages of the transaction so far, a multi-row insert per table. */
+  runDeferred(): void;
+  /** Forgets them: their transaction rolled back. */
+  dropDeferred(): void;
 }
 
-// Rows per multi-row insert: a run's batch of events (or its messages) is usually one statement.
+// Rows per multi-row insert: the events (or messages) of a group commit's runs take a statement or two.
 const ROWS_PER_INSERT = 32;
 
 function prepareWrites(db: NativeSqlite): Writes {
@@ -151,10 +165,11 @@ function prepareWrites(db: NativeSqlite): Writes {
     if (inserted.changes === 0) throw new SessionNotFoundError(run.sessionId);
   };
   const appendEvents = (runId: string, events: readonly RunEvent[]) => {
-    // An unknown run fails on the foreign key, rolling the batch back.
+    // An unknown run fails on the foreign key once the rows go in, before the commit: the group
+    // rolls back and each write is retried alone, so only this append fails.
     const values: unknown[] = [];
     for (const event of events) values.push(runId, event.seq, event.event, eventPayload(event));
-    insertEvents.run(values);
+    insertEvents.defer(values);
   };
   const finishRun = (
     runId: string,
@@ -216,8 +231,16 @@ function prepareWrites(db: NativeSqlite): Writes {
         row.attachments,
       );
     }
-    insertMessages.run(values);
+    insertMessages.defer(values);
     touchSession.run(at, sessionId);
   };
-  return { createRun, appendEvents, finishRun, pauseRun };
+  // Events first: a run's messages are stored after its events, as before.
+  const deferred = [insertEvents, insertMessages];
+  const runDeferred = () => {
+    for (const insert of deferred) insert.runDeferred();
+  };
+  const dropDeferred = () => {
+    for (const insert of deferred) insert.dropDeferred();
+  };
+  return { createRun, appendEvents, finishRun, pauseRun, runDeferred, dropDeferred };
 }

@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteDb } from '../src/index.ts';
+import type { NativeSqlite, NativeStatement } from '../src/sqliteNative.ts';
+import { SqliteRunWriter } from '../src/sqliteRunWriter.ts';
+import type { StoredTables } from '../src/storedTables.ts';
+import { countRows } from './sqlHarness.ts';
+import { completed, eventOf, newRun, terminalEventFor } from './storeConformance.ts';
+
+/** The database's own handle, counting the executions of each statement by its first words. */
+function countingHandle(native: NativeSqlite): { handle: NativeSqlite; runs: Map<string, number> } {
+  const runs = new Map<string, number>();
+  const handle: NativeSqlite = {
+    prepare(source) {
+      const statement = native.prepare(source);
+      const key = source.replace(/\s+/g, ' ').split(' (')[0]!;
+      const counted =
+        (call: (...params: unknown[]) => unknown) =>
+        (...params: unknown[]) => {
+          runs.set(key, (runs.get(key) ?? 0) + 1);
+          return call(...params);
+        };
+      return {
+        run: counted((...params) => statement.run(...params)),
+        get: counted((...params) => statement.get(...params)),
+      } as NativeStatement;
+    },
+    transaction: (fn) => native.transaction(fn),
+  };
+  return { handle, runs };
+}
+
+describe('SqliteRunWriter', () => {
+  let dir: string;
+  let db: SqliteDb;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'agentmint-writer-'));
+    db = new SqliteDb({ dbFile: join(dir, 'agentmint.db') });
+    await db.init();
+  });
+  afterEach(async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function writer() {
+    const connection = db.orm!.em.getConnection();
+    const native = (await connection.getNativeClient()) as unknown as NativeSqlite;
+    const { handle, runs } = countingHandle(native);
+    const compiler = db.orm!.em.getKysely<StoredTables>() as Kysely<StoredTables>;
+    return { writer: new SqliteRunWriter(handle, compiler), runs };
+  }
+
+  it("stores the events and messages of a group commit's runs in one insert per table", async () => {
+    const { writer: w, runs } = await writer();
+    const started = [newRun(), newRun(), newRun(), newRun()];
+    await Promise.all(started.map((run) => w.createRun(run)));
+    runs.clear();
+
+    // One tick: each run's events, then its finish, as the runtime issues them.
+    const messages = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'ok' },
+    ] as const;
+    await Promise.all(
+      started.flatMap((run) => [
+        w.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)]),
+        w.finishRun(run.runId, completed(messages), terminalEventFor(run, completed(messages), 3)),
+      ]),
+    );
+
+    expect(runs.get('insert into agentmint_run_events')).toBe(1);
+    expect(runs.get('insert into agentmint_messages')).toBe(1);
+    expect(await countRows(db)).toEqual({ sessions: 4, runs: 4, events: 12, messages: 8 });
+    for (const run of started) {
+      expect((await db.listEvents(run.runId, 0)).map((event) => event.seq)).toEqual([1, 2, 3]);
+      expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', messages });
+    }
+  });
+
+  it('fails only the write whose kept-back rows fail, and keeps none of them for the next commit', async () => {
+    const { writer: w } = await writer();
+    const run = newRun();
+    await w.createRun(run);
+    const results = await Promise.allSettled([
+      w.appendEvents(run.runId, [eventOf(run, 1)]),
+      w.appendEvents('no-such-run', [eventOf(run, 2)]), // foreign key: fails when the rows go in
+      w.appendEvents(run.runId, [eventOf(run, 3)]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    await w.appendEvents(run.runId, [eventOf(run, 4)]);
+    expect((await db.listEvents(run.runId, 0)).map((event) => event.seq)).toEqual([1, 3, 4]);
+  });
+});
