@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createTRPCNodeHandler } from '../src/server/trpcNodeHandler.ts';
 import { withReconnectHint } from '../src/server/withReconnectHint.ts';
+import { testNodeHandlerOptions } from './testNodeHandlerOptions.ts';
 
 // serve()'s node:http path answers plain calls and subscriptions without tRPC's resolveResponse
 // and SSE producer: the bytes must be what tRPC itself (the fetch adapter) answers.
@@ -65,11 +66,7 @@ let openStreams = 0;
 beforeAll(async () => {
   const handler = createTRPCNodeHandler({
     router,
-    endpoint: '/trpc',
-    maxBodyBytes: 1 << 20,
-    maxBatchSize: 10,
-    sseReconnectMs: 500,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    ...testNodeHandlerOptions,
     onError: ({ error, path }) => errors.push(`node ${path} ${error.code}`),
     openStreams: { inc: () => openStreams++, dec: () => openStreams-- },
   });

@@ -4,6 +4,7 @@ import { initTRPC, tracked } from '@trpc/server';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTRPCNodeHandler } from '../src/server/trpcNodeHandler.ts';
+import { testNodeHandlerOptions } from './testNodeHandlerOptions.ts';
 
 // The first event of a watched run waits for the SSE head: what the subscription has ready in its
 // first tick (head, `connected`, buffered events) must leave in one socket write, and a later
@@ -32,11 +33,7 @@ let url: string;
 beforeAll(async () => {
   const handler = createTRPCNodeHandler({
     router,
-    endpoint: '/trpc',
-    maxBodyBytes: 1 << 20,
-    maxBatchSize: 10,
-    sseReconnectMs: 500,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    ...testNodeHandlerOptions,
     onError: () => {},
   });
   server = createServer((req, res) => void handler(req, res));
