@@ -172,14 +172,13 @@ export class InMemoryDb implements Store {
   }
 
   async listStaleRuns(query: StaleRunsQuery): Promise<RunRecord[]> {
+    // Every run in the index is RUNNING or PENDING: the writes that change a status keep it so.
     return [...this.#executing]
       .map((stored) => stored.record)
-      .filter(
-        (run) =>
-          isExecuting(run.status) &&
-          (run.lease
-            ? run.lease.expiresAt < query.leaseExpiredBefore
-            : run.updatedAt < query.writtenBefore),
+      .filter((run) =>
+        run.lease
+          ? run.lease.expiresAt < query.leaseExpiredBefore
+          : run.updatedAt < query.writtenBefore,
       )
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, Math.max(0, query.limit));
