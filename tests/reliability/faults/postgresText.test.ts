@@ -118,7 +118,9 @@ describe.skipIf(unavailable !== undefined)('text PostgreSQL cannot store', () =>
   });
 
   it('answers 404, not 503, to lookups by such ids', async () => {
-    for (const id of [`x${NUL}y`, `r${HIGH}`, `${LOW}`]) {
+    // Longer than any id the first test makes: the REST path's id arrives with U+FFFD for the
+    // surrogate, and a multipart run of the first test may have stored a session with that id.
+    for (const id of [`x${NUL}y-never-stored`, `r${HIGH}-never-stored`, `${LOW}-never-stored`]) {
       const encoded = encodeURIComponent(id.replace(/[\ud800-\udfff]/g, '\ufffd'));
       const direct = [
         await trpcCall({ url, path: 'runs.get', type: 'query', input: { runId: id } }),
