@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgentOS, type ServerHandle } from '../src/index.ts';
 import { deleteFileTool } from './deleteFileTool.ts';
+import { dropPostgresSchema } from './dropPostgresSchema.ts';
 import { readSSE, signToken, TEST_JWT_SECRET } from './fixtures.ts';
 
 /** A database that outlives one server: each `open()` is a new process's store on it. */
@@ -32,12 +33,7 @@ async function postgresSchema(): Promise<Database> {
   const schema = `agentmint_hitl_${process.pid}_${Date.now().toString(36)}`;
   return {
     open: () => new PostgresDb({ dbUrl, schema, pool: { max: 4 } }),
-    async dispose() {
-      const admin = new PostgresDb({ dbUrl, migrate: false });
-      await admin.init();
-      await admin.orm?.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
-      await admin.close();
-    },
+    dispose: () => dropPostgresSchema(dbUrl, schema),
   };
 }
 

@@ -7,6 +7,7 @@ import { SignJWT } from 'jose';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerHandle } from '../src/index.ts';
+import { dropPostgresSchema } from './dropPostgresSchema.ts';
 import { form, seedOS } from './fixtures.ts';
 
 // POST /agents/{id}/sessions/{session_id}/fork and tRPC sessions.fork, on each store: a new session
@@ -59,9 +60,10 @@ function postgresCase(dbUrl: string): StoreCase {
       const store = new PostgresDb({ dbUrl, schema });
       return {
         store,
+        // Server close closes the store first, so the schema goes through a connection of its own.
         async cleanUp() {
-          await store.orm?.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
           await store.close();
+          await dropPostgresSchema(dbUrl, schema);
         },
       };
     },
