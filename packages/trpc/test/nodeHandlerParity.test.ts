@@ -126,6 +126,27 @@ describe("serve()'s node:http tRPC path answers byte for byte as tRPC's fetch ad
       'add,forbidden?batch=1',
       { method: 'POST', body: JSON.stringify({ 0: superjson.serialize({ a: 1, b: 2 }) }) },
     ],
+    [
+      'a batched mutation (the batch link POSTs with ?batch=1)',
+      'add?batch=1',
+      { method: 'POST', body: JSON.stringify({ 0: superjson.serialize({ a: 2, b: 3 }) }) },
+    ],
+    [
+      'the same mutation again, its procedures looked up before',
+      'add?batch=1',
+      { method: 'POST', body: JSON.stringify({ 0: superjson.serialize({ a: 5, b: 8 }) }) },
+    ],
+    [
+      'a query string like the batch one but not it',
+      'add?batch=10',
+      { method: 'POST', body: JSON.stringify(superjson.serialize({ a: 1, b: 1 })) },
+    ],
+    [
+      'a batch with an unknown procedure (404)',
+      'add,nope?batch=1',
+      { method: 'POST', body: JSON.stringify({ 0: superjson.serialize({ a: 1, b: 2 }) }) },
+    ],
+    ['a batched mutation by GET (405), after the POST', 'add?batch=1', {}],
     ['a mutation by GET (405)', 'add', {}],
     ['an unknown procedure (404)', 'nope', {}],
     ['a body that is not JSON', 'add', { method: 'POST', body: '{' }],

@@ -1,6 +1,7 @@
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import {
+  isoString,
   serializeForText,
   serializeLikeSuperjson,
   textSerializer,
@@ -91,6 +92,47 @@ describe('wireTransformer (superjson, fast serializer)', () => {
       42,
     ];
     for (const value of unusual) expectSameAsSuperjson(value);
+  });
+
+  it('finds an object met twice among many (past the short list of seen objects)', () => {
+    const shared = { same: 1 };
+    const many = Array.from({ length: 40 }, (_, index) => ({ index, at: createdAt }));
+    expectSameAsSuperjson({ many: many.map((item) => ({ ...item, at: new Date(item.index) })) });
+    expectSameAsSuperjson({ many: [...many.slice(1), shared], again: shared });
+    expectSameAsSuperjson({
+      first: shared,
+      many: many.slice(1).map((item) => ({ ...item, at: undefined })),
+      last: shared,
+    });
+  });
+
+  it('writes a Date as toISOString does, in every year with four digits and beyond them', () => {
+    const times = [
+      0,
+      -1,
+      1,
+      Date.UTC(0, 0, 1),
+      Date.UTC(2000, 1, 29, 23, 59, 59, 999),
+      Date.UTC(1900, 1, 28, 12),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+      -62_167_219_200_000, // 0000-01-01T00:00:00.000Z
+      -62_167_219_200_001, // -000001-12-31T23:59:59.999Z
+      253_402_300_799_999, // 9999-12-31T23:59:59.999Z
+      253_402_300_800_000, // +010000-01-01T00:00:00.000Z
+      8.64e15,
+      -8.64e15,
+    ];
+    // A spread of times over 0000–9999, the same on every run.
+    let seed = 1;
+    for (let i = 0; i < 5_000; i++) {
+      seed = (seed * 16_807) % 2_147_483_647;
+      times.push(Math.floor(-62_167_219_200_000 + (seed / 2_147_483_647) * 315_569_520_000_000));
+    }
+    for (const time of times) {
+      const date = new Date(time);
+      expect(isoString(time, date)).toBe(date.toISOString());
+    }
   });
 
   it('rejects prototype-polluting keys like superjson does', () => {

@@ -41,27 +41,38 @@ export async function runDirectCalls(
 ): Promise<{ status: number; body: string }> {
   const { router, calls } = options;
   const config = router._def._config;
-  // One call (most requests): no Promise.all and no array of promises around it.
-  const answers =
-    calls.length === 1
-      ? [await runDirectCall(options, calls[0] as DirectCall, 0)]
-      : await Promise.all(
-          calls.map((call, batchIndex) => runDirectCall(options, call, batchIndex)),
-        );
-  const json = answers.map(([answer]) => answer);
   // Stringified at once: the wire transformer needs no copy of the answer.
   const serialize = textSerializer(config.transformer.output.serialize);
+  // One call (most requests): no Promise.all and no arrays around it; a batch of one is `[answer]`.
+  if (calls.length === 1) {
+    const [answer, error] = await runDirectCall(options, calls[0] as DirectCall, 0);
+    const text = JSON.stringify(wireAnswer(config, serialize, answer));
+    return {
+      status: error ? getHTTPStatusCode([answer], [error]) : 200,
+      body: options.isBatch ? `[${text}]` : text,
+    };
+  }
+  const answers = await Promise.all(
+    calls.map((call, batchIndex) => runDirectCall(options, call, batchIndex)),
+  );
+  const json = answers.map(([answer]) => answer);
   const status = getHTTPStatusCode(
     json,
     answers.map(([, error]) => error),
   );
-  // As transformTRPCResponse, without its copies of each answer: a result is `{ result: { data } }`.
-  const transformed = json.map((answer) =>
-    'result' in answer
-      ? { result: { data: serialize(answer.result.data) } }
-      : transformTRPCResponse(config, answer),
-  );
+  const transformed = json.map((answer) => wireAnswer(config, serialize, answer));
   return { status, body: JSON.stringify(options.isBatch ? transformed : transformed[0]) };
+}
+
+/** As transformTRPCResponse, without its copies of each answer: a result is `{ result: { data } }`. */
+function wireAnswer(
+  config: AnyTRPCRouter['_def']['_config'],
+  serialize: (value: unknown) => unknown,
+  answer: TRPCResponse,
+): unknown {
+  return 'result' in answer
+    ? { result: { data: serialize(answer.result.data) } }
+    : transformTRPCResponse(config, answer);
 }
 
 /** One call as tRPC makes it: its answer, and its error (also given to `onError`) when it failed. */
@@ -107,6 +118,59 @@ export type DirectPlan =
   | { readonly kind: 'subscription'; readonly call: DirectCall }
   | undefined;
 
+/** The procedures a request path names, looked up once per router, method and path. */
+interface Route {
+  readonly paths: readonly string[];
+  readonly procedures: readonly AnyTRPCProcedure[];
+  /** A lone subscription (served as SSE on GET). */
+  readonly subscription: boolean;
+  /** Whether every procedure is of the method's type (query for GET, mutation for POST). */
+  readonly ofMethodType: boolean;
+}
+
+/** Most routes kept per router and kind: a batch path may name any mix of procedures. */
+const MAX_ROUTES = 256;
+
+/** Per router: routes by kind (`GET`/`POST`, batched or not) and path; only found ones are kept. */
+const routesOf = new WeakMap<AnyTRPCRouter, Map<string, Map<string, Route>>>();
+
+function routeOf(
+  router: AnyTRPCRouter,
+  type: 'query' | 'mutation',
+  isBatch: boolean,
+  path: string,
+): Route | undefined {
+  let kinds = routesOf.get(router);
+  if (!kinds) {
+    kinds = new Map();
+    routesOf.set(router, kinds);
+  }
+  const kind = type === 'query' ? (isBatch ? 'GET batch' : 'GET') : isBatch ? 'POST batch' : 'POST';
+  let routes = kinds.get(kind);
+  if (!routes) {
+    routes = new Map();
+    kinds.set(kind, routes);
+  }
+  const known = routes.get(path);
+  if (known) return known;
+  const paths = isBatch ? path.split(',') : [path];
+  const procedures: AnyTRPCProcedure[] = [];
+  const all = router._def.procedures as Record<string, AnyTRPCProcedure>;
+  for (const name of paths) {
+    const procedure = Object.hasOwn(all, name) ? all[name] : undefined;
+    if (!procedure) return undefined;
+    procedures.push(procedure);
+  }
+  const route: Route = {
+    paths,
+    procedures,
+    subscription: !isBatch && procedures[0]?._def.type === 'subscription',
+    ofMethodType: procedures.every((procedure) => procedure._def.type === type),
+  };
+  if (routes.size < MAX_ROUTES) routes.set(path, route);
+  return route;
+}
+
 /**
  * What the node path can answer itself: every procedure found and called with its own method
  * (GET queries, POST mutations, a GET subscription alone), JSON input that parses. Anything else
@@ -125,16 +189,10 @@ export function planDirectCalls(options: {
   const { router, method, query } = options;
   if (options.streamAccepted || router._def._config.pathSeparator !== '.') return undefined;
   const isBatch = query.get('batch') === '1';
-  const paths = isBatch ? options.path.split(',') : [options.path];
   const type = method === 'GET' ? 'query' : method === 'POST' ? 'mutation' : undefined;
   if (!type) return undefined;
-  const procedures: AnyTRPCProcedure[] = [];
-  const all = router._def.procedures as Record<string, AnyTRPCProcedure>;
-  for (const path of paths) {
-    const procedure = Object.hasOwn(all, path) ? all[path] : undefined;
-    if (!procedure) return undefined;
-    procedures.push(procedure);
-  }
+  const route = routeOf(router, type, isBatch, options.path);
+  if (!route) return undefined;
   let inputs: unknown;
   try {
     const text = method === 'GET' ? query.get('input') : options.body;
@@ -143,16 +201,26 @@ export function planDirectCalls(options: {
     return undefined;
   }
   if (isBatch && inputs !== undefined && !isObject(inputs)) return undefined;
-  const calls = paths.map((path, index) => ({
-    path,
-    procedure: procedures[index] as AnyTRPCProcedure,
-    rawInput: isBatch ? (inputs as Record<number, unknown> | undefined)?.[index] : inputs,
-  }));
-  const first = calls[0];
-  if (!isBatch && method === 'GET' && first?.procedure._def.type === 'subscription') {
-    return { kind: 'subscription', call: first };
+  if (route.subscription && method === 'GET') {
+    return {
+      kind: 'subscription',
+      call: {
+        path: route.paths[0] as string,
+        procedure: route.procedures[0] as AnyTRPCProcedure,
+        rawInput: inputs,
+      },
+    };
   }
-  if (calls.some((call) => call.procedure._def.type !== type)) return undefined;
+  if (!route.ofMethodType) return undefined;
+  const { paths, procedures } = route;
+  const calls: DirectCall[] = [];
+  for (let index = 0; index < paths.length; index++) {
+    calls.push({
+      path: paths[index] as string,
+      procedure: procedures[index] as AnyTRPCProcedure,
+      rawInput: isBatch ? (inputs as Record<number, unknown> | undefined)?.[index] : inputs,
+    });
+  }
   return { kind: 'calls', calls, isBatch };
 }
 

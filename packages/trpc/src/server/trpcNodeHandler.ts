@@ -69,10 +69,9 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
       } as typeof writeHead;
     }
     const aborter = new AbortController();
+    (res as AbortableResponse)[ABORTER] = aborter;
     // `on`, not `once`: 'close' comes once, and `once` wraps every listener in two more objects.
-    res.on('close', () => {
-      if (!res.writableFinished) aborter.abort();
-    });
+    res.on('close', abortUnfinished);
     const tooBig = refuseLargeBatch(req.url ?? '/', { router, max: options.maxBatchSize });
     if (tooBig) {
       writeHead(res, tooBig.status, { 'content-type': 'application/json' });
@@ -87,7 +86,7 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
     }
     const url = req.url ?? '/';
     const queryAt = url.indexOf('?');
-    const query = queryAt < 0 ? NO_QUERY : new URLSearchParams(url.slice(queryAt + 1));
+    const query = queryAt < 0 ? NO_QUERY : queryOf(url, queryAt);
     // As tRPC's fetch adapter: the path after the endpoint, without slashes around it (tRPC decodes it).
     const path = trimSlashes(url.slice(endpoint.length, queryAt < 0 ? undefined : queryAt));
     const ctx = createContext(req);
@@ -220,6 +219,27 @@ function headerValue(req: IncomingMessage, name: string): string | undefined {
 
 /** The query of a URL without one (read, never written). */
 const NO_QUERY = new URLSearchParams();
+/** The query of every httpBatchLink request without input in the URL (a POST), read only. */
+const BATCH_QUERY = new URLSearchParams('batch=1');
+
+/** The query of `url` (its `?` at `at`); a batch POST's `?batch=1` is not parsed again. */
+function queryOf(url: string, at: number): URLSearchParams {
+  return url.length - at === 8 && url.endsWith('?batch=1')
+    ? BATCH_QUERY
+    : new URLSearchParams(url.slice(at + 1));
+}
+
+const ABORTER = Symbol('aborter');
+
+/** A response with the controller that aborts its request's calls when the client leaves. */
+interface AbortableResponse extends ServerResponse {
+  [ABORTER]?: AbortController;
+}
+
+/** 'close' before the answer was all written: the client left. One function for every response. */
+function abortUnfinished(this: AbortableResponse): void {
+  if (!this.writableFinished) this[ABORTER]?.abort();
+}
 
 /** `path` without slashes at either end (a path mostly has none: no regex then). */
 function trimSlashes(path: string): string {
