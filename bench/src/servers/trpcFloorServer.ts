@@ -1,20 +1,19 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { agentmintTRPC as t } from '@agentmint/trpc';
-import { createAdaptorServer } from '@hono/node-server';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { Hono } from 'hono';
 import { z } from 'zod';
+// Not public API: the floor is served by the very handler `serve()` answers `/trpc` with.
+import { createTRPCNodeHandler } from '../../../packages/trpc/src/server/trpcNodeHandler.ts';
 import { RESEARCH_AGENT_ID } from './researchAgent.ts';
 import { serveChild } from './serveChild.ts';
 
 /**
- * The tRPC floor: the stack AgentOS's `/trpc` had until round 3 of issue #18, and still has behind
- * a host's own `fetch` (Hono on @hono/node-server, `fetchRequestHandler`, AgentOS's own `initTRPC`
- * with superjson and its error formatter; `serve()` now answers `/trpc` on node:http), serving
- * `agents.research-agent.run` as a trivial mutation: zod input, a constant run record of the same
- * shape out. No auth middleware, no factory, no run, no store. What AgentOS costs above this is
- * ours; what this costs above the bare baseline is the framework's.
+ * The tRPC floor: `agents.research-agent.run` as a trivial mutation (zod input, a constant run
+ * record of the same shape out), served the way `serve()` answers AgentOS's `/trpc`: node:http,
+ * the same node tRPC handler (plain calls without `resolveResponse`), AgentOS's own `initTRPC`
+ * with its wire transformer and error formatter, a context built per request from the headers.
+ * No auth middleware, no factory, no run, no store. What AgentOS costs above this is ours (the run
+ * and its procedure); what this costs above the bare baseline is the serving stack's.
  */
 const input = z.object({
   message: z.string().min(1),
@@ -55,16 +54,18 @@ const router = t.router({
 });
 
 await serveChild(async () => {
-  const app = new Hono();
-  app.all('/trpc/*', (c) =>
-    fetchRequestHandler({
-      endpoint: '/trpc',
-      req: c.req.raw,
-      router,
-      createContext: ({ req }) => ({ headers: req.headers }),
-    }),
-  );
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: '127.0.0.1' }) as Server;
+  const handle = createTRPCNodeHandler({
+    router,
+    endpoint: '/trpc',
+    maxBodyBytes: 1 << 20,
+    maxBatchSize: 10,
+    sseReconnectMs: 1_000,
+    logger: console,
+    onError: () => {},
+    // As AgentOS without auth: a plain context per request with the headers' record.
+    createContext: (req) => ({ headers: { ...req.headers } }),
+  });
+  const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
