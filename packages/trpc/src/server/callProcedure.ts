@@ -3,6 +3,7 @@ import {
   getParseFn,
   getTRPCErrorFromUnknown,
   isObject,
+  isPromise,
   middlewareMarker,
   type ProcedureCallOptions,
   TRPCError,
@@ -108,7 +109,9 @@ export async function callProcedure(
         const rawInput = await callOpts.getRawInput();
         let parsed: unknown;
         try {
-          parsed = await step.parse(rawInput);
+          // A sync parser's value is taken as it is: no microtask to wait for it.
+          const result = step.parse(rawInput);
+          parsed = isPromise(result) ? await result : result;
         } catch (cause) {
           throw new TRPCError({ code: 'BAD_REQUEST', cause });
         }

@@ -128,31 +128,56 @@ interface Route {
   readonly ofMethodType: boolean;
 }
 
-/** Most routes kept per router and kind: a batch path may name any mix of procedures. */
+/** Most routes kept per kind: a batch path may name any mix of procedures. */
 const MAX_ROUTES = 256;
 
-/** Per router: routes by kind (`GET`/`POST`, batched or not) and path; only found ones are kept. */
-const routesOf = new WeakMap<AnyTRPCRouter, Map<string, Map<string, Route>>>();
+type RouteKind = 'GET' | 'GET batch' | 'POST' | 'POST batch';
 
-function routeOf(
+/** A router's routes by kind and path, found ones only; the last one found is checked first. */
+class Routes {
+  readonly #router: AnyTRPCRouter;
+  readonly #byKind = new Map<RouteKind, Map<string, Route>>();
+  #lastKind: RouteKind | undefined;
+  #lastPath = '';
+  #last: Route | undefined;
+
+  constructor(router: AnyTRPCRouter) {
+    this.#router = router;
+  }
+
+  find(type: 'query' | 'mutation', isBatch: boolean, path: string): Route | undefined {
+    const kind: RouteKind =
+      type === 'query' ? (isBatch ? 'GET batch' : 'GET') : isBatch ? 'POST batch' : 'POST';
+    // Most requests call what the one before called: a string compare, no hashing.
+    if (kind === this.#lastKind && path === this.#lastPath) return this.#last;
+    let routes = this.#byKind.get(kind);
+    if (!routes) {
+      routes = new Map();
+      this.#byKind.set(kind, routes);
+    }
+    let route = routes.get(path);
+    if (!route) {
+      route = lookUp(this.#router, type, isBatch, path);
+      if (!route) return undefined;
+      if (routes.size < MAX_ROUTES) routes.set(path, route);
+    }
+    this.#lastKind = kind;
+    this.#lastPath = path;
+    this.#last = route;
+    return route;
+  }
+}
+
+/** Per router: its routes (a handler's router is fixed; procedures are never removed). */
+const routesOf = new WeakMap<AnyTRPCRouter, Routes>();
+
+/** The procedures `path` names (comma-separated in a batch), or undefined when one is missing. */
+function lookUp(
   router: AnyTRPCRouter,
   type: 'query' | 'mutation',
   isBatch: boolean,
   path: string,
 ): Route | undefined {
-  let kinds = routesOf.get(router);
-  if (!kinds) {
-    kinds = new Map();
-    routesOf.set(router, kinds);
-  }
-  const kind = type === 'query' ? (isBatch ? 'GET batch' : 'GET') : isBatch ? 'POST batch' : 'POST';
-  let routes = kinds.get(kind);
-  if (!routes) {
-    routes = new Map();
-    kinds.set(kind, routes);
-  }
-  const known = routes.get(path);
-  if (known) return known;
   const paths = isBatch ? path.split(',') : [path];
   const procedures: AnyTRPCProcedure[] = [];
   const all = router._def.procedures as Record<string, AnyTRPCProcedure>;
@@ -161,14 +186,12 @@ function routeOf(
     if (!procedure) return undefined;
     procedures.push(procedure);
   }
-  const route: Route = {
+  return {
     paths,
     procedures,
     subscription: !isBatch && procedures[0]?._def.type === 'subscription',
     ofMethodType: procedures.every((procedure) => procedure._def.type === type),
   };
-  if (routes.size < MAX_ROUTES) routes.set(path, route);
-  return route;
 }
 
 /**
@@ -191,7 +214,12 @@ export function planDirectCalls(options: {
   const isBatch = query.get('batch') === '1';
   const type = method === 'GET' ? 'query' : method === 'POST' ? 'mutation' : undefined;
   if (!type) return undefined;
-  const route = routeOf(router, type, isBatch, options.path);
+  let routes = routesOf.get(router);
+  if (!routes) {
+    routes = new Routes(router);
+    routesOf.set(router, routes);
+  }
+  const route = routes.find(type, isBatch, options.path);
   if (!route) return undefined;
   let inputs: unknown;
   try {

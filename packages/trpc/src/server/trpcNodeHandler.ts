@@ -58,138 +58,139 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
   const tooLarge = () =>
     new AgentMintError('PAYLOAD_TOO_LARGE', `Request body over ${maxBodyBytes} bytes`);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // Added when the answer's head is written, after tRPC's own headers (as Hono's middleware does).
-    if (options.corsHeaders) {
-      const cors = options.corsHeaders(req.headers.origin);
-      const writeHead = res.writeHead;
-      res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
-        for (const [key, value] of cors) this.appendHeader(key, value);
-        return writeHead.apply(this, args);
-      } as typeof writeHead;
-    }
-    const aborter = new AbortController();
-    (res as AbortableResponse)[ABORTER] = aborter;
-    // `on`, not `once`: 'close' comes once, and `once` wraps every listener in two more objects.
-    res.on('close', abortUnfinished);
-    const tooBig = refuseLargeBatch(req.url ?? '/', { router, max: options.maxBatchSize });
-    if (tooBig) {
-      writeHead(res, tooBig.status, { 'content-type': 'application/json' });
-      return void res.end(await tooBig.text());
-    }
-    const method = req.method ?? 'GET';
-    let body: string | undefined;
-    if (method !== 'GET' && method !== 'HEAD') {
-      const read = await readBody(req, maxBodyBytes);
-      if (read === undefined) return writeError(res, tooLarge(), options.logger);
-      body = read;
-    }
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const query = queryAt < 0 ? NO_QUERY : queryOf(url, queryAt);
-    // As tRPC's fetch adapter: the path after the endpoint, without slashes around it (tRPC decodes it).
-    const path = trimSlashes(url.slice(endpoint.length, queryAt < 0 ? undefined : queryAt));
-    const ctx = createContext(req);
-    const json = isJson(header(req, 'content-type'));
-    const plan =
-      (body === undefined || json) && !path.includes('%')
-        ? planDirectCalls({
-            router,
-            method,
-            path,
-            query,
-            body,
-            streamAccepted: acceptsJsonl(req),
-          })
-        : undefined;
-    if (plan?.kind === 'calls') {
-      const { status, body: answer } = await runDirectCalls({
-        router,
-        calls: plan.calls,
-        isBatch: plan.isBatch,
-        ctx,
+  // One async function per request, its failures caught inside: no second promise and `.catch`.
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      // Added when the answer's head is written, after tRPC's own headers (as Hono's middleware does).
+      if (options.corsHeaders) {
+        const cors = options.corsHeaders(req.headers.origin);
+        const writeHead = res.writeHead;
+        res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+          for (const [key, value] of cors) this.appendHeader(key, value);
+          return writeHead.apply(this, args);
+        } as typeof writeHead;
+      }
+      const aborter = new AbortController();
+      (res as AbortableResponse)[ABORTER] = aborter;
+      // `on`, not `once`: 'close' comes once, and `once` wraps every listener in two more objects.
+      res.on('close', abortUnfinished);
+      const tooBig = refuseLargeBatch(req.url ?? '/', { router, max: options.maxBatchSize });
+      if (tooBig) {
+        writeHead(res, tooBig.status, { 'content-type': 'application/json' });
+        return void res.end(await tooBig.text());
+      }
+      const method = req.method ?? 'GET';
+      let body: string | undefined;
+      if (method !== 'GET' && method !== 'HEAD') {
+        const read = await readBody(req, maxBodyBytes);
+        if (read === undefined) return writeError(res, tooLarge(), options.logger);
+        body = read;
+      }
+      const url = req.url ?? '/';
+      const queryAt = url.indexOf('?');
+      const query = queryAt < 0 ? NO_QUERY : queryOf(url, queryAt);
+      // As tRPC's fetch adapter: the path after the endpoint, without slashes around it (tRPC decodes it).
+      const path = trimSlashes(url.slice(endpoint.length, queryAt < 0 ? undefined : queryAt));
+      const ctx = createContext(req);
+      const json = isJson(header(req, 'content-type'));
+      const plan =
+        (body === undefined || json) && !path.includes('%')
+          ? planDirectCalls({
+              router,
+              method,
+              path,
+              query,
+              body,
+              streamAccepted: acceptsJsonl(req),
+            })
+          : undefined;
+      if (plan?.kind === 'calls') {
+        const { status, body: answer } = await runDirectCalls({
+          router,
+          calls: plan.calls,
+          isBatch: plan.isBatch,
+          ctx,
+          signal: aborter.signal,
+          onError: options.onError,
+        });
+        // The head is written by `end`, with a Content-Length: head and body leave in one write
+        // (an explicit writeHead first makes Node send the body chunked, in four buffers).
+        for (const key in JSON_HEADERS)
+          res.setHeader(key, JSON_HEADERS[key as keyof typeof JSON_HEADERS]);
+        res.statusCode = status;
+        return void res.end(answer);
+      }
+      if (plan?.kind === 'subscription') {
+        const { openStreams } = options;
+        if (openStreams) {
+          openStreams.inc();
+          res.once('close', () => openStreams.dec());
+        }
+        return serveSseSubscription(res, {
+          router,
+          call: plan.call,
+          ctx,
+          signal: aborter.signal,
+          // As tRPC's `getLastEventId`: the header, else the query.
+          lastEventId:
+            header(req, 'last-event-id') ?? query.get('lastEventId') ?? query.get('Last-Event-Id'),
+          preamble: reconnectHint,
+          pinger,
+          onError: options.onError,
+        });
+      }
+      // tRPC reads only the path and query of the URL: a fixed origin keeps a bad Host header out.
+      const buffered = new BufferedRequest(`http://localhost${url}`, {
+        method,
+        headers: webHeaders(req),
         signal: aborter.signal,
-        onError: options.onError,
+        ...(body !== undefined && { body }),
       });
-      // The head is written by `end`, with a Content-Length: head and body leave in one write
-      // (an explicit writeHead first makes Node send the body chunked, in four buffers).
-      for (const key in JSON_HEADERS)
-        res.setHeader(key, JSON_HEADERS[key as keyof typeof JSON_HEADERS]);
-      res.statusCode = status;
-      return void res.end(answer);
-    }
-    if (plan?.kind === 'subscription') {
+      // JSON and GET calls only read what BufferedRequest has; other bodies get a real Request.
+      const request = json || body === undefined ? buffered : buffered.toRequest();
+      const response = await resolveResponse({
+        router,
+        req: request as Request,
+        path,
+        createContext: async () => ctx,
+        onError: options.onError,
+        error: null,
+      });
+      res.statusCode = response.status;
+      for (const [key, value] of response.headers) res.appendHeader(key, value);
+      if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
+        res.end(await response.text());
+        return;
+      }
+      const stream = response.body;
+      if (!stream) return void res.end();
+      res.write(reconnectHint);
       const { openStreams } = options;
       if (openStreams) {
         openStreams.inc();
         res.once('close', () => openStreams.dec());
       }
-      return serveSseSubscription(res, {
-        router,
-        call: plan.call,
-        ctx,
-        signal: aborter.signal,
-        // As tRPC's `getLastEventId`: the header, else the query.
-        lastEventId:
-          header(req, 'last-event-id') ?? query.get('lastEventId') ?? query.get('Last-Event-Id'),
-        preamble: reconnectHint,
-        pinger,
-        onError: options.onError,
-      });
-    }
-    // tRPC reads only the path and query of the URL: a fixed origin keeps a bad Host header out.
-    const buffered = new BufferedRequest(`http://localhost${url}`, {
-      method,
-      headers: webHeaders(req),
-      signal: aborter.signal,
-      ...(body !== undefined && { body }),
-    });
-    // JSON and GET calls only read what BufferedRequest has; other bodies get a real Request.
-    const request = json || body === undefined ? buffered : buffered.toRequest();
-    const response = await resolveResponse({
-      router,
-      req: request as Request,
-      path,
-      createContext: async () => ctx,
-      onError: options.onError,
-      error: null,
-    });
-    res.statusCode = response.status;
-    for (const [key, value] of response.headers) res.appendHeader(key, value);
-    if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
-      res.end(await response.text());
-      return;
-    }
-    const stream = response.body;
-    if (!stream) return void res.end();
-    res.write(reconnectHint);
-    const { openStreams } = options;
-    if (openStreams) {
-      openStreams.inc();
-      res.once('close', () => openStreams.dec());
-    }
-    const reader = stream.getReader();
-    const cancel = () => void reader.cancel().catch(() => {});
-    res.once('close', cancel);
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        if (!res.write(value)) await drained(res);
+      const reader = stream.getReader();
+      const cancel = () => void reader.cancel().catch(() => {});
+      res.once('close', cancel);
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          if (!res.write(value)) await drained(res);
+        }
+      } catch {
+        // The client went away (the reader was cancelled): nothing is left to write to.
+      } finally {
+        res.off('close', cancel);
+        res.end();
       }
-    } catch {
-      // The client went away (the reader was cancelled): nothing is left to write to.
-    } finally {
-      res.off('close', cancel);
-      res.end();
-    }
-  };
-  // tRPC answers its own errors; this catches only a failure around it (e.g. a broken socket).
-  const answer = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-    handle(req, res).catch((error: unknown) => {
+    } catch (error) {
+      // tRPC answers its own errors; this catches only a failure around it (e.g. a broken socket).
       if (res.headersSent) res.destroy();
       else writeError(res, error, options.logger);
-    });
+    }
+  };
   const { tracer } = options;
   if (!tracer) return answer;
   const route = `${endpoint}/*`;
