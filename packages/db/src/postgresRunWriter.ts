@@ -10,6 +10,7 @@ import {
   type TerminalRunEvent,
 } from '@agentmint/core';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { FixedStatement, type Slots } from './postgresFixedStatement.ts';
 import { PostgresGroupCommit } from './postgresGroupCommit.ts';
 import type { PostgresStatements } from './postgresStatements.ts';
 import { pgJson, pgText } from './postgresText.ts';
@@ -48,6 +49,56 @@ type RunWrite =
 /** A finishRun's answer (did it end the run); other writes have none. */
 type WriteResult = boolean | undefined;
 
+/** A lone createRun's arguments, ready to bind. */
+interface CreateArgs {
+  readonly runId: string;
+  readonly sessionId: string;
+  readonly agentId: string;
+  readonly userId: string | null;
+  readonly input: string;
+  readonly factoryInput: string | null;
+  readonly model: string | null;
+  readonly modelProvider: string | null;
+  readonly createdAt: Date;
+  readonly ownerId: string | null;
+  readonly leaseExpiresAt: Date | null;
+}
+
+/** A lone append's arguments: the events as one jsonb text. */
+interface AppendArgs {
+  readonly runId: string;
+  readonly events: string | null;
+}
+
+/** What every end of a segment binds: the run, its event, its messages, its last appends. */
+interface SegmentArgs {
+  readonly runId: string;
+  readonly eventSeq: number;
+  readonly eventName: string;
+  readonly event: string | null;
+  readonly messages: string | null;
+  readonly messageCount: number;
+  readonly updatedAt: Date;
+  /** Only in the texts that carry the run's last appends. */
+  readonly events?: string | null;
+}
+
+/** finishRun's row update. */
+interface FinishArgs extends SegmentArgs {
+  readonly status: string;
+  readonly content: string | null;
+  readonly output: string | null;
+  readonly metrics: string | null;
+  readonly error: string | null;
+}
+
+/** pauseRun's row update. */
+interface PauseArgs extends SegmentArgs {
+  readonly pause: string | null;
+}
+
+type SegmentResult = { won: string; known: boolean };
+
 /**
  * PostgreSQL writes through a group commit: the writes of concurrent runs that queue up while one
  * group is in flight go out together as ONE statement, so one round trip and one commit per
@@ -73,6 +124,12 @@ export class PostgresRunWriter implements RunWriter {
   readonly #asyncEventCommit: boolean;
   readonly #channel: string | undefined;
   readonly #fork: ForkDialect;
+  // The lone writes' texts, compiled once (see FixedStatement).
+  readonly #create: FixedStatement<CreateArgs, { id: string }>;
+  readonly #append: FixedStatement<AppendArgs, unknown>;
+  readonly #finish: FixedStatement<FinishArgs, SegmentResult>;
+  readonly #finishWithEvents: FixedStatement<FinishArgs, SegmentResult>;
+  readonly #pause: FixedStatement<PauseArgs, SegmentResult>;
 
   constructor(
     db: Kysely<StoredTables>,
@@ -105,6 +162,28 @@ export class PostgresRunWriter implements RunWriter {
     this.#events = table('agentmint_run_events');
     this.#messages = table('agentmint_messages');
     this.#fork = postgresForkDialect(schema);
+    this.#create = new FixedStatement(db, (a) => this.#createText(a));
+    this.#append = new FixedStatement(db, (a) => this.#appendText(a));
+    const finishUpdate = (a: Slots<FinishArgs>) => sql`update ${this.#runs}
+        set status = ${a.status}, content = ${a.content}, output = ${a.output}::jsonb,
+          metrics = ${a.metrics}::jsonb, error = ${a.error}::jsonb, updated_at = ${a.updatedAt}
+        where id = ${a.runId} and status ${NOT_ENDED}
+        returning id, session_id`;
+    this.#finish = new FixedStatement(db, (a) => this.#segmentText(a, finishUpdate(a), false));
+    this.#finishWithEvents = new FixedStatement(db, (a) =>
+      this.#segmentText(a, finishUpdate(a), true),
+    );
+    this.#pause = new FixedStatement(db, (a) =>
+      this.#segmentText(
+        a,
+        sql`update ${this.#runs}
+        set status = 'PAUSED', pause = ${a.pause}::jsonb, owner_id = null,
+          lease_expires_at = null, updated_at = ${a.updatedAt}
+        where id = ${a.runId} and status = 'RUNNING'
+        returning id, session_id`,
+        false,
+      ),
+    );
   }
 
   /** Off the group commit: a transaction of its own on a pooled connection. */
@@ -182,7 +261,6 @@ export class PostgresRunWriter implements RunWriter {
       with ${sql.join(parts)}
       select ${finishedIds}, ${createdIds} as created ${asyncCommit} ${this.#notifyStored(stored)}
     `,
-      { named: false },
     );
     const finished = new Set(rows[0]?.finished ?? []);
     const known = new Set(rows[0]?.known ?? []);
@@ -206,52 +284,64 @@ export class PostgresRunWriter implements RunWriter {
   }
 
   async #createOne(run: NewRunRecord): Promise<void> {
+    const rows = await this.#statements.fixed(this.#create, {
+      runId: run.runId,
+      sessionId: run.sessionId,
+      agentId: run.agentId,
+      userId: run.userId,
+      input: pgText(run.input),
+      factoryInput: pgJson(run.factoryInput),
+      model: run.model,
+      modelProvider: run.modelProvider,
+      createdAt: run.createdAt,
+      ownerId: run.lease?.ownerId ?? null,
+      leaseExpiresAt: run.lease?.expiresAt ?? null,
+    });
+    if (rows.length === 0) throw new SessionNotFoundError(run.sessionId);
+  }
+
+  /** A lone createRun: the session (claimed, see CLAIM_SESSION) and the run in one statement. */
+  #createText(a: Slots<CreateArgs>): RawBuilder<{ id: string }> {
     // The run's foreign key is checked at the end of the statement, when the session row exists.
-    const rows = await this.#statements.rows(
-      sql<{ id: string }>`
+    return sql<{ id: string }>`
       with session as (
         insert into ${this.#sessions} as s (id, agent_id, user_id, name, state, created_at, updated_at)
-        values (${run.sessionId}, ${run.agentId}, ${run.userId}, null, '{}', ${run.createdAt}, ${run.createdAt})
+        values (${a.sessionId}, ${a.agentId}, ${a.userId}, null, '{}', ${a.createdAt}, ${a.createdAt})
         ${CLAIM_SESSION}
       )
       insert into ${this.#runs} (id, session_id, seq, agent_id, user_id, status, input,
         factory_input, content, model, model_provider, metrics, error, created_at, updated_at,
         owner_id, lease_expires_at)
-      select ${run.runId}, ${run.sessionId},
-        (select coalesce(max(seq), 0) + 1 from ${this.#runs} where session_id = ${run.sessionId}),
-        ${run.agentId}, ${run.userId}, 'RUNNING', ${pgText(run.input)}, ${pgJson(run.factoryInput)}::jsonb,
-        null, ${run.model}, ${run.modelProvider}, null, null, ${run.createdAt}, ${run.createdAt},
-        ${run.lease?.ownerId ?? null}, ${run.lease?.expiresAt ?? null}::timestamptz
-      where not exists (select 1 from session where session.user_id is distinct from ${run.userId})
+      select ${a.runId}, ${a.sessionId},
+        (select coalesce(max(seq), 0) + 1 from ${this.#runs} where session_id = ${a.sessionId}),
+        ${a.agentId}, ${a.userId}, 'RUNNING', ${a.input}, ${a.factoryInput}::jsonb,
+        null, ${a.model}, ${a.modelProvider}, null, null, ${a.createdAt}, ${a.createdAt},
+        ${a.ownerId}, ${a.leaseExpiresAt}::timestamptz
+      where not exists (select 1 from session where session.user_id is distinct from ${a.userId})
       returning id
-    `,
-      { named: true },
-    );
-    if (rows.length === 0) throw new SessionNotFoundError(run.sessionId);
+    `;
   }
 
   async #appendOne(runId: string, events: readonly RunEvent[]): Promise<void> {
+    await this.#statements.fixed(this.#append, { runId, events: eventsJson(events) });
+  }
+
+  /** A lone append: a run's events, whatever their number, as one jsonb parameter. */
+  #appendText(a: Slots<AppendArgs>): RawBuilder<unknown> {
     // set_config(..., true) acts as SET LOCAL on this statement's own transaction.
     const asyncCommit = this.#asyncEventCommit
       ? sql`, set_config('synchronous_commit', 'off', true) as async_commit`
       : sql``;
-    await this.#statements.rows(
-      sql`with ${this.#appended(runId, events)}
-        select 1 as stored ${asyncCommit} ${this.#notifyStored(['appended'])}`,
-      { named: true },
-    );
+    return sql`with ${this.#appended(a)}
+        select 1 as stored ${asyncCommit} ${this.#notifyStored(['appended'])}`;
   }
 
-  /**
-   * The `appended` CTE: a run's events, one jsonb parameter whatever their number (so one text).
-   * An unknown run fails the events' foreign key.
-   */
-  #appended(runId: string, events: readonly RunEvent[]): RawBuilder<unknown> {
+  /** The `appended` CTE: a run's events, one jsonb parameter. An unknown run fails their foreign key. */
+  #appended(a: Slots<{ runId: string; events?: string | null }>): RawBuilder<unknown> {
     return sql`appended as (
       insert into ${this.#events} (run_id, seq, name, payload)
-      select ${runId}, e.seq, e.name, e.payload
-      from jsonb_to_recordset(${pgJson(events.map((e) => ({ seq: e.seq, name: e.event, payload: e })))}::jsonb)
-        as e(seq int, name text, payload jsonb)
+      select ${a.runId}, e.seq, e.name, e.payload
+      from jsonb_to_recordset(${a.events}::jsonb) as e(seq int, name text, payload jsonb)
       on conflict (run_id, seq) do nothing
       returning run_id, seq
     )`;
@@ -282,59 +372,59 @@ export class PostgresRunWriter implements RunWriter {
     terminalEvent: TerminalRunEvent,
     events: readonly RunEvent[] = [],
   ): Promise<boolean> {
-    // A concurrent finish holds the row lock; once it commits, the status check sees its status.
+    const args: FinishArgs = {
+      ...segmentArgs(runId, result.messages, terminalEvent, result.updatedAt, events),
+      status: result.status,
+      content: pgText(result.content),
+      output: pgJson(result.output ?? null),
+      metrics: pgJson(result.metrics),
+      error: pgJson(result.error),
+    };
     return this.#endSegment(
       runId,
-      sql`update ${this.#runs}
-        set status = ${result.status}, content = ${pgText(result.content)},
-          output = ${pgJson(result.output ?? null)}::jsonb, metrics = ${pgJson(result.metrics)}::jsonb,
-          error = ${pgJson(result.error)}::jsonb,
-          updated_at = ${result.updatedAt}
-        where id = ${runId} and status ${NOT_ENDED}
-        returning id, session_id`,
-      result.messages,
-      terminalEvent,
-      result.updatedAt,
-      events,
+      events.length === 0 ? this.#finish : this.#finishWithEvents,
+      args,
     );
   }
 
   /** RUNNING → PAUSED with the pending calls, the lease dropped; not group-committed (rare). */
   pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
-    return this.#endSegment(
-      runId,
-      sql`update ${this.#runs}
-        set status = 'PAUSED', pause = ${pgJson(result.pause)}::jsonb, owner_id = null,
-          lease_expires_at = null, updated_at = ${result.updatedAt}
-        where id = ${runId} and status = 'RUNNING'
-        returning id, session_id`,
-      result.messages,
-      event,
-      result.updatedAt,
-    );
+    return this.#endSegment(runId, this.#pause, {
+      ...segmentArgs(runId, result.messages, event, result.updatedAt, []),
+      pause: pgJson(result.pause),
+    });
+  }
+
+  /** Runs an end of a segment: true if it ended the run, false if the run had ended already. */
+  async #endSegment<A extends SegmentArgs>(
+    runId: string,
+    statement: FixedStatement<A, SegmentResult>,
+    args: A,
+  ): Promise<boolean> {
+    const rows = await this.#statements.fixed(statement, args);
+    if (Number(rows[0]?.won ?? 0) > 0) return true;
+    if (rows[0]?.known !== true) throw new RunNotFoundError(runId);
+    return false;
   }
 
   /**
    * One statement that ends a run's segment: `update` (a CTE returning the run's id and session
-   * when it applies) decides; then the event, the run's messages and the session's activity.
-   * `events` (the run's last appends, stored whether or not the update applies) ride along.
+   * when it applies) decides; then the event, the run's messages and the session's activity. With
+   * `withEvents`, the run's last appends (stored whether or not the update applies) ride along.
+   * A concurrent finish holds the row lock; once it commits, the status check sees its status.
    */
-  async #endSegment(
-    runId: string,
+  #segmentText(
+    a: Slots<SegmentArgs>,
     update: RawBuilder<unknown>,
-    messages: readonly Message[],
-    event: RunEvent,
-    updatedAt: Date,
-    events: readonly RunEvent[] = [],
-  ): Promise<boolean> {
+    withEvents: boolean,
+  ): RawBuilder<SegmentResult> {
     // An unknown run fails the events' foreign key: the group commit then retries write by write.
-    const appended = events.length === 0 ? sql`` : sql`${this.#appended(runId, events)}, `;
+    const appended = withEvents ? sql`${this.#appended(a)}, ` : sql``;
     // Upsert then trim rather than delete then insert: one statement cannot do both to one key.
-    const rows = await this.#statements.rows(
-      sql<{ won: string; known: boolean }>`
+    return sql<SegmentResult>`
       with ${appended}run as (${update}), terminal as (
         insert into ${this.#events} (run_id, seq, name, payload)
-        select run.id, ${event.seq}::int, ${event.event}, ${pgJson(event)}::jsonb
+        select run.id, ${a.eventSeq}::int, ${a.eventName}, ${a.event}::jsonb
         from run
         on conflict (run_id, seq) do nothing
         returning run_id, seq
@@ -343,7 +433,7 @@ export class PostgresRunWriter implements RunWriter {
           tool_call_id, tool_name, is_error, attachments)
         select run.id, m.seq, run.session_id, m.role, m.content, m.tool_calls, m.tool_call_id,
           m.tool_name, m.is_error, m.attachments
-        from run cross join jsonb_to_recordset(${pgJson(messages.map(toRecord))}::jsonb)
+        from run cross join jsonb_to_recordset(${a.messages}::jsonb)
           as m(seq int, role text, content text, tool_calls jsonb, tool_call_id text,
             tool_name text, is_error boolean, attachments jsonb)
         on conflict (run_id, seq) do update set session_id = excluded.session_id,
@@ -352,20 +442,15 @@ export class PostgresRunWriter implements RunWriter {
           is_error = excluded.is_error, attachments = excluded.attachments
       ), trimmed as (
         delete from ${this.#messages}
-        where run_id = (select id from run) and seq > ${messages.length}
+        where run_id = (select id from run) and seq > ${a.messageCount}
       ), session as (
-        update ${this.#sessions} set updated_at = ${updatedAt}
+        update ${this.#sessions} set updated_at = ${a.updatedAt}
         where id = (select session_id from run)
       )
       select (select count(*) from run) as won,
-        exists (select 1 from ${this.#runs} where id = ${runId}) as known
-        ${this.#notifyStored(events.length === 0 ? ['terminal'] : ['appended', 'terminal'])}
-    `,
-      { named: true },
-    );
-    if (Number(rows[0]?.won ?? 0) > 0) return true;
-    if (rows[0]?.known !== true) throw new RunNotFoundError(runId);
-    return false;
+        exists (select 1 from ${this.#runs} where id = ${a.runId}) as known
+        ${this.#notifyStored(withEvents ? ['appended', 'terminal'] : ['terminal'])}
+    `;
   }
 
   #createParts(creates: readonly NewRunRecord[]): RawBuilder<unknown>[] {
@@ -504,6 +589,31 @@ export class PostgresRunWriter implements RunWriter {
       )`,
     ];
   }
+}
+
+/** The arguments every end of a segment binds. */
+function segmentArgs(
+  runId: string,
+  messages: readonly Message[],
+  event: RunEvent,
+  updatedAt: Date,
+  events: readonly RunEvent[],
+): SegmentArgs {
+  return {
+    runId,
+    eventSeq: event.seq,
+    eventName: event.event,
+    event: pgJson(event),
+    messages: pgJson(messages.map(toRecord)),
+    messageCount: messages.length,
+    updatedAt,
+    events: events.length === 0 ? null : eventsJson(events),
+  };
+}
+
+/** A run's events as the jsonb text the `appended` CTE reads. */
+function eventsJson(events: readonly RunEvent[]): string | null {
+  return pgJson(events.map((e) => ({ seq: e.seq, name: e.event, payload: e })));
 }
 
 /** One finishRun as a jsonb_to_recordset record, its messages nested as records of their own. */
