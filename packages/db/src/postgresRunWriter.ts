@@ -97,7 +97,8 @@ interface PauseArgs extends SegmentArgs {
   readonly pause: string | null;
 }
 
-type SegmentResult = { won: string; known: boolean };
+/** Whether an end of a segment applied: `won`, the run had ended already, or there is no such run. */
+type SegmentResult = { outcome: 'won' | 'ended' | 'unknown' };
 
 /**
  * PostgreSQL writes through a group commit: the writes of concurrent runs that queue up while one
@@ -125,7 +126,7 @@ export class PostgresRunWriter implements RunWriter {
   readonly #channel: string | undefined;
   readonly #fork: ForkDialect;
   // The lone writes' texts, compiled once (see FixedStatement).
-  readonly #create: FixedStatement<CreateArgs, { id: string }>;
+  readonly #create: FixedStatement<CreateArgs, never>;
   readonly #append: FixedStatement<AppendArgs, unknown>;
   readonly #finish: FixedStatement<FinishArgs, SegmentResult>;
   readonly #finishWithEvents: FixedStatement<FinishArgs, SegmentResult>;
@@ -284,7 +285,7 @@ export class PostgresRunWriter implements RunWriter {
   }
 
   async #createOne(run: NewRunRecord): Promise<void> {
-    const rows = await this.#statements.fixed(this.#create, {
+    const created = await this.#statements.count(this.#create, {
       runId: run.runId,
       sessionId: run.sessionId,
       agentId: run.agentId,
@@ -297,13 +298,14 @@ export class PostgresRunWriter implements RunWriter {
       ownerId: run.lease?.ownerId ?? null,
       leaseExpiresAt: run.lease?.expiresAt ?? null,
     });
-    if (rows.length === 0) throw new SessionNotFoundError(run.sessionId);
+    if (created === 0) throw new SessionNotFoundError(run.sessionId);
   }
 
   /** A lone createRun: the session (claimed, see CLAIM_SESSION) and the run in one statement. */
-  #createText(a: Slots<CreateArgs>): RawBuilder<{ id: string }> {
+  #createText(a: Slots<CreateArgs>): RawBuilder<never> {
     // The run's foreign key is checked at the end of the statement, when the session row exists.
-    return sql<{ id: string }>`
+    // No `returning`: the command's row count says whether the run went in.
+    return sql<never>`
       with session as (
         insert into ${this.#sessions} as s (id, agent_id, user_id, name, state, created_at, updated_at)
         values (${a.sessionId}, ${a.agentId}, ${a.userId}, null, '{}', ${a.createdAt}, ${a.createdAt})
@@ -318,7 +320,6 @@ export class PostgresRunWriter implements RunWriter {
         null, ${a.model}, ${a.modelProvider}, null, null, ${a.createdAt}, ${a.createdAt},
         ${a.ownerId}, ${a.leaseExpiresAt}::timestamptz
       where not exists (select 1 from session where session.user_id is distinct from ${a.userId})
-      returning id
     `;
   }
 
@@ -333,7 +334,7 @@ export class PostgresRunWriter implements RunWriter {
       ? sql`, set_config('synchronous_commit', 'off', true) as async_commit`
       : sql``;
     return sql`with ${this.#appended(a)}
-        select 1 as stored ${asyncCommit} ${this.#notifyStored(['appended'])}`;
+        select 1 as stored ${asyncCommit} ${this.#notifyRun(a.runId, ['appended'])}`;
   }
 
   /** The `appended` CTE: a run's events, one jsonb parameter. An unknown run fails their foreign key. */
@@ -401,9 +402,9 @@ export class PostgresRunWriter implements RunWriter {
     statement: FixedStatement<A, SegmentResult>,
     args: A,
   ): Promise<boolean> {
-    const rows = await this.#statements.fixed(statement, args);
-    if (Number(rows[0]?.won ?? 0) > 0) return true;
-    if (rows[0]?.known !== true) throw new RunNotFoundError(runId);
+    const [row] = await this.#statements.fixed(statement, args);
+    if (row?.outcome === 'won') return true;
+    if (row?.outcome !== 'ended') throw new RunNotFoundError(runId);
     return false;
   }
 
@@ -447,9 +448,10 @@ export class PostgresRunWriter implements RunWriter {
         update ${this.#sessions} set updated_at = ${a.updatedAt}
         where id = (select session_id from run)
       )
-      select (select count(*) from run) as won,
-        exists (select 1 from ${this.#runs} where id = ${a.runId}) as known
-        ${this.#notifyStored(withEvents ? ['appended', 'terminal'] : ['terminal'])}
+      select case when exists (select 1 from run) then 'won'
+          when exists (select 1 from ${this.#runs} where id = ${a.runId}) then 'ended'
+          else 'unknown' end as outcome
+        ${this.#notifyRun(a.runId, withEvents ? ['appended', 'terminal'] : ['terminal'])}
     `;
   }
 
@@ -535,6 +537,20 @@ export class PostgresRunWriter implements RunWriter {
     );
     return sql`, (select count(pg_notify(${this.#channel}, 'e ' || n.seq || ' ' || n.run_id))
       from (select run_id, max(seq) as seq from (${stored}) as s group by run_id) as n) as notified`;
+  }
+
+  /**
+   * `#notifyStored` for a statement of one run: its id is known, so no grouping (a hash aggregate)
+   * is needed to find it. NOTIFYs the highest seq the named CTEs stored, if they stored any.
+   */
+  #notifyRun(runId: unknown, ctes: readonly string[]): RawBuilder<unknown> {
+    if (this.#channel === undefined || ctes.length === 0) return sql``;
+    const stored = sql.join(
+      ctes.map((cte) => sql`select seq from ${sql.table(cte)}`),
+      sql` union all `,
+    );
+    return sql`, (select count(pg_notify(${this.#channel}, 'e ' || n.seq || ' ' || ${runId}))
+      from (select max(seq) as seq from (${stored}) as s) as n where n.seq is not null) as notified`;
   }
 
   #finishParts(finishes: readonly ReturnType<typeof toFinishRecord>[]): RawBuilder<unknown>[] {

@@ -27,15 +27,28 @@ export class PostgresStatements {
 
   /** A fixed text with this call's arguments: named, so prepared once per connection. */
   async fixed<A extends object, R>(statement: FixedStatement<A, R>, args: A): Promise<R[]> {
+    return (await this.#execute(statement, args)).rows;
+  }
+
+  /** A fixed insert, update or delete without `returning`: how many rows it wrote. */
+  async count<A extends object>(statement: FixedStatement<A, unknown>, args: A): Promise<number> {
+    return (await this.#execute(statement, args)).count;
+  }
+
+  async #execute<A extends object, R>(
+    statement: FixedStatement<A, R>,
+    args: A,
+  ): Promise<{ rows: R[]; count: number }> {
     const values = statement.values(args);
     if (this.#pool === undefined) {
-      return (await this.#db.executeQuery<R>(CompiledQuery.raw(statement.text, values))).rows;
+      const result = await this.#db.executeQuery<R>(CompiledQuery.raw(statement.text, values));
+      return { rows: result.rows, count: Number(result.numAffectedRows ?? 0n) };
     }
     const result = await this.#pool.query<R & pg.QueryResultRow>({
       name: statement.name,
       text: statement.text,
       values,
     });
-    return result.rows;
+    return { rows: result.rows, count: result.rowCount ?? 0 };
   }
 }

@@ -302,6 +302,40 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       ]);
     });
 
+    it("notifies the highest seq a run's final statement stored, once; nothing when it stored none", async () => {
+      const { schema, open } = scoped();
+      const writer = open();
+      const watcher = open();
+      const run = newRun();
+      await writer.createRun(run);
+      const cancels: string[] = [];
+      const heard = await notificationsHeard(async () => {
+        watcher.signals!.onCancel((runId) => cancels.push(runId));
+        const unsubscribe = watcher.signals!.subscribeEvents(run.runId, () => {});
+        await watcher.signals!.ready?.();
+        // Events and final row in one statement: one notice, of the terminal event's seq.
+        await Promise.all([
+          writer.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)]),
+          finish(writer, run, completedResult(), 3),
+        ]);
+        // A finish that loses stores no terminal event: its events' seq, then nothing at all.
+        await Promise.all([
+          writer.appendEvents(run.runId, [eventOf(run, 4)]),
+          finish(writer, run, completedResult(), 5),
+        ]);
+        expect(await finish(writer, run, completedResult(), 6)).toBe(false);
+        // Notifications reach a listener in commit order: once this cancel is heard, so was the rest.
+        await writer.signals!.notifyCancel('last');
+        await waitFor(async () => cancels.includes('last'));
+        unsubscribe();
+      });
+      expect(heard).toEqual([
+        `agentmint_${schema}:events e 3 ${run.runId}`,
+        `agentmint_${schema}:events e 4 ${run.runId}`,
+        `agentmint_${schema} c last`,
+      ]);
+    });
+
     it('group-commits concurrent writes of many runs: 50 createRun calls, one or two commits', async () => {
       const { schema, open } = scoped();
       const db = open();
