@@ -59,6 +59,8 @@ export class PostgresDb extends SqlStore {
   readonly #preparedStatements: boolean;
   readonly #signals: PostgresSignals;
   readonly #eventsChannel: string | undefined;
+  /** The run writer's statements, once open: they keep a connection checked out until close. */
+  #statements: PostgresStatements | undefined;
 
   constructor(options: PostgresDbOptions = {}) {
     const dbUrl = options.dbUrl ?? process.env.DATABASE_URL;
@@ -124,10 +126,12 @@ export class PostgresDb extends SqlStore {
         ? await orm.em.getConnection().getNativeClient()
         : undefined;
 
+      const statements = new PostgresStatements(db, pool);
+      this.#statements = statements;
       return {
         orm: orm as unknown as SqlOrm,
         db: this.schema === undefined ? db : db.withSchema(this.schema),
-        writer: new PostgresRunWriter(db, new PostgresStatements(db, pool), {
+        writer: new PostgresRunWriter(db, statements, {
           schema: this.schema,
           asyncEventCommit: this.#asyncEventCommit,
           channel: this.#eventsChannel,
@@ -158,9 +162,10 @@ export class PostgresDb extends SqlStore {
     });
   }
 
-  /** Stops listening, then drains and closes the pool. */
+  /** Stops listening, gives the writer's connection back, then drains and closes the pool. */
   override async close(): Promise<void> {
     await this.#signals.close();
+    await this.#statements?.release(); // writes still to come take the pool, which waits for them
     await super.close();
   }
 

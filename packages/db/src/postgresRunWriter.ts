@@ -285,19 +285,23 @@ export class PostgresRunWriter implements RunWriter {
   }
 
   async #createOne(run: NewRunRecord): Promise<void> {
-    const created = await this.#statements.count(this.#create, {
-      runId: run.runId,
-      sessionId: run.sessionId,
-      agentId: run.agentId,
-      userId: run.userId,
-      input: pgText(run.input),
-      factoryInput: pgJson(run.factoryInput),
-      model: run.model,
-      modelProvider: run.modelProvider,
-      createdAt: run.createdAt,
-      ownerId: run.lease?.ownerId ?? null,
-      leaseExpiresAt: run.lease?.expiresAt ?? null,
-    });
+    const created = await this.#statements.count(
+      this.#create,
+      {
+        runId: run.runId,
+        sessionId: run.sessionId,
+        agentId: run.agentId,
+        userId: run.userId,
+        input: pgText(run.input),
+        factoryInput: pgJson(run.factoryInput),
+        model: run.model,
+        modelProvider: run.modelProvider,
+        createdAt: run.createdAt,
+        ownerId: run.lease?.ownerId ?? null,
+        leaseExpiresAt: run.lease?.expiresAt ?? null,
+      },
+      { serial: true },
+    );
     if (created === 0) throw new SessionNotFoundError(run.sessionId);
   }
 
@@ -324,7 +328,11 @@ export class PostgresRunWriter implements RunWriter {
   }
 
   async #appendOne(runId: string, events: readonly RunEvent[]): Promise<void> {
-    await this.#statements.fixed(this.#append, { runId, events: eventsJson(events) });
+    await this.#statements.fixed(
+      this.#append,
+      { runId, events: eventsJson(events) },
+      { serial: true },
+    );
   }
 
   /** A lone append: a run's events, whatever their number, as one jsonb parameter. */
@@ -381,28 +389,27 @@ export class PostgresRunWriter implements RunWriter {
       metrics: pgJson(result.metrics),
       error: pgJson(result.error),
     };
-    return this.#endSegment(
-      runId,
-      events.length === 0 ? this.#finish : this.#finishWithEvents,
-      args,
-    );
+    const statement = events.length === 0 ? this.#finish : this.#finishWithEvents;
+    return this.#endSegment(runId, statement, args, true);
   }
 
   /** RUNNING → PAUSED with the pending calls, the lease dropped; not group-committed (rare). */
   pauseRun(runId: string, result: PausedRunResult, event: RunPausedEvent): Promise<boolean> {
-    return this.#endSegment(runId, this.#pause, {
-      ...segmentArgs(runId, result.messages, event, result.updatedAt, []),
-      pause: pgJson(result.pause),
-    });
+    const args = { ...segmentArgs(runId, result.messages, event, result.updatedAt, []) };
+    return this.#endSegment(runId, this.#pause, { ...args, pause: pgJson(result.pause) }, false);
   }
 
-  /** Runs an end of a segment: true if it ended the run, false if the run had ended already. */
+  /**
+   * Runs an end of a segment: true if it ended the run, false if the run had ended already.
+   * `serial`: issued by the group commit (one at a time), not alongside it.
+   */
   async #endSegment<A extends SegmentArgs>(
     runId: string,
     statement: FixedStatement<A, SegmentResult>,
     args: A,
+    serial: boolean,
   ): Promise<boolean> {
-    const [row] = await this.#statements.fixed(statement, args);
+    const [row] = await this.#statements.fixed(statement, args, { serial });
     if (row?.outcome === 'won') return true;
     if (row?.outcome !== 'ended') throw new RunNotFoundError(runId);
     return false;

@@ -247,6 +247,44 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       expect(second).toEqual(first);
     });
 
+    it("keeps one connection for a run's writes, and replaces it once it breaks", async () => {
+      const { schema, open } = scoped();
+      const db = open();
+      await db.init();
+      const pool = (await db.orm!.em.getConnection().getNativeClient()) as pg.Pool;
+      let checkouts = 0;
+      pool.on('acquire', () => checkouts++);
+      const writeRun = async () => {
+        const run = newRun();
+        await db.createRun(run);
+        await db.appendEvents(run.runId, [eventOf(run, 1)]);
+        expect(await finish(db, run, completedResult(), 2)).toBe(true);
+      };
+      await writeRun();
+      expect(checkouts).toBe(1);
+      await writeRun();
+      await writeRun();
+      expect(checkouts).toBe(1); // nine writes, one checkout
+      // Every connection of the store's pool ends, as when PostgreSQL restarts.
+      await admin.init();
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity
+        where pid <> pg_backend_pid() and query like ${`%"${schema}"%`}`.execute(tablesOf(admin));
+      // A write may fail while the broken connection is being noticed (as any pooled one would).
+      await waitFor(async () => {
+        try {
+          await writeRun();
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(checkouts).toBeGreaterThan(1); // a new connection replaced the broken one
+      checkouts = 0;
+      await writeRun();
+      await writeRun();
+      expect(checkouts).toBe(0); // and is kept in turn
+    });
+
     it('with preparedStatements: false sends every write unnamed, with the same results', async () => {
       const { open } = scoped({ preparedStatements: false });
       const db = open();
