@@ -16,7 +16,10 @@ export interface PostgresDbOptions {
   id?: string;
   /** Apply pending migrations in `init()`. Default true. */
   migrate?: boolean;
-  /** Connection pool bounds. Default `{ min: 0, max: 10 }`; `max` must be at least 2. */
+  /**
+   * Connection pool bounds. Default `{ min: 0, max: 10 }`; `max` must be at least 2. With
+   * `preparedStatements`, the run writes keep one of these connections for themselves.
+   */
   pool?: { min?: number; max?: number };
   /** PostgreSQL schema holding the tables, created by the migrations when missing. Default: `public`. */
   schema?: string;
