@@ -262,6 +262,7 @@ export class PostgresRunWriter implements RunWriter {
       with ${sql.join(parts)}
       select ${finishedIds}, ${createdIds} as created ${asyncCommit} ${this.#notifyStored(stored)}
     `,
+      { serial: true },
     );
     const finished = new Set(rows[0]?.finished ?? []);
     const known = new Set(rows[0]?.known ?? []);

@@ -35,9 +35,15 @@ export class PostgresStatements {
     this.#pool = pool;
   }
 
-  /** A text built for this call (e.g. holding a group's row counts): unnamed, never prepared. */
-  async rows<R>(statement: RawBuilder<R>): Promise<R[]> {
-    return (await statement.execute(this.#db)).rows;
+  /**
+   * A text built for this call (a group's statement, holding its row counts): unnamed, never
+   * prepared. `serial` as for `fixed`.
+   */
+  async rows<R>(statement: RawBuilder<R>, options: { serial: boolean }): Promise<R[]> {
+    if (this.#pool === undefined) return (await statement.execute(this.#db)).rows;
+    const { sql: text, parameters } = statement.compile(this.#db);
+    const query = { text, values: parameters as unknown[] };
+    return (await this.#send<R>(this.#pool, query, options.serial)).rows;
   }
 
   /**
@@ -81,11 +87,15 @@ export class PostgresStatements {
       return { rows: result.rows, count: Number(result.numAffectedRows ?? 0n) };
     }
     const query = { name: statement.name, text: statement.text, values };
+    return this.#send<R>(this.#pool, query, serial);
+  }
+
+  async #send<R>(pool: pg.Pool, query: pg.QueryConfig, serial: boolean): Promise<Outcome<R>> {
     // A second statement while one runs (a failed group's writes retried together) takes the pool.
     if (!serial || this.#released || this.#inFlight !== undefined) {
-      return outcomeOf(await this.#pool.query<R & pg.QueryResultRow>(query));
+      return outcomeOf(await pool.query<R & pg.QueryResultRow>(query));
     }
-    const work = this.#onKept<R>(this.#pool, query);
+    const work = this.#onKept<R>(pool, query);
     this.#inFlight = work;
     try {
       return await work;
@@ -95,7 +105,11 @@ export class PostgresStatements {
   }
 
   async #onKept<R>(pool: pg.Pool, query: pg.QueryConfig): Promise<Outcome<R>> {
-    const kept = (this.#kept ??= new KeptConnection(pool, () => this.#drop(kept)));
+    if (this.#kept === undefined) {
+      const kept: KeptConnection = new KeptConnection(pool, () => this.#drop(kept));
+      this.#kept = kept;
+    }
+    const kept = this.#kept;
     try {
       const client = await kept.client;
       return outcomeOf(await client.query<R & pg.QueryResultRow>(query));

@@ -265,6 +265,9 @@ describe.skipIf(!availability.ok)('PostgresDb', () => {
       await writeRun();
       await writeRun();
       expect(checkouts).toBe(1); // nine writes, one checkout
+      // Concurrent runs' writes share group statements: on the same connection.
+      await Promise.all(Array.from({ length: 10 }, () => db.createRun(newRun())));
+      expect(checkouts).toBe(1);
       // Every connection of the store's pool ends, as when PostgreSQL restarts.
       await admin.init();
       await sql`select pg_terminate_backend(pid) from pg_stat_activity
