@@ -107,14 +107,15 @@ function prepareWrites(db: NativeSqlite): Writes {
   );
   // The session's owner is checked in the insert itself (`is`: null-safe, so an anonymous session
   // belongs to anonymous runs only); in the same transaction as the session's insert, and SQLite
-  // has one writer, so the check cannot go stale.
+  // has one writer, so the check cannot go stale. The run's session and user come from the session
+  // row it matched: each id is bound once (a bound string is converted to UTF-8 on every bind).
   const insertRun = db.prepare(
     `insert into agentmint_runs (id, session_id, seq, agent_id, user_id, status, input,
        factory_input, content, model, model_provider, metrics, error, created_at, updated_at,
        owner_id, lease_expires_at)
-     select ?, ?, (select coalesce(max(seq), 0) + 1 from agentmint_runs where session_id = ?),
-       ?, ?, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?, ?, ?
-     where exists (select 1 from agentmint_sessions where id = ? and user_id is ?)`,
+     select ?, s.id, (select coalesce(max(seq), 0) + 1 from agentmint_runs where session_id = s.id),
+       ?, s.user_id, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?, ?, ?
+     from agentmint_sessions s where s.id = ? and s.user_id is ?`,
   );
   const insertEvents = new BatchInsert(db, {
     into: 'insert into agentmint_run_events (run_id, seq, name, payload)',
@@ -141,16 +142,17 @@ function prepareWrites(db: NativeSqlite): Writes {
     maxRows: ROWS_PER_INSERT,
   });
   const touchSession = db.prepare('update agentmint_sessions set updated_at = ? where id = ?');
+  // Runs this writer inserted whose messages it has not stored yet: ending one needs no delete of
+  // earlier messages (an index seek per run). Left on every end, won or not; a rolled-back end
+  // leaves it too, which only costs the delete again.
+  const withoutMessages = new Set<string>();
 
   const createRun = (run: NewRunRecord) => {
     const at = run.createdAt.getTime();
     insertSession.run(run.sessionId, run.agentId, run.userId, at, at);
     const inserted = insertRun.run(
       run.runId,
-      run.sessionId,
-      run.sessionId,
       run.agentId,
-      run.userId,
       run.input,
       writeJson(run.factoryInput),
       run.model,
@@ -163,6 +165,7 @@ function prepareWrites(db: NativeSqlite): Writes {
       run.userId,
     );
     if (inserted.changes === 0) throw new SessionNotFoundError(run.sessionId);
+    withoutMessages.add(run.runId);
   };
   const appendEvents = (runId: string, events: readonly RunEvent[]) => {
     // An unknown run fails on the foreign key once the rows go in, before the commit: the group
@@ -177,6 +180,7 @@ function prepareWrites(db: NativeSqlite): Writes {
     terminalEvent: TerminalRunEvent,
   ): boolean => {
     const at = result.updatedAt.getTime();
+    const stored = !withoutMessages.delete(runId);
     const run = updateRun.get(
       result.status,
       result.content,
@@ -190,11 +194,12 @@ function prepareWrites(db: NativeSqlite): Writes {
       if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
       return false;
     }
-    endSegment(runId, run.session_id, result.messages, terminalEvent, at);
+    endSegment(runId, run.session_id, result.messages, terminalEvent, at, stored);
     return true;
   };
   const pauseRun = (runId: string, result: PausedRunResult, event: RunPausedEvent): boolean => {
     const at = result.updatedAt.getTime();
+    const stored = !withoutMessages.delete(runId);
     const run = pauseRunRow.get(writeJson(result.pause), at, runId) as
       | { session_id: string }
       | undefined;
@@ -202,7 +207,7 @@ function prepareWrites(db: NativeSqlite): Writes {
       if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
       return false;
     }
-    endSegment(runId, run.session_id, result.messages, event, at);
+    endSegment(runId, run.session_id, result.messages, event, at, stored);
     return true;
   };
   /** What a finish and a pause both store: the event, the run's messages, the session's activity. */
@@ -212,9 +217,10 @@ function prepareWrites(db: NativeSqlite): Writes {
     messages: readonly Message[],
     event: RunEvent,
     at: number,
+    messagesStored: boolean,
   ) => {
     appendEvents(runId, [event]);
-    deleteMessages.run(runId);
+    if (messagesStored) deleteMessages.run(runId);
     const values: unknown[] = [];
     for (const [index, message] of messages.entries()) {
       const row = toMessageRow(message, { runId, sessionId, seq: index + 1 }, sqliteCodec);

@@ -95,4 +95,68 @@ describe('SqliteRunWriter', () => {
     await w.appendEvents(run.runId, [eventOf(run, 4)]);
     expect((await db.listEvents(run.runId, 0)).map((event) => event.seq)).toEqual([1, 3, 4]);
   });
+
+  it('skips deleting old messages only for runs it inserted and has not stored messages for', async () => {
+    const { writer: w, runs } = await writer();
+    const deletes = () => runs.get('delete from agentmint_messages where run_id = ?') ?? 0;
+    const hi = { role: 'user', content: 'hi' } as const;
+    const ok = { role: 'assistant', content: 'ok' } as const;
+
+    // Inserted by this writer, ended once: nothing to delete.
+    const fresh = newRun();
+    await w.createRun(fresh);
+    await w.finishRun(
+      fresh.runId,
+      completed([hi, ok]),
+      terminalEventFor(fresh, completed([hi]), 1),
+    );
+    expect(deletes()).toBe(0);
+
+    // Inserted by another writer (the store's own): its messages could exist, so they go first.
+    const foreign = newRun();
+    await db.createRun(foreign);
+    await w.finishRun(
+      foreign.runId,
+      completed([hi]),
+      terminalEventFor(foreign, completed([hi]), 1),
+    );
+    expect(deletes()).toBe(1);
+
+    // Paused (messages stored), continued, then finished: the pause's messages are replaced.
+    const paused = newRun();
+    await w.createRun(paused);
+    const pausedEvent = {
+      event: 'RunPaused' as const,
+      seq: 1,
+      createdAt: Date.now(),
+      runId: paused.runId,
+      sessionId: paused.sessionId,
+      agentId: paused.agentId,
+      tools: [],
+    };
+    const pause = { pending: [], usage: { inputTokens: 1, outputTokens: 2 } };
+    expect(
+      await w.pauseRun(paused.runId, { pause, messages: [hi], updatedAt: new Date() }, pausedEvent),
+    ).toBe(true);
+    expect(deletes()).toBe(1);
+    expect(await db.resumeRun(paused.runId, { from: 'PAUSED', updatedAt: new Date() })).toBe(true);
+    await w.finishRun(
+      paused.runId,
+      completed([hi, ok]),
+      terminalEventFor(paused, completed([hi, ok]), 2),
+    );
+    expect(deletes()).toBe(2);
+
+    // A finish that lost (the run had ended) changes nothing.
+    expect(
+      await w.finishRun(fresh.runId, completed([ok]), terminalEventFor(fresh, completed([ok]), 2)),
+    ).toBe(false);
+    for (const [run, messages] of [
+      [fresh, [hi, ok]],
+      [foreign, [hi]],
+      [paused, [hi, ok]],
+    ] as const) {
+      expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', messages });
+    }
+  });
 });
