@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AgentMintError, type RunEvent } from '@agentmint/core';
+import { AgentMintError, type Message, type RunEvent } from '@agentmint/core';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteDb, sqliteMigrations } from '../src/index.ts';
@@ -218,7 +218,7 @@ describe('SqliteDb specifics', () => {
 
   it('upgrades a file from the schema before the unused run indexes went: data kept, indexes gone', async () => {
     const names = sqliteMigrations.map((m) => new m({} as never, {} as never).name);
-    const previous = names.at(-2)!;
+    const previous = names[names.indexOf('Migration20261202064858_DropUnusedRunIndexes') - 1]!;
     const old = open({ migrate: false });
     await old.init();
     await old.orm!.migrator.up({ to: previous });
@@ -247,6 +247,69 @@ describe('SqliteDb specifics', () => {
       next.runId,
       run.runId,
     ]);
+  });
+
+  it('upgrades a file from before events and messages were clustered: every row reads the same', async () => {
+    const names = sqliteMigrations.map((m) => new m({} as never, {} as never).name);
+    const clustered = 'Migration20261202130000_ClusteredEventsAndMessages';
+    const previous = names[names.indexOf(clustered) - 1]!;
+    const old = open({ migrate: false });
+    await old.init();
+    await old.orm!.migrator.up({ to: previous });
+    const run = newRun({ userId: 'alice' });
+    await old.createRun(run);
+    await old.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)]);
+    const messages = [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'hi', attachments: [{ type: 'image', url: 'https://x/y.png' }] },
+      {
+        role: 'assistant',
+        content: null,
+        toolCalls: [{ id: 'c1', name: 'lookup', arguments: '{"q":"ü"}' }],
+      },
+      { role: 'tool', toolCallId: 'c1', toolName: 'lookup', content: 'found', isError: false },
+      { role: 'assistant', content: 'ok' },
+    ] as const satisfies readonly Message[];
+    await finish(old, run, completed(messages), 3);
+    const stored = async (db: SqliteDb) => ({
+      run: await db.getRun(run.runId, { userId: 'alice' }),
+      events: await db.listEvents(run.runId, 0),
+      history: await db.loadHistory(run.sessionId, { runs: 10 }),
+    });
+    const before = await stored(old);
+    await old.close();
+
+    const upgraded = open();
+    await upgraded.init();
+    expect(await appliedMigrations(upgraded)).toEqual(names);
+    expect(await stored(upgraded)).toEqual(before);
+    const tables = await sql<{ name: string; sql: string }>`
+      select name, sql from sqlite_master where type = 'table' and name in
+        ('agentmint_run_events', 'agentmint_messages') order by name`.execute(tablesOf(upgraded));
+    expect(tables.rows.map((row) => [row.name, row.sql.endsWith('without rowid')])).toEqual([
+      ['agentmint_messages', true],
+      ['agentmint_run_events', true],
+    ]);
+    // Keys and foreign keys hold as before: a duplicate event is ignored, an unknown run refused,
+    // and deleting the session still takes its runs' events and messages with it.
+    await upgraded.appendEvents(run.runId, [eventOf(run, 2), eventOf(run, 4)]);
+    expect((await upgraded.listEvents(run.runId, 0)).map((event) => event.seq)).toEqual([
+      1, 2, 3, 4,
+    ]);
+    await expect(upgraded.appendEvents('no-such-run', [eventOf(run, 5)])).rejects.toThrow();
+    expect(await upgraded.deleteSession(run.sessionId)).toBe(true);
+    expect(await countRows(upgraded)).toEqual({ sessions: 0, runs: 0, events: 0, messages: 0 });
+
+    // And back down: the rowid tables return with the rows.
+    const other = newRun();
+    await upgraded.createRun(other);
+    await finish(upgraded, other, completed([{ role: 'user', content: 'hi' }]));
+    await upgraded.orm!.migrator.down({ to: previous });
+    expect(await upgraded.getRun(other.runId)).toMatchObject({
+      status: 'COMPLETED',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(await countRows(upgraded)).toEqual({ sessions: 1, runs: 1, events: 1, messages: 1 });
   });
 
   it('keeps the data across a restart', async () => {

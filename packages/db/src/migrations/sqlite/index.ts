@@ -8,6 +8,7 @@ import { Migration20261202015729_MessageAttachments } from './migration202612020
 import { Migration20261202034500_RunPause } from './migration20261202034500RunPause.ts';
 import { Migration20261202040430_SessionFork } from './migration20261202040430SessionFork.ts';
 import { Migration20261202064858_DropUnusedRunIndexes } from './migration20261202064858DropUnusedRunIndexes.ts';
+import { Migration20261202130000_ClusteredEventsAndMessages } from './migration20261202130000ClusteredEventsAndMessages.ts';
 
 /** The SQLite migrations, oldest first. */
 export const sqliteMigrations: Constructor<Migration>[] = [
@@ -18,4 +19,5 @@ export const sqliteMigrations: Constructor<Migration>[] = [
   Migration20261202034500_RunPause,
   Migration20261202040430_SessionFork,
   Migration20261202064858_DropUnusedRunIndexes,
+  Migration20261202130000_ClusteredEventsAndMessages,
 ];
