@@ -261,7 +261,11 @@ describe('SqliteDb specifics', () => {
     await old.appendEvents(run.runId, [eventOf(run, 1), eventOf(run, 2)]);
     const messages = [
       { role: 'system', content: 'be brief' },
-      { role: 'user', content: 'hi', attachments: [{ type: 'image', url: 'https://x/y.png' }] },
+      {
+        role: 'user',
+        content: 'hi',
+        attachments: [{ kind: 'image', mediaType: 'image/png', url: 'https://x/y.png' }],
+      },
       {
         role: 'assistant',
         content: null,
