@@ -143,8 +143,9 @@ function prepareWrites(db: NativeSqlite): Writes {
   });
   const touchSession = db.prepare('update agentmint_sessions set updated_at = ? where id = ?');
   // Runs this writer inserted whose messages it has not stored yet: ending one needs no delete of
-  // earlier messages (an index seek per run). Left on every end, won or not; a rolled-back end
-  // leaves it too, which only costs the delete again.
+  // earlier messages (an index seek per run). Forgotten at every end, won or lost, so an end that
+  // rolls back only costs its retry the delete; a create that rolls back leaves a run that is not
+  // there, whose end fails on the missing row first.
   const withoutMessages = new Set<string>();
 
   const createRun = (run: NewRunRecord) => {
