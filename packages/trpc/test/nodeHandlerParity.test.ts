@@ -146,6 +146,17 @@ describe("serve()'s node:http tRPC path answers byte for byte as tRPC's fetch ad
       'add,nope?batch=1',
       { method: 'POST', body: JSON.stringify({ 0: superjson.serialize({ a: 1, b: 2 }) }) },
     ],
+    [
+      'a batch mixing a query and a mutation (400)',
+      'echo,add?batch=1',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          0: superjson.serialize({ n: 1 }),
+          1: superjson.serialize({ a: 1, b: 2 }),
+        }),
+      },
+    ],
     ['a batched mutation by GET (405), after the POST', 'add?batch=1', {}],
     ['a mutation by GET (405)', 'add', {}],
     ['an unknown procedure (404)', 'nope', {}],

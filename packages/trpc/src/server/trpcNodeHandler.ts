@@ -159,7 +159,10 @@ export function createTRPCNodeHandler(options: TRPCNodeHandlerOptions) {
       res.statusCode = response.status;
       for (const [key, value] of response.headers) res.appendHeader(key, value);
       if (!response.headers.get('content-type')?.startsWith('text/event-stream')) {
-        res.end(await response.text());
+        const text = await response.text();
+        // A text body without a type is text/plain on the fetch path (the web Response's default).
+        if (text && !res.hasHeader('content-type')) res.setHeader('content-type', TEXT_PLAIN);
+        res.end(text);
         return;
       }
       const stream = response.body;
@@ -246,6 +249,8 @@ function abortUnfinished(this: AbortableResponse): void {
 function trimSlashes(path: string): string {
   return path.startsWith('/') || path.endsWith('/') ? path.replace(/^\/+|\/+$/g, '') : path;
 }
+
+const TEXT_PLAIN = 'text/plain;charset=UTF-8';
 
 const JSON_HEADERS = { vary: 'trpc-accept, accept', 'content-type': 'application/json' };
 
