@@ -25,8 +25,9 @@ export class ActiveRun {
   readonly done: Promise<RunOutput>;
   readonly #events: RunEvent[] = [];
   readonly #writer: EventWriter;
+  /** Resolves `#changed`; both exist only while a subscriber waits for the next event. */
   #wake: (() => void) | undefined;
-  #changed: Promise<void>;
+  #changed: Promise<void> | undefined;
   #subscribers = 0;
   #detachTimer: NodeJS.Timeout | undefined;
   #settle!: (output: RunOutput) => void;
@@ -48,7 +49,6 @@ export class ActiveRun {
     this.controller = controller;
     this.#writer = writer;
     this.#observer = observer;
-    this.#changed = this.#nextChange();
     this.done = new Promise<RunOutput>((resolve) => {
       this.#settle = resolve;
     });
@@ -74,9 +74,13 @@ export class ActiveRun {
     // The terminal (or pause) event is stored with the row, in one write (finishRun, pauseRun).
     if (!isSegmentEndEvent(event)) this.#writer.push(event);
     this.#observer?.onEvent(event);
+    // Most runs have no live watcher: no promise per event unless someone is waiting for one.
     const wake = this.#wake;
-    this.#changed = this.#nextChange();
-    wake?.();
+    if (wake) {
+      this.#wake = undefined;
+      this.#changed = undefined;
+      wake();
+    }
     return event;
   }
 
@@ -143,7 +147,7 @@ export class ActiveRun {
         }
         // Resuming after the terminal event: nothing more will come.
         if (this.finished) return;
-        await this.#changed;
+        await (this.#changed ??= this.#nextChange());
       }
     } finally {
       if (--this.#subscribers === 0 && cancelAfterMs !== undefined && !this.finished) {

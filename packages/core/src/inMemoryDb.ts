@@ -65,8 +65,19 @@ export class InMemoryDb implements Store {
         updatedAt: run.createdAt,
       });
     }
+    // Spelled out, not spread: one object with every field in place, no overflow property store
+    // (this store keeps every run it is given, so each byte of a record is kept for good).
     const record: RunRecord = {
-      ...run,
+      runId: run.runId,
+      sessionId: run.sessionId,
+      agentId: run.agentId,
+      userId: run.userId,
+      input: run.input,
+      factoryInput: run.factoryInput,
+      model: run.model,
+      modelProvider: run.modelProvider,
+      createdAt: run.createdAt,
+      ...(run.lease !== undefined && { lease: run.lease }),
       status: 'RUNNING',
       pause: null,
       content: null,
@@ -92,6 +103,12 @@ export class InMemoryDb implements Store {
   /** Keeps events ordered by seq; a seq already held is left as it is (as the SQL primary key does). */
   #append(stored: StoredRun, events: readonly RunEvent[]): void {
     for (const event of events) {
+      const last = stored.events.at(-1);
+      // A run's events come in seq order: the search below is for replays and retries.
+      if (last === undefined || last.seq < event.seq) {
+        stored.events.push(event);
+        continue;
+      }
       const at = stored.events.findLastIndex((held) => held.seq <= event.seq);
       if (stored.events[at]?.seq === event.seq) continue;
       stored.events.splice(at + 1, 0, event);
@@ -106,9 +123,11 @@ export class InMemoryDb implements Store {
     const stored = this.#runs.get(runId);
     if (!stored) throw new RunNotFoundError(runId);
     if (isTerminalStatus(stored.record.status)) return false;
-    stored.record = { ...stored.record, ...result, pause: null, output: result.output ?? null };
+    stored.record = finishedRecord(stored.record, result);
     this.#executing.delete(stored);
     this.#append(stored, [terminalEvent]);
+    // Kept for good from here: exact-size copies, not arrays with room to grow.
+    stored.events = stored.events.slice();
     this.signals.eventsStored(runId, terminalEvent.seq);
     this.#touchSession(stored.record.sessionId, result.updatedAt);
     return true;
@@ -321,6 +340,34 @@ export class InMemoryDb implements Store {
   ): Promise<SessionRecord | undefined> {
     return this.updateSession(sessionId, { name }, scope);
   }
+}
+
+/**
+ * The record as `finishRun` leaves it: the result's fields over the running record, in the
+ * record's key order, spelled out so the kept object has no overflow property store.
+ */
+function finishedRecord(record: RunRecord, result: RunResult): RunRecord {
+  return {
+    runId: record.runId,
+    sessionId: record.sessionId,
+    agentId: record.agentId,
+    userId: record.userId,
+    input: record.input,
+    factoryInput: record.factoryInput,
+    model: record.model,
+    modelProvider: record.modelProvider,
+    createdAt: record.createdAt,
+    ...(record.lease !== undefined && { lease: record.lease }),
+    status: result.status,
+    pause: null,
+    content: result.content,
+    output: result.output ?? null,
+    metrics: result.metrics,
+    error: result.error,
+    // A copy of exactly its length: the run loop's array was grown by pushes.
+    messages: result.messages.slice(),
+    updatedAt: result.updatedAt,
+  };
 }
 
 /** A run some process is still executing: a copy would have nobody to finish it. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { readTextMultipart } from '../src/rest/formFields.ts';
+import { readTextMultipart as readBytes } from '../src/rest/formFields.ts';
+
+/** The reader takes the body's bytes; these tests write bodies as text (UTF-8). */
+function readTextMultipart(
+  body: string | Uint8Array,
+  type: string,
+): Record<string, string> | undefined {
+  return readBytes(typeof body === 'string' ? new TextEncoder().encode(body) : body, type);
+}
 
 /** A body as fetch encodes a FormData: the reference the direct reader must agree with. */
 async function encode(form: FormData): Promise<{ body: string; type: string }> {
@@ -89,5 +97,37 @@ describe('readTextMultipart', () => {
     expect(
       readTextMultipart(part('Content-Disposition: form-data; name="a"'), 'multipart/form-data'),
     ).toBeUndefined();
+  });
+
+  it('reads each value as the decoded whole body would have it (bad UTF-8, BOM, non-ASCII)', () => {
+    const type = 'multipart/form-data; boundary=b';
+    const bytes = (...parts: (string | number[])[]) =>
+      Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    // A truncated sequence right before the delimiter, a lone continuation byte, an invalid lead.
+    const body = bytes(
+      '--b\r\nContent-Disposition: form-data; name="ünï"\r\n\r\n',
+      [0x61, 0xe2, 0x82],
+      '\r\n--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n',
+      [0x80, 0x62, 0xff, 0xef, 0xbb, 0xbf],
+      '\r\n--b--\r\n',
+    );
+    const expected = { ünï: 'a\ufffd', x: '\ufffdb\ufffd\ufeff' };
+    expect({ ...readTextMultipart(body, type) }).toEqual(expected);
+    // Decoding the whole body first dropped a leading byte order mark: so does the reader.
+    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]);
+    expect({ ...readTextMultipart(withMark, type) }).toEqual(expected);
+    // A boundary with a non-ASCII character matches its UTF-8 bytes, as the decoded text did.
+    const accented = 'multipart/form-data; boundary=é';
+    const part = '--é\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--é--\r\n';
+    expect({ ...readTextMultipart(part, accented) }).toEqual({ a: 'v' });
+  });
+
+  it('reads a field from a view into a larger buffer', () => {
+    const text = '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue\r\n--b--\r\n';
+    const backing = Buffer.from(`xxxx${text}yyyy`);
+    const view = new Uint8Array(backing.buffer, backing.byteOffset + 4, Buffer.byteLength(text));
+    expect({ ...readTextMultipart(view, 'multipart/form-data; boundary=b') }).toEqual({
+      a: 'value',
+    });
   });
 });

@@ -5,32 +5,50 @@
  * Returns undefined for anything that is not plain text fields (files, other part types or
  * transfer encodings, a preamble, a malformed body): the caller then falls back to the full parser,
  * so what is accepted and how it reads is unchanged.
+ *
+ * It works on the bytes and decodes each header block and value on its own: a value sliced from
+ * the decoded body would keep the whole body alive for as long as the value is kept (a run's
+ * message is kept with its record). The delimiters are ASCII, which UTF-8 decoding never merges
+ * into a neighbouring character, so each piece decodes as it would within the whole body.
  */
 export function readTextMultipart(
-  body: string,
+  body: Uint8Array,
   contentType: string,
 ): Record<string, string> | undefined {
   const boundary = boundaryOf(contentType);
   if (boundary === undefined) return undefined;
-  const delimiter = `--${boundary}`;
-  if (!body.startsWith(delimiter)) return undefined;
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  // The body was read as one decoded text before, which drops a leading byte order mark.
+  let at = hasByteOrderMark(bytes) ? 3 : 0;
+  const delimiter = Buffer.from(`--${boundary}`);
+  if (!bytes.subarray(at, at + delimiter.length).equals(delimiter)) return undefined;
+  const separator = Buffer.from(`\r\n--${boundary}`);
   const fields: Record<string, string> = Object.create(null);
-  let at = delimiter.length;
+  at += delimiter.length;
   for (;;) {
-    if (body.startsWith('--', at)) return fields;
-    if (!body.startsWith('\r\n', at)) return undefined;
+    if (bytes[at] === DASH && bytes[at + 1] === DASH) return fields;
+    if (bytes[at] !== CR || bytes[at + 1] !== LF) return undefined;
     const headersStart = at + 2;
-    const headersEnd = body.indexOf('\r\n\r\n', headersStart);
+    const headersEnd = bytes.indexOf(HEADERS_END, headersStart);
     if (headersEnd < 0) return undefined;
-    const name = textFieldName(body.slice(headersStart, headersEnd));
+    const name = textFieldName(bytes.toString('utf8', headersStart, headersEnd));
     if (name === undefined) return undefined;
     const valueStart = headersEnd + 4;
-    const valueEnd = body.indexOf(`\r\n${delimiter}`, valueStart);
+    const valueEnd = bytes.indexOf(separator, valueStart);
     if (valueEnd < 0) return undefined;
     // The last value of a repeated field wins, as with `parseBody()`.
-    fields[name] = body.slice(valueStart, valueEnd);
-    at = valueEnd + 2 + delimiter.length;
+    fields[name] = bytes.toString('utf8', valueStart, valueEnd);
+    at = valueEnd + separator.length;
   }
+}
+
+const DASH = 0x2d;
+const CR = 0x0d;
+const LF = 0x0a;
+const HEADERS_END = Buffer.from('\r\n\r\n');
+
+function hasByteOrderMark(bytes: Buffer): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 const BOUNDARY = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i;

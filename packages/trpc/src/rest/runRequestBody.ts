@@ -117,15 +117,15 @@ const utf8 = new TextDecoder();
  * `curl -F` send); anything else goes through Hono's full parser, which reads the cached bytes.
  */
 async function readForm(c: Context, type: string): Promise<Record<string, unknown>> {
-  const text = utf8.decode(await c.req.arrayBuffer());
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (type.includes('application/x-www-form-urlencoded')) {
     const fields: Record<string, string> = Object.create(null);
-    for (const [key, value] of new URLSearchParams(text)) fields[key] = value;
+    for (const [key, value] of new URLSearchParams(utf8.decode(bytes))) fields[key] = value;
     return fields;
   }
   // `all`: several uploads under one field (`-F images=@a.png -F images=@b.png`) all arrive.
   return (
-    readTextMultipart(text, type) ??
+    readTextMultipart(bytes, type) ??
     ((await c.req.parseBody({ all: true })) as Record<string, unknown>)
   );
 }
