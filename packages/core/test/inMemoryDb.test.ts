@@ -127,4 +127,60 @@ describe('InMemoryDb', () => {
     });
     expect(stale.map((r) => r.runId)).toEqual(['running', 'resumed']);
   });
+
+  it('keeps events in seq order whatever order they come in, and a finished run reads as written', async () => {
+    const db = new InMemoryDb();
+    const lease = { ownerId: 'owner', expiresAt: new Date(1_000) };
+    const created = run('r1', 'u');
+    await db.createRun({ ...created, lease });
+    const event = (seq: number, content = `${seq}`) => ({
+      event: 'RunContent' as const,
+      content,
+      seq,
+      createdAt: 0,
+      agentId: 'a',
+      runId: 'r1',
+      sessionId: 's',
+    });
+    await db.appendEvents('r1', [event(1), event(2)]);
+    await db.appendEvents('r1', [event(4)]);
+    await db.appendEvents('r1', [event(3), event(2, 'retried')]);
+    const result = completed('answer');
+    const metrics = {
+      duration: 1,
+      timeToFirstToken: null,
+      inputTokens: 2,
+      outputTokens: 3,
+      totalTokens: 5,
+    };
+    await db.finishRun(
+      'r1',
+      { ...result, metrics },
+      { ...event(5), event: 'RunCompleted', content: 'answer', metrics },
+    );
+    const events = await db.listEvents('r1', 0);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(events[1]).toMatchObject({ content: '2' });
+    expect(await db.getRun('r1')).toStrictEqual({
+      ...created,
+      lease,
+      status: 'COMPLETED',
+      pause: null,
+      content: 'answer',
+      output: null,
+      metrics,
+      error: null,
+      messages: result.messages,
+      updatedAt: result.updatedAt,
+    });
+    // A run recorded without a lease has no `lease` key, running or finished.
+    await db.createRun(run('r2', 'u'));
+    expect(await db.getRun('r2')).not.toHaveProperty('lease');
+    await db.finishRun('r2', completed('x'), { ...event(1), runId: 'r2', event: 'RunCompleted', content: 'x', metrics });
+    expect(await db.getRun('r2')).not.toHaveProperty('lease');
+    // A continue of the completed run goes on after its last event.
+    await db.resumeRun('r1', { from: 'COMPLETED', updatedAt: new Date() });
+    await db.appendEvents('r1', [event(6)]);
+    expect((await db.listEvents('r1', 4)).map((e) => e.seq)).toEqual([5, 6]);
+  });
 });

@@ -130,4 +130,16 @@ describe('readTextMultipart', () => {
       a: 'value',
     });
   });
+
+  it('reads the common one-header parts as the general header reading does', () => {
+    const type = 'multipart/form-data; boundary=b';
+    const read = (headers: string) =>
+      readTextMultipart(`--b\r\n${headers}\r\n\r\nvalue\r\n--b--\r\n`, type);
+    expect(read('Content-Disposition: form-data; name="user_id"')).toEqual({ user_id: 'value' });
+    expect(read('Content-Disposition: form-data; name=""')).toEqual({ '': 'value' });
+    expect(read('Content-Disposition: form-data; name="a b"')).toEqual({ 'a b': 'value' });
+    expect(read('Content-Disposition: form-data; name="')).toBeUndefined();
+    expect(read('Content-Disposition: form-data; name="a; filename=x"')).toBeUndefined();
+    expect(read('Content-Disposition: form-data; name="a"; filename="x"')).toBeUndefined();
+  });
 });

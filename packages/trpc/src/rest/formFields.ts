@@ -60,8 +60,21 @@ function boundaryOf(contentType: string): string | undefined {
 
 const QUOTED_NAME = /;\s*name="([^"]*)"/i;
 
+/** What FormData encoders and Agno's clients send for a text field: this one header alone. */
+const PLAIN_DISPOSITION = 'Content-Disposition: form-data; name="';
+/** A name the general reading below takes as it is (no quote, `;`, `=` or line break in it). */
+const PLAIN_NAME = /^[\w.-]*$/;
+
 /** The field name of a part whose headers describe a plain text field, else undefined. */
 function textFieldName(headers: string): string | undefined {
+  if (
+    headers.length > PLAIN_DISPOSITION.length &&
+    headers.startsWith(PLAIN_DISPOSITION) &&
+    headers.endsWith('"')
+  ) {
+    const plain = headers.slice(PLAIN_DISPOSITION.length, -1);
+    if (PLAIN_NAME.test(plain)) return plain;
+  }
   let name: string | undefined;
   for (const line of headers.split('\r\n')) {
     const colon = line.indexOf(':');

@@ -93,12 +93,15 @@ async function readRequestBody(
     type.includes('multipart/form-data') ||
     type.includes('application/x-www-form-urlencoded')
   ) {
+    let form: ReadForm;
     try {
-      body = await readForm(c, type);
+      form = await readForm(c, type);
     } catch {
       throw new AgentMintError('BAD_REQUEST', 'The form body could not be parsed');
     }
-    attachments = await multipartAttachments(body);
+    body = form.fields;
+    // Text fields alone carry no upload: only the full parser's fields can hold files.
+    attachments = form.textOnly ? undefined : await multipartAttachments(body);
   } else if (type === '') {
     body = Object.fromEntries(new URL(c.req.url).searchParams);
   } else {
@@ -116,18 +119,24 @@ const utf8 = new TextDecoder();
  * Form fields, read straight from the bytes when they are plain text (what Agno's clients and
  * `curl -F` send); anything else goes through Hono's full parser, which reads the cached bytes.
  */
-async function readForm(c: Context, type: string): Promise<Record<string, unknown>> {
+async function readForm(c: Context, type: string): Promise<ReadForm> {
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   if (type.includes('application/x-www-form-urlencoded')) {
     const fields: Record<string, string> = Object.create(null);
     for (const [key, value] of new URLSearchParams(utf8.decode(bytes))) fields[key] = value;
-    return fields;
+    return { fields, textOnly: true };
   }
+  const text = readTextMultipart(bytes, type);
+  if (text) return { fields: text, textOnly: true };
   // `all`: several uploads under one field (`-F images=@a.png -F images=@b.png`) all arrive.
-  return (
-    readTextMultipart(bytes, type) ??
-    ((await c.req.parseBody({ all: true })) as Record<string, unknown>)
-  );
+  const fields = (await c.req.parseBody({ all: true })) as Record<string, unknown>;
+  return { fields, textOnly: false };
+}
+
+/** A form's fields; `textOnly` when every value is a string (no part can be an upload). */
+interface ReadForm {
+  readonly fields: Record<string, unknown>;
+  readonly textOnly: boolean;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
