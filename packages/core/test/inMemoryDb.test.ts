@@ -176,7 +176,13 @@ describe('InMemoryDb', () => {
     // A run recorded without a lease has no `lease` key, running or finished.
     await db.createRun(run('r2', 'u'));
     expect(await db.getRun('r2')).not.toHaveProperty('lease');
-    await db.finishRun('r2', completed('x'), { ...event(1), runId: 'r2', event: 'RunCompleted', content: 'x', metrics });
+    await db.finishRun('r2', completed('x'), {
+      ...event(1),
+      runId: 'r2',
+      event: 'RunCompleted',
+      content: 'x',
+      metrics,
+    });
     expect(await db.getRun('r2')).not.toHaveProperty('lease');
     // A continue of the completed run goes on after its last event.
     await db.resumeRun('r1', { from: 'COMPLETED', updatedAt: new Date() });

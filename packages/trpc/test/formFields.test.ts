@@ -117,6 +117,13 @@ describe('readTextMultipart', () => {
     const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]);
     expect({ ...readTextMultipart(withMark, type) }).toEqual(expected);
     // A boundary with a non-ASCII character matches its UTF-8 bytes, as the decoded text did.
+    // Lone invalid bytes decode one for one: the values are copied out of the bytes then.
+    const lone = bytes(
+      '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n',
+      [0x61, 0xff, 0x80],
+      '\r\n--b--\r\n',
+    );
+    expect({ ...readTextMultipart(lone, type) }).toEqual({ x: 'a\ufffd\ufffd' });
     const accented = 'multipart/form-data; boundary=é';
     const part = '--é\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--é--\r\n';
     expect({ ...readTextMultipart(part, accented) }).toEqual({ a: 'v' });

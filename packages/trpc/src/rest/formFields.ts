@@ -5,11 +5,6 @@
  * Returns undefined for anything that is not plain text fields (files, other part types or
  * transfer encodings, a preamble, a malformed body): the caller then falls back to the full parser,
  * so what is accepted and how it reads is unchanged.
- *
- * It works on the bytes and decodes each header block and value on its own: a value sliced from
- * the decoded body would keep the whole body alive for as long as the value is kept (a run's
- * message is kept with its record). The delimiters are ASCII, which UTF-8 decoding never merges
- * into a neighbouring character, so each piece decodes as it would within the whole body.
  */
 export function readTextMultipart(
   body: Uint8Array,
@@ -17,39 +12,39 @@ export function readTextMultipart(
 ): Record<string, string> | undefined {
   const boundary = boundaryOf(contentType);
   if (boundary === undefined) return undefined;
-  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  // The body was read as one decoded text before, which drops a leading byte order mark.
-  let at = hasByteOrderMark(bytes) ? 3 : 0;
-  const delimiter = Buffer.from(`--${boundary}`);
-  if (!bytes.subarray(at, at + delimiter.length).equals(delimiter)) return undefined;
-  const separator = Buffer.from(`\r\n--${boundary}`);
+  const text = utf8.decode(body);
+  const delimiter = `--${boundary}`;
+  if (!text.startsWith(delimiter)) return undefined;
+  // A value sliced from `text` would keep the whole body alive as long as the value is kept (a
+  // run's message is kept with its record), so values are copied out of the bytes instead. That
+  // needs one UTF-16 unit per byte (ASCII, the usual case): then offsets agree, and each byte
+  // decodes on its own the same as within the whole body.
+  const bytes =
+    text.length === body.byteLength
+      ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+      : undefined;
   const fields: Record<string, string> = Object.create(null);
-  at += delimiter.length;
+  let at = delimiter.length;
   for (;;) {
-    if (bytes[at] === DASH && bytes[at + 1] === DASH) return fields;
-    if (bytes[at] !== CR || bytes[at + 1] !== LF) return undefined;
+    if (text.startsWith('--', at)) return fields;
+    if (!text.startsWith('\r\n', at)) return undefined;
     const headersStart = at + 2;
-    const headersEnd = bytes.indexOf(HEADERS_END, headersStart);
+    const headersEnd = text.indexOf('\r\n\r\n', headersStart);
     if (headersEnd < 0) return undefined;
-    const name = textFieldName(bytes.toString('utf8', headersStart, headersEnd));
+    const name = textFieldName(text.slice(headersStart, headersEnd));
     if (name === undefined) return undefined;
     const valueStart = headersEnd + 4;
-    const valueEnd = bytes.indexOf(separator, valueStart);
+    const valueEnd = text.indexOf(`\r\n${delimiter}`, valueStart);
     if (valueEnd < 0) return undefined;
     // The last value of a repeated field wins, as with `parseBody()`.
-    fields[name] = bytes.toString('utf8', valueStart, valueEnd);
-    at = valueEnd + separator.length;
+    fields[name] = bytes
+      ? bytes.toString('utf8', valueStart, valueEnd)
+      : text.slice(valueStart, valueEnd);
+    at = valueEnd + 2 + delimiter.length;
   }
 }
 
-const DASH = 0x2d;
-const CR = 0x0d;
-const LF = 0x0a;
-const HEADERS_END = Buffer.from('\r\n\r\n');
-
-function hasByteOrderMark(bytes: Buffer): boolean {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-}
+const utf8 = new TextDecoder();
 
 const BOUNDARY = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i;
 
