@@ -67,10 +67,11 @@ export class EventWriter {
   async flush(): Promise<void> {
     if (this.#scheduled) this.#start();
     while (this.#inFlight || this.#behind) {
-      await this.#inFlight;
+      // Only what is there: awaiting undefined would still cost a turn of the microtask queue.
+      if (this.#inFlight) await this.#inFlight;
       const behind = this.#behind;
       this.#behind = undefined;
-      await behind;
+      if (behind) await behind;
     }
     if (this.#pending.length > 0) {
       this.#inFlight = this.#drain();

@@ -78,15 +78,15 @@ export async function executeRun(given: ExecuteRunOptions): Promise<ActiveRun> {
   const inPlace = continuation?.inPlace === true;
   // One timestamp for the row and the output, so `runs.get` and the run result agree.
   const createdAt = inPlace ? continuation.from.createdAt : new Date();
-  const now = new Date();
+  const now = Date.now();
   const lease = options.lease && {
     ownerId: options.lease.ownerId,
-    expiresAt: new Date(now.getTime() + options.lease.ttlMs),
+    expiresAt: new Date(now + options.lease.ttlMs),
   };
   let firstSeq = 0;
   try {
     if (inPlace) {
-      firstSeq = await claimRun(store, continuation.from, { lease, updatedAt: now });
+      firstSeq = await claimRun(store, continuation.from, { lease, updatedAt: new Date(now) });
     } else {
       await store.createRun({
         runId: ctx.runId,
@@ -169,7 +169,9 @@ async function drive(
     run.emit({ event: 'RunStarted', model: agent.model.id, modelProvider: agent.model.provider });
   let result: RunResult;
   let terminal: RunEvent;
-  let messages: readonly Message[] = [
+  // The loop's messages once it has returned; a run that fails before keeps what it started with.
+  let messages: readonly Message[] | undefined;
+  const startingMessages = (): readonly Message[] => [
     ...(continuation?.resume.messages ?? []),
     ...(options.message === undefined ? [] : [userMessageOf(options.message, options.attachments)]),
   ];
@@ -206,12 +208,12 @@ async function drive(
     if (ctx.signal.aborted) {
       const text = reason instanceof RunCancelledSignal ? reason.message : 'cancelled';
       terminal = run.emit({ event: 'RunCancelled', reason: text });
-      result = finished('CANCELLED', null, null, null, messages);
+      result = finished('CANCELLED', null, null, null, messages ?? startingMessages());
     } else {
       const info = describeRunError(error);
       logUnexpectedError(logger, 'run failed', error, { runId: ctx.runId, agentId: ctx.agentId });
       terminal = run.emit({ event: 'RunError', error: info });
-      result = finished('ERROR', null, null, info, messages);
+      result = finished('ERROR', null, null, info, messages ?? startingMessages());
     }
   }
   const unfinished: UnfinishedRun = {
