@@ -147,7 +147,8 @@ export class ActiveRun {
         }
         // Resuming after the terminal event: nothing more will come.
         if (this.finished) return;
-        await (this.#changed ??= this.#nextChange());
+        this.#changed ??= this.#nextChange();
+        await this.#changed;
       }
     } finally {
       if (--this.#subscribers === 0 && cancelAfterMs !== undefined && !this.finished) {
