@@ -296,7 +296,8 @@ export abstract class SqlStore implements Store {
       const rows = await db
         .selectFrom('agentmint_runs')
         .selectAll()
-        .where('status', 'in', ['PENDING', 'RUNNING'])
+        // Literal, not bound: SQLite's planner matches it to its partial index of unfinished runs.
+        .where(sql<boolean>`status in ('PENDING', 'RUNNING')`)
         .where((eb) =>
           eb.or([
             eb('lease_expires_at', '<', expired),

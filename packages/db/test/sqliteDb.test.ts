@@ -316,6 +316,66 @@ describe('SqliteDb specifics', () => {
     expect(await countRows(upgraded)).toEqual({ sessions: 1, runs: 1, events: 1, messages: 1 });
   });
 
+  it("keeps only unfinished runs in the sweep's index, which the sweep uses; old files migrate", async () => {
+    const names = sqliteMigrations.map((m) => new m({} as never, {} as never).name);
+    const partial = 'Migration20261202140000_ActiveRunsLeaseIndex';
+    const previous = names[names.indexOf(partial) - 1]!;
+    const old = open({ migrate: false });
+    await old.init();
+    await old.orm!.migrator.up({ to: previous });
+    const lease = { ownerId: 'gone', expiresAt: new Date(Date.now() - 60_000) };
+    const [done, stale, live] = [newRun(), newRun({ lease }), newRun()];
+    for (const run of [done, stale, live]) await old.createRun(run);
+    await finish(old, done, completed([{ role: 'user', content: 'hi' }]));
+    const sweep = { leaseExpiredBefore: new Date(), writtenBefore: new Date(0), limit: 10 };
+    const staleIds = async (db: SqliteDb) => (await db.listStaleRuns(sweep)).map((r) => r.runId);
+    expect(await staleIds(old)).toEqual([stale.runId]);
+    await old.close();
+
+    const upgraded = open();
+    await upgraded.init();
+    expect(await appliedMigrations(upgraded)).toEqual(names);
+    const entries = async () =>
+      (
+        await sql<{ n: number }>`select count(*) as n from agentmint_runs
+          indexed by agentmint_runs_status_lease_expires_at_index
+          where status in ('PENDING', 'RUNNING')`.execute(tablesOf(upgraded))
+      ).rows[0]!.n;
+    const indexSql = async () =>
+      (
+        await sql<{ sql: string }>`select sql from sqlite_master
+          where name = 'agentmint_runs_status_lease_expires_at_index'`.execute(tablesOf(upgraded))
+      ).rows[0]!.sql;
+    expect(await indexSql()).toMatch(/where `status` in \('PENDING', 'RUNNING'\)$/);
+    expect(await entries()).toBe(2);
+    expect(await staleIds(upgraded)).toEqual([stale.runId]);
+    // A finish takes the run out of the index; the sweep's own statement still searches it.
+    await finish(upgraded, stale, completed([{ role: 'user', content: 'hi' }]));
+    expect(await entries()).toBe(1);
+    const native = (await upgraded.orm!.em.getConnection().getNativeClient()) as unknown as {
+      prepare(source: string): { all(...params: unknown[]): { detail: string }[] };
+    };
+    const prepared: string[] = [];
+    const prepare = native.prepare.bind(native);
+    native.prepare = (source) => {
+      prepared.push(source);
+      return prepare(source);
+    };
+    try {
+      expect(await staleIds(upgraded)).toEqual([]);
+    } finally {
+      native.prepare = prepare;
+    }
+    const plan = prepare(`explain query plan ${prepared.at(-1)}`).all(0, 0, 10);
+    expect(plan.map((row) => row.detail).join('\n')).toMatch(
+      /USING INDEX agentmint_runs_status_lease_expires_at_index/,
+    );
+
+    await upgraded.orm!.migrator.down({ to: previous });
+    expect(await indexSql()).not.toMatch(/where/i);
+    expect(await staleIds(upgraded)).toEqual([]);
+  });
+
   it('keeps the data across a restart', async () => {
     const run = newRun({ userId: 'alice' });
     const before = open();

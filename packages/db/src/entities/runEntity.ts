@@ -35,6 +35,7 @@ export const RunEntity = defineEntity({
   },
   // Only what the store's queries use: every index is one more B-tree each run writes twice. A
   // session's runs and history by (session, seq); the sweep's question (which unfinished runs'
-  // leases expired) by (status, leaseExpiresAt). Listing runs by agent or user alone scans.
+  // leases expired) by (status, leaseExpiresAt); SQLite's migration keeps only unfinished runs in
+  // it (a partial index). Listing runs by agent or user alone scans.
   indexes: [{ properties: ['status', 'leaseExpiresAt'] }, { properties: ['session', 'seq'] }],
 });

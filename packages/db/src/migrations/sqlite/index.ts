@@ -9,6 +9,7 @@ import { Migration20261202034500_RunPause } from './migration20261202034500RunPa
 import { Migration20261202040430_SessionFork } from './migration20261202040430SessionFork.ts';
 import { Migration20261202064858_DropUnusedRunIndexes } from './migration20261202064858DropUnusedRunIndexes.ts';
 import { Migration20261202130000_ClusteredEventsAndMessages } from './migration20261202130000ClusteredEventsAndMessages.ts';
+import { Migration20261202140000_ActiveRunsLeaseIndex } from './migration20261202140000ActiveRunsLeaseIndex.ts';
 
 /** The SQLite migrations, oldest first. */
 export const sqliteMigrations: Constructor<Migration>[] = [
@@ -20,4 +21,5 @@ export const sqliteMigrations: Constructor<Migration>[] = [
   Migration20261202040430_SessionFork,
   Migration20261202064858_DropUnusedRunIndexes,
   Migration20261202130000_ClusteredEventsAndMessages,
+  Migration20261202140000_ActiveRunsLeaseIndex,
 ];
