@@ -36,6 +36,9 @@ const PRAGMAS = [
   // A checkpoint per 10,000 WAL pages, not 1,000: the same hot pages (each B-tree's last leaf) are
   // rewritten by every commit, and a checkpoint copies each page once however often it was written.
   'pragma wal_autocheckpoint = 10000',
+  // Above what those 10,000 pages take (~40 MiB), so a steady load never truncates; a WAL that a
+  // long reader let grow past it shrinks back after its next checkpoint instead of keeping its size.
+  'pragma journal_size_limit = 67108864',
 ];
 
 // One migration at a time per file in this process: SQLite's lock would block the event loop instead.

@@ -207,6 +207,9 @@ describe('SqliteDb specifics', () => {
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('synchronous')).toBe(1); // NORMAL
+    expect(await pragma('wal_autocheckpoint')).toBe(10_000);
+    // A WAL grown past 64 MiB (a long reader held checkpoints off) is cut back after one.
+    expect(await pragma('journal_size_limit')).toBe(64 * 1024 * 1024);
   });
 
   it('with migrate: false leaves the schema alone', async () => {
