@@ -1,7 +1,7 @@
 import type { NativeSqlite, NativeStatement } from './sqliteNative.ts';
 
 export interface BatchInsertShape {
-  /** `insert into t (a, b)`: everything before `values`. */
+  /** `insert into t (a, b)`: everything before `values` (an `update … from (` takes a values list too). */
   readonly into: string;
   /** Columns per row, i.e. `?` per row tuple. */
   readonly columns: number;

@@ -123,11 +123,12 @@ function prepareWrites(db: NativeSqlite): Writes {
     tail: 'on conflict (run_id, seq) do nothing',
     maxRows: ROWS_PER_INSERT,
   });
-  // Only a run that has not ended takes a final status: the first terminal status wins.
-  const updateRun = db.prepare(
-    `update agentmint_runs set status = ?, content = ?, output = ?, metrics = ?, error = ?, updated_at = ?
-     where id = ? and status not in ${TERMINAL_LIST} returning session_id`,
-  );
+  // Only a run that has not ended takes a final status: the first terminal status wins. Without
+  // `returning` for a run whose session this writer knows (no row to build and hand back).
+  const finishSet = `update agentmint_runs set status = ?, content = ?, output = ?, metrics = ?, error = ?,
+     updated_at = ? where id = ? and status not in ${TERMINAL_LIST}`;
+  const updateRun = db.prepare(finishSet);
+  const updateRunReturning = db.prepare(`${finishSet} returning session_id`);
   const pauseRunRow = db.prepare(
     `update agentmint_runs set status = 'PAUSED', pause = ?, owner_id = null,
        lease_expires_at = null, updated_at = ?
@@ -141,12 +142,20 @@ function prepareWrites(db: NativeSqlite): Writes {
     columns: 10,
     maxRows: ROWS_PER_INSERT,
   });
-  const touchSession = db.prepare('update agentmint_sessions set updated_at = ? where id = ?');
-  // Runs this writer inserted whose messages it has not stored yet: ending one needs no delete of
-  // earlier messages (an index seek per run). Forgotten at every end, won or lost, so an end that
-  // rolls back only costs its retry the delete; a create that rolls back leaves a run that is not
-  // there, whose end fails on the missing row first.
-  const withoutMessages = new Set<string>();
+  // The sessions an end touched in this transaction, each set to its last end's time (as one
+  // update per end, in order, would leave it): one statement before the commit, not one per end.
+  const touchSessions = new BatchInsert(db, {
+    into: 'update agentmint_sessions set updated_at = touched.column2 from (',
+    columns: 2,
+    tail: ') as touched where agentmint_sessions.id = touched.column1',
+    maxRows: ROWS_PER_INSERT,
+  });
+  const touched = new Map<string, number>();
+  // Runs this writer inserted whose messages it has not stored yet, with their session: ending one
+  // needs no delete of earlier messages (an index seek per run) and no `returning` of its session.
+  // Forgotten at every end, won or lost, so an end that rolls back only costs its retry the delete;
+  // a create that rolls back leaves a run that is not there, whose end fails on the missing row first.
+  const withoutMessages = new Map<string, string>();
 
   const createRun = (run: NewRunRecord) => {
     const at = run.createdAt.getTime();
@@ -166,7 +175,7 @@ function prepareWrites(db: NativeSqlite): Writes {
       run.userId,
     );
     if (inserted.changes === 0) throw new SessionNotFoundError(run.sessionId);
-    withoutMessages.add(run.runId);
+    withoutMessages.set(run.runId, run.sessionId);
   };
   const appendEvents = (runId: string, events: readonly RunEvent[]) => {
     // An unknown run fails on the foreign key once the rows go in, before the commit: the group
@@ -181,8 +190,7 @@ function prepareWrites(db: NativeSqlite): Writes {
     terminalEvent: TerminalRunEvent,
   ): boolean => {
     const at = result.updatedAt.getTime();
-    const stored = !withoutMessages.delete(runId);
-    const run = updateRun.get(
+    const values = [
       result.status,
       result.content,
       writeJson(result.output ?? null),
@@ -190,12 +198,21 @@ function prepareWrites(db: NativeSqlite): Writes {
       writeJson(result.error),
       at,
       runId,
-    ) as { session_id: string } | undefined;
-    if (!run) {
+    ];
+    const known = withoutMessages.get(runId);
+    let sessionId: string | undefined;
+    if (known !== undefined) {
+      withoutMessages.delete(runId);
+      if (updateRun.run(values).changes > 0) sessionId = known;
+    } else {
+      sessionId = (updateRunReturning.get(values) as { session_id: string } | undefined)
+        ?.session_id;
+    }
+    if (sessionId === undefined) {
       if (runExists.get(runId) === undefined) throw new RunNotFoundError(runId);
       return false;
     }
-    endSegment(runId, run.session_id, result.messages, terminalEvent, at, stored);
+    endSegment(runId, sessionId, result.messages, terminalEvent, at, known === undefined);
     return true;
   };
   const pauseRun = (runId: string, result: PausedRunResult, event: RunPausedEvent): boolean => {
@@ -239,15 +256,21 @@ function prepareWrites(db: NativeSqlite): Writes {
       );
     }
     insertMessages.defer(values);
-    touchSession.run(at, sessionId);
+    touched.set(sessionId, at);
   };
   // Events first: a run's messages are stored after its events, as before.
   const deferred = [insertEvents, insertMessages];
   const runDeferred = () => {
     for (const insert of deferred) insert.runDeferred();
+    if (touched.size === 0) return;
+    const values: unknown[] = [];
+    for (const [sessionId, at] of touched) values.push(sessionId, at);
+    touched.clear();
+    touchSessions.run(values);
   };
   const dropDeferred = () => {
     for (const insert of deferred) insert.dropDeferred();
+    touched.clear();
   };
   return { createRun, appendEvents, finishRun, pauseRun, runDeferred, dropDeferred };
 }

@@ -159,4 +159,85 @@ describe('SqliteRunWriter', () => {
       expect(await db.getRun(run.runId)).toMatchObject({ status: 'COMPLETED', messages });
     }
   });
+  it("touches each session once per commit, to its last end's time, and only for ends that won", async () => {
+    const { writer: w, runs } = await writer();
+    const touches = () =>
+      runs.get('update agentmint_sessions set updated_at = touched.column2 from') ?? 0;
+    const hi = { role: 'user', content: 'hi' } as const;
+    const sessionId = newRun().sessionId;
+    const [first, second] = [newRun({ sessionId }), newRun({ sessionId })];
+    const other = newRun();
+    for (const run of [first, second, other]) await w.createRun(run);
+    const at = (ms: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + ms);
+
+    // One group commit: two ends in one session (the later time first), one in another.
+    const [late, early, alone] = [at(5000), at(3000), at(4000)];
+    const results = await Promise.all([
+      w.finishRun(
+        first.runId,
+        completed([hi], { at: late }),
+        terminalEventFor(first, completed([hi]), 1),
+      ),
+      w.finishRun(
+        second.runId,
+        completed([hi], { at: early }),
+        terminalEventFor(second, completed([hi]), 1),
+      ),
+      w.finishRun(
+        other.runId,
+        completed([hi], { at: alone }),
+        terminalEventFor(other, completed([hi]), 1),
+      ),
+    ]);
+    expect(results).toEqual([true, true, true]);
+    expect(touches()).toBe(1);
+    // As one update per end in order would leave it: the last end's time, not the latest time.
+    expect((await db.getSession(sessionId))?.updatedAt).toEqual(early);
+    expect((await db.getSession(other.sessionId))?.updatedAt).toEqual(alone);
+
+    // A run it inserted but another writer ended: the finish loses and touches nothing.
+    const lost = newRun();
+    await w.createRun(lost);
+    expect(
+      await db.finishRun(
+        lost.runId,
+        completed([hi], { at: at(6000) }),
+        terminalEventFor(lost, completed([hi]), 1),
+      ),
+    ).toBe(true);
+    expect(
+      await w.finishRun(
+        lost.runId,
+        completed([hi], { at: at(9000) }),
+        terminalEventFor(lost, completed([hi]), 2),
+      ),
+    ).toBe(false);
+    expect((await db.getSession(lost.sessionId))?.updatedAt).toEqual(at(6000));
+    expect(await db.getRun(lost.runId)).toMatchObject({ status: 'COMPLETED', messages: [hi] });
+    expect(touches()).toBe(1);
+
+    // A paused run's session is touched too, in the same deferred statement.
+    const paused = newRun();
+    await w.createRun(paused);
+    const pausedEvent = {
+      event: 'RunPaused' as const,
+      seq: 1,
+      createdAt: Date.now(),
+      runId: paused.runId,
+      sessionId: paused.sessionId,
+      agentId: paused.agentId,
+      tools: [],
+    };
+    const pause = { pending: [], usage: { inputTokens: 1, outputTokens: 2 } };
+    expect(
+      await w.pauseRun(paused.runId, { pause, messages: [hi], updatedAt: at(7000) }, pausedEvent),
+    ).toBe(true);
+    expect((await db.getSession(paused.sessionId))?.updatedAt).toEqual(at(7000));
+    expect(touches()).toBe(2);
+
+    // A finish of a run that is not there still fails, touching nothing.
+    await expect(
+      w.finishRun('no-such-run', completed([hi]), terminalEventFor(lost, completed([hi]), 3)),
+    ).rejects.toThrow();
+  });
 });
