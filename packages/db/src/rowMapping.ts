@@ -57,29 +57,47 @@ export function toRunRecord(
 }
 
 /** An event row read with its run's ids (the run row's, joined). */
-export interface StoredRunEvent extends Pick<RunEventsTable, 'payload' | 'run_id'> {
+export interface StoredRunEvent extends Pick<RunEventsTable, 'payload' | 'run_id' | 'name'> {
   readonly agent_id: string;
   readonly session_id: string;
 }
 
 /**
  * An event with its run's ids, which are the last keys of every event (`ActiveRun.emit` stamps
- * them): SQLite stores the payload without them (`eventPayload`), older SQLite rows and
- * PostgreSQL's carry the same values, so one spread fits both and keeps the key order.
+ * them): SQLite stores the payload without them and, when it is the first key, without the
+ * event's name (`eventPayload`; the `name` column holds it). Older SQLite rows and PostgreSQL's
+ * carry the same values, name included, so they are read as they were and keep their key order.
  */
 export function toRunEvent(row: StoredRunEvent, codec: ValueCodec): RunEvent {
-  return {
-    ...codec.readJson<RunEvent>(row.payload),
-    agentId: row.agent_id,
-    runId: row.run_id,
-    sessionId: row.session_id,
-  };
+  const payload = codec.readJson<RunEvent>(row.payload);
+  const ids = { agentId: row.agent_id, runId: row.run_id, sessionId: row.session_id };
+  if ('event' in payload) return { ...payload, ...ids };
+  return { event: row.name, ...(payload as Omit<RunEvent, 'event'>), ...ids } as RunEvent;
 }
 
-/** An event's payload as SQLite stores it: without the run's ids, which its run row holds (half the bytes of a small event). */
+/**
+ * An event's payload as SQLite stores it: without the run's ids, which its run row holds, and
+ * without its name when that is its first key (as `emit` makes it), which the `name` column holds.
+ * Anything else keeps its name, so every event reads back with its own key order.
+ */
 export function eventPayload(event: RunEvent): string {
-  const { agentId: _agentId, runId: _runId, sessionId: _sessionId, ...payload } = event;
-  return JSON.stringify(payload);
+  if (startsWithName(event)) {
+    const {
+      event: _name,
+      agentId: _agentId,
+      runId: _runId,
+      sessionId: _sessionId,
+      ...payload
+    } = event;
+    return JSON.stringify(payload);
+  }
+  const { agentId: _agentId, runId: _runId, sessionId: _sessionId, ...withName } = event;
+  return JSON.stringify(withName);
+}
+
+function startsWithName(event: RunEvent): boolean {
+  for (const key in event) return key === 'event';
+  return false;
 }
 
 /** Rebuilds the exact message shape: optional fields stay absent when they were absent. */

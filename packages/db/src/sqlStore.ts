@@ -356,11 +356,11 @@ export abstract class SqlStore implements Store {
 
   listEvents(runId: string, afterSeq: number, scope?: OwnerScope): Promise<RunEvent[]> {
     return this.#run(async (db) => {
-      // The run's ids come from its row: SQLite's event payloads leave them out.
+      // The run's ids come from its row, the name from its column: SQLite's event payloads leave them out.
       const rows = await db
         .selectFrom('agentmint_run_events as e')
         .innerJoin('agentmint_runs as r', 'r.id', 'e.run_id')
-        .select(['e.payload', 'e.run_id', 'r.agent_id', 'r.session_id'])
+        .select(['e.payload', 'e.name', 'e.run_id', 'r.agent_id', 'r.session_id'])
         .where('e.run_id', '=', runId)
         .where('e.seq', '>', afterSeq)
         .$if(scope !== undefined, (qb) => qb.where(ownedBy(scope, 'r.user_id')))

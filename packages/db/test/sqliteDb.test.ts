@@ -145,37 +145,49 @@ describe('SqliteDb specifics', () => {
     expect(await countRows(db)).toEqual({ sessions: 2, runs: 2, events: 3, messages: 1 });
   });
 
-  it("stores an event's payload without the run's ids and reads it back whole, rows from before too", async () => {
+  it("stores an event's payload without the run's ids and its name and reads it back whole, rows from before too", async () => {
     const db = open();
     await db.init();
     const run = newRun();
     await db.createRun(run);
-    // As `ActiveRun.emit` stamps them: the run's ids are an event's last keys.
+    // As `ActiveRun.emit` stamps them: the name first, the run's ids the last keys.
     const emitted = (seq: number): RunEvent => {
       const { agentId, runId, sessionId, ...body } = eventOf(run, seq);
       return { ...body, agentId, runId, sessionId };
     };
-    const [lean, before] = [emitted(1), emitted(2)];
+    const [lean, before, beforeNamed] = [emitted(1), emitted(2), emitted(3)];
+    // An event whose name is not its first key keeps it in the payload, and its key order.
+    const { event: name, agentId, runId, sessionId, ...unnamed } = emitted(4);
+    const nameLater = { ...unnamed, event: name, agentId, runId, sessionId } as RunEvent;
     await db.appendEvents(run.runId, [lean]);
-    // A row written before the payloads went lean: the whole event, ids included.
+    // Rows written before the payloads went lean: the whole event, ids included; and the event
+    // without the run's ids but with its name (the payloads of fix 35 to fix 56).
+    const { agentId: _a, runId: _r, sessionId: _s, ...withName } = beforeNamed;
     await tablesOf(db)
       .insertInto('agentmint_run_events')
-      .values({ run_id: run.runId, seq: 2, name: before.event, payload: JSON.stringify(before) })
+      .values([
+        { run_id: run.runId, seq: 2, name: before.event, payload: JSON.stringify(before) },
+        { run_id: run.runId, seq: 3, name: before.event, payload: JSON.stringify(withName) },
+      ])
       .execute();
+    await db.appendEvents(run.runId, [nameLater]);
 
     const payloads = await tablesOf(db)
       .selectFrom('agentmint_run_events')
       .select(sql<string>`payload`.as('payload'))
       .orderBy(sql`seq`)
       .execute();
-    const { agentId: _agentId, runId: _runId, sessionId: _sessionId, ...rest } = lean;
-    expect(JSON.parse(payloads[0]!.payload)).toEqual(rest);
+    const { event: _name, agentId: _agentId, runId: _runId, sessionId: _sessionId, ...rest } = lean;
+    expect(payloads[0]!.payload).toBe(JSON.stringify(rest));
+    const { agentId: _a4, runId: _r4, sessionId: _s4, ...restLater } = nameLater;
+    expect(payloads[3]!.payload).toBe(JSON.stringify(restLater));
 
     const read = await db.listEvents(run.runId, 0);
-    expect(read).toEqual([lean, before]);
-    // Same key order as the emitted events (the run's ids last), old row or new.
+    const all = [lean, before, beforeNamed, nameLater];
+    expect(read).toEqual(all);
+    // Same key order as the emitted events (the name first, the run's ids last), old row or new.
     expect(read.map((event) => JSON.stringify(event))).toEqual(
-      [lean, before].map((event) => JSON.stringify(event)),
+      all.map((event) => JSON.stringify(event)),
     );
 
     await finish(db, run, completed([{ role: 'user', content: 'hi' }]));
@@ -187,8 +199,8 @@ describe('SqliteDb specifics', () => {
     });
     const [copy] = await db.listRuns({ sessionId: fork!.sessionId });
     const copied = await db.listEvents(copy!.runId, 0);
-    expect(copied.slice(0, 2)).toEqual(
-      [lean, before].map((event) => ({ ...event, runId: copy!.runId, sessionId: 'forked' })),
+    expect(copied.slice(0, 4)).toEqual(
+      all.map((event) => ({ ...event, runId: copy!.runId, sessionId: 'forked' })),
     );
     const forkedPayloads = await tablesOf(db)
       .selectFrom('agentmint_run_events')
