@@ -117,6 +117,14 @@ function prepareWrites(db: NativeSqlite): Writes {
        ?, s.user_id, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?, ?, ?
      from agentmint_sessions s where s.id = ? and s.user_id is ?`,
   );
+  // A run in the session its create just inserted: the session is there, its owner is the run's
+  // user and it has no runs, so no select of it and no `max(seq)`: its first run, seq 1.
+  const insertFirstRun = db.prepare(
+    `insert into agentmint_runs (id, session_id, seq, agent_id, user_id, status, input,
+       factory_input, content, model, model_provider, metrics, error, created_at, updated_at,
+       owner_id, lease_expires_at)
+     values (?, ?, 1, ?, ?, 'RUNNING', ?, ?, null, ?, ?, null, null, ?, ?, ?, ?)`,
+  );
   const insertEvents = new BatchInsert(db, {
     into: 'insert into agentmint_run_events (run_id, seq, name, payload)',
     columns: 4,
@@ -159,18 +167,38 @@ function prepareWrites(db: NativeSqlite): Writes {
 
   const createRun = (run: NewRunRecord) => {
     const at = run.createdAt.getTime();
-    insertSession.run(run.sessionId, run.agentId, run.userId, at, at);
+    const owner = run.lease?.ownerId ?? null;
+    const leaseEnd = run.lease?.expiresAt.getTime() ?? null;
+    const factoryInput = writeJson(run.factoryInput);
+    if (insertSession.run(run.sessionId, run.agentId, run.userId, at, at).changes > 0) {
+      insertFirstRun.run(
+        run.runId,
+        run.sessionId,
+        run.agentId,
+        run.userId,
+        run.input,
+        factoryInput,
+        run.model,
+        run.modelProvider,
+        at,
+        at,
+        owner,
+        leaseEnd,
+      );
+      withoutMessages.set(run.runId, run.sessionId);
+      return;
+    }
     const inserted = insertRun.run(
       run.runId,
       run.agentId,
       run.input,
-      writeJson(run.factoryInput),
+      factoryInput,
       run.model,
       run.modelProvider,
       at,
       at,
-      run.lease?.ownerId ?? null,
-      run.lease?.expiresAt.getTime() ?? null,
+      owner,
+      leaseEnd,
       run.sessionId,
       run.userId,
     );

@@ -21,6 +21,13 @@ function countingHandle(native: NativeSqlite): { handle: NativeSqlite; runs: Map
         (call: (...params: unknown[]) => unknown) =>
         (...params: unknown[]) => {
           runs.set(key, (runs.get(key) ?? 0) + 1);
+          // An insert that selects its values from a session row, counted apart as well.
+          if (/ from agentmint_sessions s /.test(source.replace(/\s+/g, ' '))) {
+            runs.set(
+              'select from agentmint_sessions',
+              (runs.get('select from agentmint_sessions') ?? 0) + 1,
+            );
+          }
           return call(...params);
         };
       return {
@@ -239,5 +246,49 @@ describe('SqliteRunWriter', () => {
     await expect(
       w.finishRun('no-such-run', completed([hi]), terminalEventFor(lost, completed([hi]), 3)),
     ).rejects.toThrow();
+  });
+  it("inserts a new session's first run without selecting the session, and numbers every run of a session in order", async () => {
+    const { writer: w, runs } = await writer();
+    const inserts = () => runs.get('insert into agentmint_runs') ?? 0;
+    const selecting = () => runs.get('select from agentmint_sessions') ?? 0;
+    const kysely = db.orm!.em.getKysely<StoredTables>() as Kysely<StoredTables>;
+    const seqs = async (sessionId: string) =>
+      (
+        await kysely
+          .selectFrom('agentmint_runs')
+          .select(['id', 'seq'])
+          .where('session_id', '=', sessionId)
+          .orderBy('seq')
+          .execute()
+      ).map((row) => [row.id, row.seq]);
+
+    // Two runs of one new session in one group commit, a third later: seq 1, 2, 3.
+    const sessionId = newRun().sessionId;
+    const [a, b, c] = [newRun({ sessionId }), newRun({ sessionId }), newRun({ sessionId })];
+    await Promise.all([w.createRun(a), w.createRun(b)]);
+    await w.createRun(c);
+    expect(await seqs(sessionId)).toEqual([
+      [a.runId, 1],
+      [b.runId, 2],
+      [c.runId, 3],
+    ]);
+    // Only the first run of the session took the plain insert; the others selected the session.
+    expect(inserts()).toBe(3);
+    expect(selecting()).toBe(2);
+    expect(await db.getRun(a.runId)).toMatchObject({ status: 'RUNNING', sessionId, userId: null });
+
+    // A session another user owns still refuses the run, and writes nothing.
+    const owned = newRun({ userId: 'alice' });
+    await w.createRun(owned);
+    expect(await db.getRun(owned.runId)).toMatchObject({
+      userId: 'alice',
+      sessionId: owned.sessionId,
+    });
+    const intruder = newRun({ sessionId: owned.sessionId, userId: 'mallory' });
+    await expect(w.createRun(intruder)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    expect(await db.getRun(intruder.runId)).toBeUndefined();
+    expect(await seqs(owned.sessionId)).toEqual([[owned.runId, 1]]);
+    expect(inserts()).toBe(5);
+    expect(selecting()).toBe(3);
   });
 });
