@@ -161,7 +161,7 @@ describe('SqliteDb specifics', () => {
     const nameLater = { ...unnamed, event: name, agentId, runId, sessionId } as RunEvent;
     await db.appendEvents(run.runId, [lean]);
     // Rows written before the payloads went lean: the whole event, ids included; and the event
-    // without the run's ids but with its name (the payloads of fix 35 to fix 56).
+    // without the run's ids but with its name (the payloads of fixes 25 to 55).
     const { agentId: _a, runId: _r, sessionId: _s, ...withName } = beforeNamed;
     await tablesOf(db)
       .insertInto('agentmint_run_events')
