@@ -112,16 +112,19 @@ export class ActiveRun {
   }
 
   /** The run's output; if `signal` aborts first (the client gave up), the run is cancelled. */
-  async outcome(signal: AbortSignal | undefined): Promise<RunOutput> {
+  outcome(signal: AbortSignal | undefined): Promise<RunOutput> {
     if (!signal) return this.done;
     const cancel = () => this.cancel('client disconnected');
-    if (signal.aborted) cancel();
-    signal.addEventListener('abort', cancel, { once: true });
-    try {
-      return await this.done;
-    } finally {
-      signal.removeEventListener('abort', cancel);
+    if (signal.aborted) {
+      cancel();
+      return this.done;
     }
+    signal.addEventListener('abort', cancel, { once: true });
+    // `done` never rejects: a `then` is all the cleanup needs (no async frame, one turn less).
+    return this.done.then((output) => {
+      signal.removeEventListener('abort', cancel);
+      return output;
+    });
   }
 
   /**

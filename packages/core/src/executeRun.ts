@@ -171,10 +171,6 @@ async function drive(
   let terminal: RunEvent;
   // The loop's messages once it has returned; a run that fails before keeps what it started with.
   let messages: readonly Message[] | undefined;
-  const startingMessages = (): readonly Message[] => [
-    ...(continuation?.resume.messages ?? []),
-    ...(options.message === undefined ? [] : [userMessageOf(options.message, options.attachments)]),
-  ];
   try {
     const history = options.loadHistory && agent.historyRuns > 0 ? await loadHistory(options) : [];
     const loop: RunLoopResult = await runAgentLoop({
@@ -200,20 +196,34 @@ async function drive(
       outputTokens: loop.usage.outputTokens,
       totalTokens: loop.usage.inputTokens + loop.usage.outputTokens,
     };
-    const structured = agent.outputSchema ? { output: loop.output } : {};
-    terminal = run.emit({ event: 'RunCompleted', content: loop.content, ...structured, metrics });
-    result = { ...finished('COMPLETED', loop.content, metrics, null, messages), ...structured };
+    // No spreads of `finished` and a `structured` part: the same fields, in the same order.
+    if (agent.outputSchema) {
+      const output = loop.output;
+      terminal = run.emit({ event: 'RunCompleted', content: loop.content, output, metrics });
+      result = {
+        status: 'COMPLETED',
+        content: loop.content,
+        metrics,
+        error: null,
+        messages,
+        updatedAt: new Date(),
+        output,
+      };
+    } else {
+      terminal = run.emit({ event: 'RunCompleted', content: loop.content, metrics });
+      result = finished('COMPLETED', loop.content, metrics, null, messages);
+    }
   } catch (error) {
     const reason = ctx.signal.reason;
     if (ctx.signal.aborted) {
       const text = reason instanceof RunCancelledSignal ? reason.message : 'cancelled';
       terminal = run.emit({ event: 'RunCancelled', reason: text });
-      result = finished('CANCELLED', null, null, null, messages ?? startingMessages());
+      result = finished('CANCELLED', null, null, null, messages ?? startingMessages(options));
     } else {
       const info = describeRunError(error);
       logUnexpectedError(logger, 'run failed', error, { runId: ctx.runId, agentId: ctx.agentId });
       terminal = run.emit({ event: 'RunError', error: info });
-      result = finished('ERROR', null, null, info, messages ?? startingMessages());
+      result = finished('ERROR', null, null, info, messages ?? startingMessages(options));
     }
   }
   const unfinished: UnfinishedRun = {
@@ -238,6 +248,15 @@ async function drive(
     if (await settleAsStored(run, store)) return;
   }
   run.settle(toOutput(run, result, createdAt, agent));
+}
+
+/** What a run that failed before its loop returned keeps: what it started with. */
+function startingMessages(options: ExecuteRunOptions): readonly Message[] {
+  const messages = [...(options.continuation?.resume.messages ?? [])];
+  if (options.message !== undefined) {
+    messages.push(userMessageOf(options.message, options.attachments));
+  }
+  return messages;
 }
 
 /**

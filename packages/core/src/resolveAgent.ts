@@ -39,13 +39,28 @@ export async function resolveAgent(
   entry: AgentEntry,
   request: ResolveRequest,
 ): Promise<ResolvedAgent> {
+  return resolveAgentNow(entry, request);
+}
+
+/**
+ * `resolveAgent` for the run path: a plain agent or a sync factory's agent is returned at once
+ * (no promise, no microtask turn); an async factory, a cached or instrumented resolve, a promise.
+ * Throws synchronously what `resolveAgent` would reject with.
+ */
+export function resolveAgentNow(
+  entry: AgentEntry,
+  request: ResolveRequest,
+): ResolvedAgent | Promise<ResolvedAgent> {
   const instrumentation = request.instrumentation;
   if (instrumentation === undefined) return resolveEntry(entry, request);
   const info = { agentId: entry.id ?? '', isFactory: !(entry instanceof Agent) };
-  return instrumentation.resolveAgent(info, () => resolveEntry(entry, request));
+  return instrumentation.resolveAgent(info, async () => resolveEntry(entry, request));
 }
 
-async function resolveEntry(entry: AgentEntry, request: ResolveRequest): Promise<ResolvedAgent> {
+function resolveEntry(
+  entry: AgentEntry,
+  request: ResolveRequest,
+): ResolvedAgent | Promise<ResolvedAgent> {
   if (entry instanceof Agent) {
     if (request.factoryInput !== undefined && request.factoryInput !== null) {
       throw new FactoryValidationError(
@@ -71,8 +86,12 @@ async function resolveEntry(entry: AgentEntry, request: ResolveRequest): Promise
     cache === undefined
       ? buildAgent(entry, ctx, logger)
       : cache.getOrBuild(cacheKey(entry, ctx, logger), async () => buildAgent(entry, ctx, logger));
-  // A sync factory's agent is returned without an await: no extra microtask on the hot path.
-  return built instanceof Agent ? { agent: built, ctx } : { agent: await built, ctx };
+  // A sync factory's agent is returned as it is: no promise, no microtask on the hot path.
+  return built instanceof Agent ? { agent: built, ctx } : withContext(built, ctx);
+}
+
+async function withContext(built: Promise<Agent>, ctx: RequestContext): Promise<ResolvedAgent> {
+  return { agent: await built, ctx };
 }
 
 /** Calls the factory and post-resolves; sync factories stay on the sync path (no extra awaits). */

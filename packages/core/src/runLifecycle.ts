@@ -13,7 +13,7 @@ import type { Instrumentation } from './instrumentation/instrumentation.ts';
 import type { Logger } from './logger.ts';
 import { newId } from './newId.ts';
 import { endOrphanRun } from './orphanRun.ts';
-import { type AgentEntry, resolveAgent } from './resolveAgent.ts';
+import { type AgentEntry, resolveAgentNow } from './resolveAgent.ts';
 import type { RunEvent } from './runEvent.ts';
 import type { RunFinisher } from './runFinisher.ts';
 import { assertStorableId, assertStorableText } from './storableText.ts';
@@ -115,9 +115,16 @@ export class RunLifecycle {
   }
 
   /** Resolves the agent, records the run and starts it; the run emits events until it ends. */
-  async startRun(request: StartRunRequest): Promise<ActiveRun> {
-    const entry = this.#deps.registry.entry(request.agentId);
-    request.caller.authorizeRun?.(request.agentId);
+  startRun(request: StartRunRequest): Promise<ActiveRun> {
+    // Not async: returning #start's promise from an async function costs two more microtask turns
+    // and a promise per run. Its checks still fail as a rejected promise, as an async function would.
+    let entry: AgentEntry;
+    try {
+      entry = this.#deps.registry.entry(request.agentId);
+      request.caller.authorizeRun?.(request.agentId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#start(entry, request, undefined);
   }
 
@@ -293,7 +300,7 @@ export class RunLifecycle {
     const { caller, sessionId } = request;
     const store = registry.storeOf(entry);
     if (sessionId !== undefined) await assertSessionOwner(store, sessionId, caller);
-    const { agent, ctx } = await resolveAgent(entry, {
+    const resolving = resolveAgentNow(entry, {
       userId: caller.userId,
       sessionId,
       runId: continuation?.inPlace ? continuation.from.runId : newId(),
@@ -305,6 +312,8 @@ export class RunLifecycle {
       logger,
       instrumentation,
     });
+    // A sync factory's agent comes without a microtask turn (see `resolveAgentNow`).
+    const { agent, ctx } = resolving instanceof Promise ? await resolving : resolving;
     // The factory may have taken a while: do not start a run the shutdown has already given up on.
     this.#assertOpen();
     const runStore = agent.db ?? store;

@@ -77,6 +77,13 @@ export function refusalOf(toolName: string, note?: string): string {
   return `The user rejected this call of '${toolName}'; it did not run.${reason}`;
 }
 
+/** An agent without tools shares this one (read only). */
+const NO_TOOLS: ReadonlyMap<string, Tool> = new Map();
+
+function toolsOf(agent: Agent): ReadonlyMap<string, Tool> {
+  return new Map(agent.tools.map((t) => [t.name, t]));
+}
+
 /**
  * Calls the model, runs the tool calls it asks for (in parallel), feeds results back, and repeats
  * until the model answers without tools or `maxSteps` is reached. Emits every step as an event.
@@ -88,9 +95,9 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
   const started = performance.now();
   let timeToFirstTokenMs: number | null = null;
   const system = agent.systemPrompt();
-  const toolsByName = new Map(agent.tools.map((t) => [t.name, t]));
-  const added: Message[] = [...(options.resume?.messages ?? [])];
+  const toolsByName = agent.tools.length === 0 ? NO_TOOLS : toolsOf(agent);
   const resume = options.resume;
+  const added: Message[] = resume ? [...resume.messages] : [];
   if (resume) {
     const results = await Promise.all(
       resume.pending.map((call) =>
@@ -102,11 +109,11 @@ export async function runAgentLoop(options: RunLoopOptions): Promise<RunLoopResu
   if (options.message !== undefined) {
     added.push(userMessageOf(options.message, options.attachments));
   }
-  const conversation: Message[] = [
-    ...(system === undefined ? [] : [{ role: 'system', content: system } as const]),
-    ...options.history,
-    ...added,
-  ];
+  // Built by pushes: spreads of a literal array and of empty ones cost more per run.
+  const conversation: Message[] = [];
+  if (system !== undefined) conversation.push({ role: 'system', content: system });
+  for (const message of options.history) conversation.push(message);
+  for (const message of added) conversation.push(message);
   const specs = agent.tools.map((t) => t.spec);
   let inputTokens = resume?.usage.inputTokens ?? 0;
   let outputTokens = resume?.usage.outputTokens ?? 0;
