@@ -234,7 +234,9 @@ async function drive(
     result,
     terminalEvent: terminal as TerminalRunEvent,
   };
-  const outcome = await finishWithRetry(unfinished);
+  // The first attempt directly: the retry loop's frame is paid only by a run whose store failed.
+  let outcome = await RunFinisher.tryFinish(unfinished);
+  if (outcome === 'failed') outcome = await finishWithRetry(unfinished, 2);
   if (outcome === 'refused') RunFinisher.logRefused(logger, ctx.runId);
   else if (outcome === 'failed' || outcome === 'events-missing') {
     if (options.finisher) options.finisher.defer(unfinished, outcome === 'events-missing');
@@ -356,12 +358,13 @@ function describeRunError(error: unknown): RunErrorInfo {
 }
 
 /** Events, then the terminal row; retried over ~3 s while the row cannot be written. */
-async function finishWithRetry(run: UnfinishedRun): Promise<FinishOutcome> {
+async function finishWithRetry(run: UnfinishedRun, fromAttempt = 1): Promise<FinishOutcome> {
   let outcome: FinishOutcome = 'failed';
-  for (let attempt = 1; attempt <= 5; attempt++) {
+  for (let attempt = fromAttempt; attempt <= 5; attempt++) {
+    // Attempt n waits 100 × 2^(n−1) ms after the failed attempt n−1.
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
     outcome = await RunFinisher.tryFinish(run);
     if (outcome !== 'failed') return outcome;
-    if (attempt < 5) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
   }
   return outcome;
 }

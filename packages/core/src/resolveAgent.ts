@@ -54,6 +54,7 @@ export function resolveAgentNow(
   const instrumentation = request.instrumentation;
   if (instrumentation === undefined) return resolveEntry(entry, request);
   const info = { agentId: entry.id ?? '', isFactory: !(entry instanceof Agent) };
+  if (instrumentation.wrapsResolve?.(info) === false) return resolveEntry(entry, request);
   return instrumentation.resolveAgent(info, async () => resolveEntry(entry, request));
 }
 

@@ -82,7 +82,16 @@ export class RunFinisher {
     if (!rowFinished && run.store.ordersWrites && run.issueEvents?.()) {
       // Every event is issued: the row goes out in the same tick, behind them, so a store that
       // group-commits writes both in one transaction (one round trip), not one after the other.
-      const [eventsStored, ended] = await Promise.all([stored(run.flush()), endRun()]);
+      const flushing = run.flush();
+      // `endRun` never rejects; the flush is awaited in this same tick (no unhandled rejection).
+      const ending = endRun();
+      let eventsStored = true;
+      try {
+        await flushing;
+      } catch {
+        eventsStored = false;
+      }
+      const ended = await ending;
       if (ended !== 'won') return ended;
       return eventsStored ? 'done' : 'events-missing';
     }

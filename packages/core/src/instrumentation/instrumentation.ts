@@ -15,6 +15,12 @@ export interface Instrumentation {
     resolve: () => Promise<ResolvedAgent>,
   ): Promise<ResolvedAgent>;
   /**
+   * False when `resolveAgent` would do nothing but call `resolve` for this agent now (e.g. no
+   * tracer registered): the resolve then runs unwrapped, and a sync factory's agent is had without
+   * a promise. Omitted: every resolve is wrapped.
+   */
+  wrapsResolve?(info: AgentResolveInfo): boolean;
+  /**
    * Called once per run, before its record is written, in the caller's async context. Returns the
    * observer for its events, or undefined to leave the run alone (e.g. a trace not sampled).
    */

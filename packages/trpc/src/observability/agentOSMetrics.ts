@@ -92,6 +92,11 @@ export class AgentOSMetrics implements Instrumentation {
     });
   }
 
+  /** A factory's resolve is timed; a plain agent's is not. */
+  wrapsResolve(info: AgentResolveInfo): boolean {
+    return info.isFactory;
+  }
+
   async resolveAgent(
     info: AgentResolveInfo,
     resolve: () => Promise<ResolvedAgent>,

@@ -58,6 +58,11 @@ export class AgentOSTracing implements Instrumentation {
     return this.inSpan('agentmint.authenticate', { [ATTR.authSource]: source }, () => verify());
   }
 
+  /** A resolve is traced only for a factory while a tracer is registered. */
+  wrapsResolve(info: AgentResolveInfo): boolean {
+    return info.isFactory && this.live;
+  }
+
   resolveAgent(
     info: AgentResolveInfo,
     resolve: () => Promise<ResolvedAgent>,

@@ -20,6 +20,9 @@ export function combineInstrumentations(
         (inner, part) => () => part.resolveAgent(info, inner),
         resolve,
       )(),
+    // Unwrapped only when no part wraps it (a part without the method always does).
+    wrapsResolve: (info: AgentResolveInfo) =>
+      parts.some((part) => part.wrapsResolve?.(info) !== false),
     observeRun(observation: RunObservation): RunObserver | undefined {
       const observers: RunObserver[] = [];
       for (const part of parts) {
