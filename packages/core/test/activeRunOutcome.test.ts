@@ -18,6 +18,41 @@ describe('ActiveRun.outcome', () => {
     });
   });
 
+  it('stops listening to the client signal once the run has ended', async () => {
+    const { runtime } = runtimeWith(new ScriptedModel([{ text: 'done' }]));
+    const run = await runtime.startRun({ agentId: 'a', message: 'hi', caller: {} });
+    const client = new AbortController();
+    await run.outcome(client.signal);
+    const listeners: string[] = [];
+    const removed = client.signal.removeEventListener.bind(client.signal);
+    client.signal.removeEventListener = (type: string, listener: never) => {
+      listeners.push(type);
+      removed(type, listener);
+    };
+    // An abort after the answer (the socket closed) cancels nothing: the run stays COMPLETED.
+    client.abort();
+    expect(run.controller.signal.aborted).toBe(false);
+    expect((await run.done).status).toBe('COMPLETED');
+    expect(listeners).toEqual([]);
+  });
+
+  it('rejects (does not throw) for an unknown agent, and for a sync factory that throws', async () => {
+    const db = new InMemoryDb({ id: 'db' });
+    const failing = new AgentFactory({
+      id: 'broken',
+      db,
+      factory: () => {
+        throw new Error('boom');
+      },
+    });
+    const runtime = new AgentRuntime({ agents: [failing], logger: silentLogger });
+    const unknown = runtime.startRun({ agentId: 'nope', message: 'hi', caller: {} });
+    await expect(unknown).rejects.toMatchObject({ code: 'AGENT_NOT_FOUND' });
+    const broken = runtime.startRun({ agentId: 'broken', message: 'hi', caller: {} });
+    await expect(broken).rejects.toMatchObject({ code: 'FACTORY_ERROR' });
+    expect(runtime.activeRunCount).toBe(0);
+  });
+
   it('cancels the run when the client signal aborts (the client gave up)', async () => {
     let release!: () => void;
     const stalled = new Promise<void>((resolve) => {

@@ -92,6 +92,34 @@ describe('Instrumentation', () => {
     await runtime.close();
   });
 
+  it('skips the resolve wrapper when wrapsResolve says it would do nothing', async () => {
+    const { calls, instrumentation } = recordingInstrumentation();
+    const asked: string[] = [];
+    const runtime = runtimeWith({
+      ...instrumentation,
+      resolveAgent: instrumentation.resolveAgent,
+      wrapsResolve(info) {
+        asked.push(`${info.agentId} factory=${info.isFactory}`);
+        return info.agentId !== 'probe';
+      },
+    });
+    const skipped = await runtime.startRun({ agentId: 'probe', message: 'hello', caller: {} });
+    expect((await skipped.done).status).toBe('COMPLETED');
+    const wrapped = await runtime.startRun({ agentId: 'plain', message: 'hello', caller: {} });
+    await wrapped.done;
+    expect(asked).toEqual(['probe factory=true', 'plain factory=false']);
+    // Only the run whose wrapper was wanted went through it; both were observed.
+    expect(calls.filter((c) => c.startsWith('resolve'))).toEqual([
+      'resolve plain factory=false',
+      'resolved run',
+    ]);
+    expect(calls.filter((c) => c.startsWith('observe'))).toEqual([
+      'observe probe scripted-1/Scripted',
+      'observe plain scripted-1/Scripted',
+    ]);
+    await runtime.close();
+  });
+
   it('tells the observer when the run record cannot be written', async () => {
     const { calls, instrumentation } = recordingInstrumentation();
     const db = new InMemoryDb();
