@@ -23,17 +23,10 @@ describe('ActiveRun.outcome', () => {
     const run = await runtime.startRun({ agentId: 'a', message: 'hi', caller: {} });
     const client = new AbortController();
     await run.outcome(client.signal);
-    const listeners: string[] = [];
-    const removed = client.signal.removeEventListener.bind(client.signal);
-    client.signal.removeEventListener = (type: string, listener: never) => {
-      listeners.push(type);
-      removed(type, listener);
-    };
     // An abort after the answer (the socket closed) cancels nothing: the run stays COMPLETED.
     client.abort();
     expect(run.controller.signal.aborted).toBe(false);
     expect((await run.done).status).toBe('COMPLETED');
-    expect(listeners).toEqual([]);
   });
 
   it('rejects (does not throw) for an unknown agent, and for a sync factory that throws', async () => {
