@@ -313,7 +313,8 @@ export class RunLifecycle {
       instrumentation,
     });
     // A sync factory's agent comes without a microtask turn (see `resolveAgentNow`).
-    const { agent, ctx } = resolving instanceof Promise ? await resolving : resolving;
+    // Any thenable is awaited (an instrumentation's wrapper need not return a native promise).
+    const { agent, ctx } = 'then' in resolving ? await resolving : resolving;
     // The factory may have taken a while: do not start a run the shutdown has already given up on.
     this.#assertOpen();
     const runStore = agent.db ?? store;

@@ -120,6 +120,20 @@ describe('Instrumentation', () => {
     await runtime.close();
   });
 
+  it('awaits a wrapper that answers with a thenable that is not a native promise', async () => {
+    const { instrumentation } = recordingInstrumentation();
+    const runtime = runtimeWith({
+      ...instrumentation,
+      resolveAgent: (_info, resolve) => {
+        const thenable = { then: (ok: never, fail: never) => resolve().then(ok, fail) };
+        return thenable as unknown as ReturnType<typeof resolve>;
+      },
+    });
+    const run = await runtime.startRun({ agentId: 'probe', message: 'hello', caller: {} });
+    expect((await run.done).status).toBe('COMPLETED');
+    await runtime.close();
+  });
+
   it('tells the observer when the run record cannot be written', async () => {
     const { calls, instrumentation } = recordingInstrumentation();
     const db = new InMemoryDb();
