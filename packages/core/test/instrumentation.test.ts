@@ -125,6 +125,7 @@ describe('Instrumentation', () => {
     const runtime = runtimeWith({
       ...instrumentation,
       resolveAgent: (_info, resolve) => {
+        // biome-ignore lint/suspicious/noThenProperty: the point is a thenable that is no Promise
         const thenable = { then: (ok: never, fail: never) => resolve().then(ok, fail) };
         return thenable as unknown as ReturnType<typeof resolve>;
       },
