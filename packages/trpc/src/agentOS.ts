@@ -21,7 +21,7 @@ import { accessPolicyFor } from './auth/accessPolicy.ts';
 import type { AuthOptions } from './auth/authOptions.ts';
 import { createAuthenticator } from './auth/createAuthenticator.ts';
 import type { Identity } from './auth/identity.ts';
-import { type AgentMintRequestState, headerRecord, RequestHeaderRecords } from './context.ts';
+import { type AgentMintRequestState, headerRecord, nodeHeaderRecord } from './context.ts';
 import { toPublicError } from './errorMapping.ts';
 import {
   AgentOSObservability,
@@ -327,9 +327,8 @@ export class AgentOS<const TAgents extends readonly AgentEntry[]> {
 
 /** The tRPC context of a request when auth is off: its access is known without reading it. */
 function anonymousContext(access: RequestAccess) {
-  const headers = new RequestHeaderRecords();
   return (req: IncomingMessage): { agentmint: AgentMintRequestState } => ({
-    agentmint: { access, headers: headers.of(req) },
+    agentmint: { access, headers: nodeHeaderRecord(req.headers) },
   });
 }
 

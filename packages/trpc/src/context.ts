@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestAccess } from './requestAccess.ts';
 
 /**
@@ -47,30 +47,4 @@ export function nodeHeaderRecord(headers: IncomingHttpHeaders): Readonly<Record<
       : value;
   }
   return Object.freeze(record);
-}
-
-/**
- * `nodeHeaderRecord` of each request, for one request handler. A keep-alive client sends the same
- * header lines request after request: when they equal the last request's, line for line, its
- * frozen record is the same value and is returned again (a compare of a dozen strings instead of
- * a sort, a copy and a freeze).
- */
-export class RequestHeaderRecords {
-  #lastRaw: readonly string[] = [];
-  #lastRecord: Readonly<Record<string, string>> | undefined;
-
-  of(req: Pick<IncomingMessage, 'headers' | 'rawHeaders'>): Readonly<Record<string, string>> {
-    const raw = req.rawHeaders;
-    if (this.#lastRecord !== undefined && sameLines(raw, this.#lastRaw)) return this.#lastRecord;
-    const record = nodeHeaderRecord(req.headers);
-    this.#lastRaw = raw;
-    this.#lastRecord = record;
-    return record;
-  }
-}
-
-function sameLines(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

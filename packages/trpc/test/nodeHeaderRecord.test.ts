@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { headerRecord, nodeHeaderRecord, RequestHeaderRecords } from '../src/context.ts';
+import { headerRecord, nodeHeaderRecord } from '../src/context.ts';
 
 /** Web `Headers` built from node's parsed headers, as the node path built them before. */
 function viaWebHeaders(headers: IncomingHttpHeaders): Readonly<Record<string, string>> {
@@ -32,33 +32,5 @@ describe('nodeHeaderRecord (ctx.headers on the node path, without web Headers)',
     expect(Object.keys(ours)).toEqual(Object.keys(viaWebHeaders(headers)));
     expect(Object.isFrozen(ours)).toBe(true);
     expect(ours).not.toHaveProperty('authorization');
-  });
-});
-
-describe('RequestHeaderRecords (the same header lines give the same record)', () => {
-  const records = new RequestHeaderRecords();
-  const request = (rawHeaders: string[]) => {
-    const headers: IncomingHttpHeaders = {};
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      headers[rawHeaders[i]!.toLowerCase()] = rawHeaders[i + 1];
-    }
-    return { headers, rawHeaders };
-  };
-
-  it('reuses the record for equal lines and makes a new one when any line differs', () => {
-    const lines = ['Host', 'a:1', 'X-Tenant', 'acme', 'Authorization', 'Bearer t'];
-    const first = records.of(request([...lines]));
-    expect(first).toEqual(nodeHeaderRecord(request(lines).headers));
-    expect(records.of(request([...lines]))).toBe(first);
-    const other = records.of(
-      request(['Host', 'a:1', 'X-Tenant', 'other', 'Authorization', 'Bearer t']),
-    );
-    expect(other).toEqual({ host: 'a:1', 'x-tenant': 'other' });
-    // Same values under another name, and one line fewer: new records too.
-    expect(
-      records.of(request(['Host', 'a:1', 'X-Team', 'other', 'Authorization', 'Bearer t'])),
-    ).toEqual({ host: 'a:1', 'x-team': 'other' });
-    expect(records.of(request(['Host', 'a:1']))).toEqual({ host: 'a:1' });
-    expect(Object.isFrozen(other)).toBe(true);
   });
 });
