@@ -132,18 +132,13 @@ describe('SqliteRunWriter', () => {
     // Paused (messages stored), continued, then finished: the pause's messages are replaced.
     const paused = newRun();
     await w.createRun(paused);
-    const pausedEvent = {
-      event: 'RunPaused' as const,
-      seq: 1,
-      createdAt: Date.now(),
-      runId: paused.runId,
-      sessionId: paused.sessionId,
-      agentId: paused.agentId,
-      tools: [],
-    };
-    const pause = { pending: [], usage: { inputTokens: 1, outputTokens: 2 } };
+    const pausedEvent = pausedEventFor(paused);
     expect(
-      await w.pauseRun(paused.runId, { pause, messages: [hi], updatedAt: new Date() }, pausedEvent),
+      await w.pauseRun(
+        paused.runId,
+        { pause: PAUSE, messages: [hi], updatedAt: new Date() },
+        pausedEvent,
+      ),
     ).toBe(true);
     expect(deletes()).toBe(1);
     expect(await db.resumeRun(paused.runId, { from: 'PAUSED', updatedAt: new Date() })).toBe(true);
@@ -226,18 +221,13 @@ describe('SqliteRunWriter', () => {
     // A paused run's session is touched too, in the same deferred statement.
     const paused = newRun();
     await w.createRun(paused);
-    const pausedEvent = {
-      event: 'RunPaused' as const,
-      seq: 1,
-      createdAt: Date.now(),
-      runId: paused.runId,
-      sessionId: paused.sessionId,
-      agentId: paused.agentId,
-      tools: [],
-    };
-    const pause = { pending: [], usage: { inputTokens: 1, outputTokens: 2 } };
+    const pausedEvent = pausedEventFor(paused);
     expect(
-      await w.pauseRun(paused.runId, { pause, messages: [hi], updatedAt: at(7000) }, pausedEvent),
+      await w.pauseRun(
+        paused.runId,
+        { pause: PAUSE, messages: [hi], updatedAt: at(7000) },
+        pausedEvent,
+      ),
     ).toBe(true);
     expect((await db.getSession(paused.sessionId))?.updatedAt).toEqual(at(7000));
     expect(touches()).toBe(2);
@@ -292,3 +282,19 @@ describe('SqliteRunWriter', () => {
     expect(selecting()).toBe(3);
   });
 });
+
+/** The pause both pause tests store: no pending tool calls, a little usage. */
+const PAUSE = { pending: [], usage: { inputTokens: 1, outputTokens: 2 } };
+
+/** The event a pause of `run` stores (its first event). */
+function pausedEventFor(run: { runId: string; sessionId: string; agentId: string }) {
+  return {
+    event: 'RunPaused' as const,
+    seq: 1,
+    createdAt: Date.now(),
+    runId: run.runId,
+    sessionId: run.sessionId,
+    agentId: run.agentId,
+    tools: [],
+  };
+}
