@@ -11,7 +11,13 @@ import {
 import { ScriptedModel } from '@agentmint/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { newRun, type StoreHarness, type StoreUnderTest } from './storeConformance.ts';
+import {
+  newRun,
+  pausedEventFor,
+  type StoreHarness,
+  type StoreUnderTest,
+  TEST_PAUSE,
+} from './storeConformance.ts';
 
 const alice: Caller = { userId: 'alice', scope: { userId: 'alice' } };
 const bob: Caller = { userId: 'bob', scope: { userId: 'bob' } };
@@ -329,17 +335,9 @@ export function describeHumanInTheLoopConformance(harness: StoreHarness): void {
     it('pauseRun and resumeRun are conditional writes', async () => {
       const run = newRun({ userId: 'alice' });
       await store.createRun(run);
-      const event = {
-        event: 'RunPaused' as const,
-        seq: 1,
-        createdAt: Date.now(),
-        runId: run.runId,
-        sessionId: run.sessionId,
-        agentId: run.agentId,
-        tools: [],
-      };
+      const event = pausedEventFor(run);
       const result = {
-        pause: { pending: [], usage: { inputTokens: 1, outputTokens: 2 } },
+        pause: TEST_PAUSE,
         messages: [{ role: 'user', content: 'hi' } as const],
         updatedAt: new Date(),
       };

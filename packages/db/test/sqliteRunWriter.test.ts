@@ -8,7 +8,14 @@ import type { NativeSqlite, NativeStatement } from '../src/sqliteNative.ts';
 import { SqliteRunWriter } from '../src/sqliteRunWriter.ts';
 import type { StoredTables } from '../src/storedTables.ts';
 import { countRows } from './sqlHarness.ts';
-import { completed, eventOf, newRun, terminalEventFor } from './storeConformance.ts';
+import {
+  completed,
+  eventOf,
+  newRun,
+  pausedEventFor,
+  TEST_PAUSE,
+  terminalEventFor,
+} from './storeConformance.ts';
 
 /** The database's own handle, counting the executions of each statement by its first words. */
 function countingHandle(native: NativeSqlite): { handle: NativeSqlite; runs: Map<string, number> } {
@@ -136,7 +143,7 @@ describe('SqliteRunWriter', () => {
     expect(
       await w.pauseRun(
         paused.runId,
-        { pause: PAUSE, messages: [hi], updatedAt: new Date() },
+        { pause: TEST_PAUSE, messages: [hi], updatedAt: new Date() },
         pausedEvent,
       ),
     ).toBe(true);
@@ -225,7 +232,7 @@ describe('SqliteRunWriter', () => {
     expect(
       await w.pauseRun(
         paused.runId,
-        { pause: PAUSE, messages: [hi], updatedAt: at(7000) },
+        { pause: TEST_PAUSE, messages: [hi], updatedAt: at(7000) },
         pausedEvent,
       ),
     ).toBe(true);
@@ -282,19 +289,3 @@ describe('SqliteRunWriter', () => {
     expect(selecting()).toBe(3);
   });
 });
-
-/** The pause both pause tests store: no pending tool calls, a little usage. */
-const PAUSE = { pending: [], usage: { inputTokens: 1, outputTokens: 2 } };
-
-/** The event a pause of `run` stores (its first event). */
-function pausedEventFor(run: { runId: string; sessionId: string; agentId: string }) {
-  return {
-    event: 'RunPaused' as const,
-    seq: 1,
-    createdAt: Date.now(),
-    runId: run.runId,
-    sessionId: run.sessionId,
-    agentId: run.agentId,
-    tools: [],
-  };
-}

@@ -1071,6 +1071,14 @@ export function terminalEventFor(
   return { ...base, event: 'RunError', error: result.error ?? { code: 'X', message: 'x' } };
 }
 
+/** A pause's stored part: no pending tool calls, a little usage. */
+export const TEST_PAUSE = { pending: [], usage: { inputTokens: 1, outputTokens: 2 } };
+
+/** The event a pause of `run` stores, as its first event. */
+export function pausedEventFor(run: Pick<NewRunRecord, 'runId' | 'sessionId' | 'agentId'>) {
+  return { event: 'RunPaused' as const, seq: 1, createdAt: Date.now(), ...ids(run), tools: [] };
+}
+
 function ids(run: Pick<NewRunRecord, 'runId' | 'sessionId' | 'agentId'>) {
   return { runId: run.runId, sessionId: run.sessionId, agentId: run.agentId };
 }
